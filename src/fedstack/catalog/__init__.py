@@ -1,0 +1,21 @@
+"""The provider catalog: providers, regions with ISO countries, and the module per capability.
+
+Pure Python: must not import cdktf, jsii or the web framework.
+"""
+
+from fedstack.catalog._countries import EEA, EU, is_country
+from fedstack.catalog._loader import load_catalog, modules_root
+from fedstack.catalog._model import CAPABILITIES, Capability, Catalog, Provider, Region
+
+__all__ = [
+    "CAPABILITIES",
+    "EEA",
+    "EU",
+    "Capability",
+    "Catalog",
+    "Provider",
+    "Region",
+    "is_country",
+    "load_catalog",
+    "modules_root",
+]

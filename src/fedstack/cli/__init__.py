@@ -1,0 +1,52 @@
+"""The `fedstack` command line: one verb per job, `--help` on each, one clear line per error."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+import fedstack
+from fedstack.cli._demo import demo
+from fedstack.cli._output import stderr
+from fedstack.cli._sandbox import sandbox
+from fedstack.errors import FedstackError
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(fedstack.__version__, prog_name="fedstack")
+def cli() -> None:
+    """fedstack: one workload across European clouds, its state in one place, drift in CI.
+
+    \b
+    Examples:
+      fedstack demo                 # the whole flow on the local sandbox cloud
+      fedstack sandbox up           # start the sandbox providers (moto on loopback)
+      fedstack sandbox status
+    """
+
+
+cli.add_command(demo)
+cli.add_command(sandbox)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: FedstackError becomes one line on stderr and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="fedstack", standalone_mode=False)
+    except click.exceptions.Abort:
+        stderr.print("fedstack: interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except FedstackError as exc:
+        print(f"fedstack: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("fedstack: interrupted", file=sys.stderr)
+        sys.exit(130)

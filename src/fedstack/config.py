@@ -1,0 +1,41 @@
+"""Settings: one name per setting, the same as flag, environment variable and config key.
+
+Nothing here imports cdktf, jsii or the web framework.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["home", "provider_mirror", "bridge_url", "setting"]
+
+
+def setting(name: str, default: str | None = None) -> str | None:
+    """Read one FEDSTACK_* setting from the environment; empty counts as unset."""
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def home() -> Path:
+    """FEDSTACK_HOME: sandbox state, the default SQLite database and the plugin cache."""
+    explicit = setting("FEDSTACK_HOME")
+    if explicit:
+        path = Path(explicit).expanduser()
+    else:
+        state_root = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+        path = state_root / "fedstack"
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
+
+
+def provider_mirror() -> Path | None:
+    """FEDSTACK_PROVIDER_MIRROR: a Terraform filesystem mirror to install providers from."""
+    value = setting("FEDSTACK_PROVIDER_MIRROR")
+    return Path(value).expanduser().resolve() if value else None
+
+
+def bridge_url() -> str | None:
+    """FEDSTACK_BRIDGE_URL: the bridge every stack uses as state backend; unset means local."""
+    value = setting("FEDSTACK_BRIDGE_URL")
+    return value.rstrip("/") if value else None
