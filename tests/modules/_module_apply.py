@@ -32,6 +32,7 @@ class Applied:
     terraform: Terraform
     outputs: dict[str, Any]
     server: SandboxServer
+    output_types: dict[str, Any]
 
     def client(self, service: str) -> Any:
         """A boto3 client on the same moto server, with the sandbox credentials."""
@@ -78,7 +79,8 @@ def apply_root(workdir: Path, root: dict[str, Any], server: SandboxServer) -> It
     terraform.init()
     try:
         terraform.apply()
-        values = {name: output["value"] for name, output in terraform.output().items()}
-        yield Applied(terraform, values, server)
+        raw = terraform.output()
+        values = {name: output["value"] for name, output in raw.items()}
+        yield Applied(terraform, values, server, {name: o["type"] for name, o in raw.items()})
     finally:
         terraform.destroy()

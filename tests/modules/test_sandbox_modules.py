@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fedstack.catalog import load_catalog
+from fedstack.catalog import INTERFACES
 from fedstack.sandbox import SandboxServer
 
 from _module_apply import PROVIDER, REGION, Applied, apply_root, client_for, sandbox_root
@@ -99,6 +100,15 @@ def _assert_nothing_left(applied: Applied, zone_id: str) -> None:
         "KeyPairs"
     ]
     assert _record_sets(applied.client("route53"), zone_id, f"www.{ZONE}.") == []
+
+
+def test_every_output_has_the_type_its_interface_says(stack: Applied) -> None:
+    expected = {
+        out.name: out.type
+        for capability in ("object_storage", "network", "compute", "dns_record")
+        for out in INTERFACES[capability].outputs
+    }
+    assert stack.output_types == expected
 
 
 # -- object_storage ------------------------------------------------------------------------------
