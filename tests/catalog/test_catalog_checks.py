@@ -5,7 +5,6 @@ Each test writes a small catalog (and its module folders) into a tmp dir and loa
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +114,66 @@ def test_unknown_size_class_is_refused(tmp_path: Path) -> None:
     assert "providers.example.sizes" in message
 
 
-def test_the_shipped_catalog_loads_and_every_region_has_a_country(tmp_path: Path) -> None:
+CLOUD_PROVIDERS = {
+    "ovhcloud", "scaleway", "ionos", "hetzner", "exoscale", "upcloud", "stackit", "open-telekom-cloud",
+}
+
+
+def test_the_shipped_catalog_lists_every_european_provider_and_the_sandboxes() -> None:
     catalog = load_catalog()
-    assert len([p for p in catalog.providers.values() if p.kind == "cloud"]) >= 0
-    for provider in catalog.providers.values():
-        assert provider.regions
-        for region in provider.regions.values():
-            assert len(region.country) == 2
-    assert copy.deepcopy(catalog.sandbox_providers()) == ["sandbox-fr", "sandbox-de", "sandbox-nl"]
+    assert {n for n, p in catalog.providers.items() if p.kind == "cloud"} == CLOUD_PROVIDERS
+    assert catalog.sandbox_providers() == ["sandbox-fr", "sandbox-de", "sandbox-nl"]
+
+
+def test_the_shipped_catalog_keeps_non_eu_regions_so_policies_can_refuse_them() -> None:
+    catalog = load_catalog()
+    countries = {
+        name: {region.country for region in catalog.provider(name).regions.values()}
+        for name in CLOUD_PROVIDERS
+    }
+    assert {"GB", "CA"} <= countries["ovhcloud"]
+    assert {"GB", "US"} <= countries["ionos"]
+    assert {"US", "SG"} <= countries["hetzner"]
+    assert "CH" in countries["exoscale"]
+    assert {"GB", "US", "NO"} <= countries["upcloud"]
+    assert "CH" in countries["open-telekom-cloud"]
+
+
+def test_the_shipped_catalog_explains_each_missing_capability() -> None:
+    catalog = load_catalog()
+    assert "kubernetes" in catalog.provider("hetzner").unsupported
+    assert "dns_record" in catalog.provider("upcloud").unsupported
+    assert "kubernetes" in catalog.provider("sandbox-fr").unsupported
+    assert not catalog.provider("hetzner").offers("object_storage", "ash")
+    assert catalog.provider("hetzner").offers("object_storage", "fsn1")
+
+
+def test_every_shipped_fact_has_a_source_and_every_unsourced_claim_is_marked() -> None:
+    for name, provider in load_catalog().providers.items():
+        for fact_name in type(provider.facts).model_fields:
+            fact = getattr(provider.facts, fact_name)
+            if fact is None:
+                continue
+            assert fact.source, f"{name}.{fact_name}"
+            # A home page cannot prove a claim: such facts must say they are unverified.
+            if provider.kind == "cloud" and fact.source.rstrip("/").count("/") <= 2:
+                assert fact.unverified, f"{name}.{fact_name} cites only {fact.source}"
+
+
+def test_s3_endpoint_templates_fill_in_the_region() -> None:
+    catalog = load_catalog()
+    assert catalog.provider("exoscale").s3_endpoint_for("de-fra-1") == "https://sos-de-fra-1.exo.io"
+    assert catalog.provider("ovhcloud").s3_endpoint_for("gra") == "https://s3.gra.io.cloud.ovh.net"
+    assert catalog.provider("scaleway").s3_endpoint_for("nl-ams") == "https://s3.nl-ams.scw.cloud"
+
+
+def test_s3_endpoint_template_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    message = _refusal(_write(tmp_path, _provider(s3_endpoint="https://{zone}.example.eu")))
+    assert "providers.example.s3_endpoint" in message
+
+
+def test_capability_region_that_is_not_a_provider_region_is_refused(tmp_path: Path) -> None:
+    provider = _provider(
+        capabilities={"object_storage": {"module": "object_storage/example", "regions": ["lon"]}}
+    )
+    assert "'lon' is not a region" in _refusal(_write(tmp_path, provider))

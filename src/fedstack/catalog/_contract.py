@@ -39,6 +39,21 @@ def check_module(folder: Path, capability: str) -> list[str]:
     problems += _declarations(spec)
     problems += _interface(spec, capability)
     problems += _versions(spec)
+    problems += _resource_providers(spec)
+    return problems
+
+
+def _resource_providers(spec: ModuleSpec) -> list[str]:
+    # A resource type's prefix names its provider (aws_s3_bucket -> aws): every provider a
+    # module uses must be pinned in versions.tf, or Terraform would pick any version.
+    problems = []
+    for kind, types in (("resource", spec.resource_types), ("data source", spec.data_types)):
+        for type_ in sorted(types):
+            if type_.split("_", 1)[0] not in spec.providers:
+                problems.append(
+                    f"{spec.path}: {kind} {type_} belongs to provider "
+                    f"{type_.split('_', 1)[0]!r}, which versions.tf does not require"
+                )
     return problems
 
 
@@ -116,7 +131,7 @@ def _versions(spec: ModuleSpec) -> list[str]:
 
 def check_catalog_tables(catalog: Catalog) -> list[str]:
     """Problems of the catalog against its modules: an unexplained missing capability, or a
-    compute/kubernetes module whose flavour or image table differs from the catalog.
+    module whose region, flavour or image table differs from the catalog.
 
     The catalog's sizes and images are what placement explains and callers may pass as
     `flavour`/`image_id`; the module's own `flavours`/`images` locals serve plain Terraform users.
@@ -129,6 +144,14 @@ def check_catalog_tables(catalog: Catalog) -> list[str]:
                 problems.append(
                     f"{catalog.modules_root}/catalog.yaml: providers.{name}: capability "
                     f"{capability!r} is neither offered nor listed under unsupported with a reason"
+                )
+        api_names = {region: provider.region_api_name(region) for region in provider.regions}
+        for capability, entry in provider.capabilities.items():
+            found = read_module(catalog.modules_root / entry.module).locals.get("regions")
+            if found is not None and found != api_names:
+                problems.append(
+                    f"{catalog.modules_root / entry.module}/main.tf: local.regions {found!r} differs "
+                    f"from the api_region of providers.{name}.regions {api_names!r}"
                 )
         for capability, tables in (("compute", ("flavours", "images")), ("kubernetes", ("flavours",))):
             entry = provider.capabilities.get(capability)

@@ -57,6 +57,8 @@ class ModuleSpec:
     providers: dict[str, ProviderRequirement]
     provider_blocks: list[str] = field(default_factory=list)
     locals: dict[str, Any] = field(default_factory=dict)
+    resource_types: frozenset[str] = frozenset()
+    data_types: frozenset[str] = frozenset()
 
 
 def read_module(path: Path) -> ModuleSpec:
@@ -68,6 +70,8 @@ def read_module(path: Path) -> ModuleSpec:
     providers: dict[str, ProviderRequirement] = {}
     provider_blocks: list[str] = []
     local_values: dict[str, Any] = {}
+    resource_types: set[str] = set()
+    data_types: set[str] = set()
     required_version = None
     for tf in sorted(path.glob("*.tf")):
         try:
@@ -83,6 +87,9 @@ def read_module(path: Path) -> ModuleSpec:
                 outputs[_str(name)] = OutputSpec(
                     _str(name), _str(body.get("description", "")), bool(body.get("sensitive", False))
                 )
+        for kind, types in (("resource", resource_types), ("data", data_types)):
+            for block in doc.get(kind, []):
+                types.update(_str(name) for name in block)
         for block in doc.get("provider", []):
             provider_blocks.extend(_str(name) for name in block)
         for block in doc.get("locals", []):
@@ -97,7 +104,8 @@ def read_module(path: Path) -> ModuleSpec:
                             _str(name), _str(spec.get("source", "")), _str(spec.get("version", ""))
                         )
     return ModuleSpec(
-        path, variables, outputs, required_version, providers, provider_blocks, local_values
+        path, variables, outputs, required_version, providers, provider_blocks, local_values,
+        frozenset(resource_types), frozenset(data_types),
     )
 
 
