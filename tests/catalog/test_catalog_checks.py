@@ -31,7 +31,9 @@ def _provider(**changes: Any) -> dict[str, Any]:
     return provider
 
 
-def _write(tmp_path: Path, provider: dict[str, Any], folders: tuple[str, ...] = ("object_storage/example",)) -> Path:
+def _write(
+    tmp_path: Path, provider: dict[str, Any], folders: tuple[str, ...] = ("object_storage/example",)
+) -> Path:
     for folder in folders:
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "main.tf").write_text("# module\n")
@@ -115,7 +117,14 @@ def test_unknown_size_class_is_refused(tmp_path: Path) -> None:
 
 
 CLOUD_PROVIDERS = {
-    "ovhcloud", "scaleway", "ionos", "hetzner", "exoscale", "upcloud", "stackit", "open-telekom-cloud",
+    "ovhcloud",
+    "scaleway",
+    "ionos",
+    "hetzner",
+    "exoscale",
+    "upcloud",
+    "stackit",
+    "open-telekom-cloud",
 }
 
 

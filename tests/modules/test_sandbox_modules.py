@@ -17,14 +17,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _module_apply import PROVIDER, REGION, Applied, apply_root, client_for, sandbox_root
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fedstack.catalog import load_catalog
-from fedstack.catalog import INTERFACES
+from fedstack.catalog import INTERFACES, load_catalog
 from fedstack.sandbox import SandboxServer
-
-from _module_apply import PROVIDER, REGION, Applied, apply_root, client_for, sandbox_root
 
 pytestmark = pytest.mark.slow
 
@@ -64,8 +62,14 @@ def stack(zone_id: str, sandbox_server: SandboxServer, module_workdir) -> Iterat
         sandbox_server,
         {
             "object_storage": (
-                {"name": BUCKET, "location": REGION, "versioning": True, "labels": LABELS,
-                 "force_destroy": True, "endpoint": sandbox_server.endpoint},
+                {
+                    "name": BUCKET,
+                    "location": REGION,
+                    "versioning": True,
+                    "labels": LABELS,
+                    "force_destroy": True,
+                    "endpoint": sandbox_server.endpoint,
+                },
                 ["bucket_name", "endpoint", "location", "id"],
             ),
             "network": (
@@ -73,14 +77,26 @@ def stack(zone_id: str, sandbox_server: SandboxServer, module_workdir) -> Iterat
                 ["network_id", "subnet_id", "cidr"],
             ),
             "compute": (
-                {"name": "shop-web", "size": "s", "image": "debian-12", "location": REGION,
-                 "network_id": "${module.network.network_id}", "ssh_public_key": _ssh_public_key(),
-                 "user_data": USER_DATA, "labels": LABELS},
+                {
+                    "name": "shop-web",
+                    "size": "s",
+                    "image": "debian-12",
+                    "location": REGION,
+                    "network_id": "${module.network.network_id}",
+                    "ssh_public_key": _ssh_public_key(),
+                    "user_data": USER_DATA,
+                    "labels": LABELS,
+                },
                 ["instance_id", "private_ip", "public_ip"],
             ),
             "dns_record": (
-                {"zone": ZONE, "name": "www", "type": "A", "ttl": 120,
-                 "records": ["192.0.2.10", "192.0.2.11"]},
+                {
+                    "zone": ZONE,
+                    "name": "www",
+                    "type": "A",
+                    "ttl": 120,
+                    "records": ["192.0.2.10", "192.0.2.11"],
+                },
                 ["fqdn"],
             ),
         },
@@ -88,11 +104,17 @@ def stack(zone_id: str, sandbox_server: SandboxServer, module_workdir) -> Iterat
     for provider, region in S3_COMPATIBLE.items():
         source = load_catalog().module_path(provider, "object_storage")
         root["module"][f"{provider}_bucket"] = {
-            "source": str(source), "name": f"{provider}-bucket-modules-test", "location": region,
-            "versioning": True, "force_destroy": True, "labels": LABELS,
+            "source": str(source),
+            "name": f"{provider}-bucket-modules-test",
+            "location": region,
+            "versioning": True,
+            "force_destroy": True,
+            "labels": LABELS,
         }
         for name in ("bucket_name", "endpoint", "location", "id"):
-            root["output"][f"{provider}_{name}"] = {"value": f"${{module.{provider}_bucket.{name}}}"}
+            root["output"][f"{provider}_{name}"] = {
+                "value": f"${{module.{provider}_bucket.{name}}}"
+            }
     with apply_root(module_workdir("sandbox-modules"), root, sandbox_server) as applied:
         yield applied
     _assert_nothing_left(applied, zone_id)
@@ -149,7 +171,9 @@ def test_s3_compatible_object_storage_module_creates_a_versioned_untagged_bucket
     region = S3_COMPATIBLE[provider]
     assert stack.outputs[f"{provider}_bucket_name"] == bucket
     assert stack.outputs[f"{provider}_location"] == region
-    assert stack.outputs[f"{provider}_endpoint"] == load_catalog().provider(provider).s3_endpoint_for(region)
+    assert stack.outputs[f"{provider}_endpoint"] == load_catalog().provider(
+        provider
+    ).s3_endpoint_for(region)
     s3 = stack.client("s3")
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
     # Labels become tags only with tag_bucket = true (unknown support at these endpoints).

@@ -13,7 +13,7 @@ from fedstack.catalog._hcl import ModuleSpec, read_module
 from fedstack.catalog._interfaces import INTERFACES
 from fedstack.catalog._model import Catalog
 
-__all__ = ["REQUIRED_FILES", "check_module", "check_catalog_tables", "module_folders"]
+__all__ = ["REQUIRED_FILES", "check_catalog_tables", "check_module", "module_folders"]
 
 REQUIRED_FILES = ("versions.tf", "variables.tf", "outputs.tf", "main.tf", "README.md")
 """The files every module folder has, as in terraform-aws-modules."""
@@ -34,7 +34,9 @@ def _norm(type_: str | None) -> str:
 
 def check_module(folder: Path, capability: str) -> list[str]:
     """Problems of one module folder against its capability's interface; empty when it conforms."""
-    problems = [f"{folder}: missing {name}" for name in REQUIRED_FILES if not (folder / name).is_file()]
+    problems = [
+        f"{folder}: missing {name}" for name in REQUIRED_FILES if not (folder / name).is_file()
+    ]
     spec = read_module(folder)
     problems += _declarations(spec)
     problems += _interface(spec, capability)
@@ -124,7 +126,7 @@ def _versions(spec: ModuleSpec) -> list[str]:
         if not (_PESSIMISTIC.match(version) or _BOUNDED.match(version)):
             problems.append(
                 f"{where}: provider {req.name!r} version {version!r} is not a range "
-                "(use \"~> X.Y\" or \">= X, < Y\")"
+                '(use "~> X.Y" or ">= X, < Y")'
             )
     return problems
 
@@ -153,7 +155,10 @@ def check_catalog_tables(catalog: Catalog) -> list[str]:
                     f"{catalog.modules_root / entry.module}/main.tf: local.regions {found!r} differs "
                     f"from the api_region of providers.{name}.regions {api_names!r}"
                 )
-        for capability, tables in (("compute", ("flavours", "images")), ("kubernetes", ("flavours",))):
+        for capability, tables in (
+            ("compute", ("flavours", "images")),
+            ("kubernetes", ("flavours",)),
+        ):
             entry = provider.capabilities.get(capability)
             if entry is None:
                 continue

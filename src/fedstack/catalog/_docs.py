@@ -43,7 +43,9 @@ def render_section(spec: ModuleSpec, capability: str) -> str:
     """The marked README section of the module `spec` implementing `capability`."""
     import jinja2  # lazy: only the docs command needs the template engine
 
-    env = jinja2.Environment(keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        keep_trailing_newline=True, autoescape=False, undefined=jinja2.StrictUndefined
+    )
     env.filters["hcl"] = _hcl
     env.filters["cell"] = _cell
     source = resources.files("fedstack.catalog").joinpath("module_docs.md.j2").read_text()
@@ -51,10 +53,18 @@ def render_section(spec: ModuleSpec, capability: str) -> str:
     common = [i.name for i in interface.inputs] if interface else []
     variables = sorted(
         spec.variables.values(),
-        key=lambda v: (v.name not in common, common.index(v.name) if v.name in common else 0, v.name),
+        key=lambda v: (
+            v.name not in common,
+            common.index(v.name) if v.name in common else 0,
+            v.name,
+        ),
     )
     return env.from_string(source).render(
-        begin=BEGIN, end=END, spec=spec, interface=interface, variables=variables,
+        begin=BEGIN,
+        end=END,
+        spec=spec,
+        interface=interface,
+        variables=variables,
         outputs=list(spec.outputs.values()),
     )
 

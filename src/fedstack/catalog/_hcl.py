@@ -13,7 +13,7 @@ from typing import Any
 
 from fedstack.errors import CatalogError
 
-__all__ = ["ModuleSpec", "ProviderRequirement", "Variable", "OutputSpec", "read_module"]
+__all__ = ["ModuleSpec", "OutputSpec", "ProviderRequirement", "Variable", "read_module"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class ModuleSpec:
 def read_module(path: Path) -> ModuleSpec:
     """Parse every *.tf file of the module folder `path`."""
     import hcl2  # lazy: the parser is only needed for module checks and docs
+    from lark.exceptions import LarkError
 
     variables: dict[str, Variable] = {}
     outputs: dict[str, OutputSpec] = {}
@@ -77,7 +78,7 @@ def read_module(path: Path) -> ModuleSpec:
         try:
             with tf.open() as handle:
                 doc = hcl2.load(handle)
-        except Exception as exc:  # python-hcl2 raises lark errors of several kinds
+        except (LarkError, ValueError, OSError) as exc:
             raise CatalogError(f"{tf}: cannot parse HCL: {str(exc).splitlines()[0]}") from None
         for block in doc.get("variable", []):
             for name, body in block.items():
@@ -85,7 +86,9 @@ def read_module(path: Path) -> ModuleSpec:
         for block in doc.get("output", []):
             for name, body in block.items():
                 outputs[_str(name)] = OutputSpec(
-                    _str(name), _str(body.get("description", "")), bool(body.get("sensitive", False))
+                    _str(name),
+                    _str(body.get("description", "")),
+                    bool(body.get("sensitive", False)),
                 )
         for kind, types in (("resource", resource_types), ("data", data_types)):
             for block in doc.get(kind, []):
@@ -93,7 +96,9 @@ def read_module(path: Path) -> ModuleSpec:
         for block in doc.get("provider", []):
             provider_blocks.extend(_str(name) for name in block)
         for block in doc.get("locals", []):
-            local_values.update({_str(k): _value(v) for k, v in block.items() if not k.startswith("__")})
+            local_values.update(
+                {_str(k): _value(v) for k, v in block.items() if not k.startswith("__")}
+            )
         for block in doc.get("terraform", []):
             if "required_version" in block:
                 required_version = _str(block["required_version"])
@@ -104,8 +109,15 @@ def read_module(path: Path) -> ModuleSpec:
                             _str(name), _str(spec.get("source", "")), _str(spec.get("version", ""))
                         )
     return ModuleSpec(
-        path, variables, outputs, required_version, providers, provider_blocks, local_values,
-        frozenset(resource_types), frozenset(data_types),
+        path,
+        variables,
+        outputs,
+        required_version,
+        providers,
+        provider_blocks,
+        local_values,
+        frozenset(resource_types),
+        frozenset(data_types),
     )
 
 

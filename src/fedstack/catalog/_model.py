@@ -144,7 +144,7 @@ class Provider(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _capabilities_consistent(self) -> "Provider":
+    def _capabilities_consistent(self) -> Provider:
         for name in self.unsupported:
             if name not in CAPABILITIES:
                 raise ValueError(f"unknown capability {name!r} in unsupported")
