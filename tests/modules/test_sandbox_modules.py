@@ -8,6 +8,12 @@ with boto3 first, as whoever holds the domain would: the module only looks it up
 The same root also applies the Hetzner and Exoscale object_storage modules: they are plain
 hashicorp/aws S3 modules for S3-compatible endpoints, so the sandbox's moto server exercises
 them for real (only their `endpoint` output names the real provider's endpoint).
+
+pytest-terraform was tried for this and not used: it runs its own terraform (not fedstack's
+runner), needs a static root folder with its own provider block (so not aws_provider_config),
+takes the moto endpoint only through TF_VAR_*, cannot depend on the session `sandbox` fixture,
+keys resources by type and name without the module path (two modules' `aws_s3_bucket.this`
+collide), and writes the applied state as tf_resources.json into the test's source folder.
 """
 
 from __future__ import annotations
