@@ -6,6 +6,7 @@ loading the catalog does not pay for the HCL parser.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,12 @@ class Variable:
     required: bool
     default: Any = None
     sensitive: bool = False
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def needed(self) -> bool:
+        """Required, or optional in type only: a validation refuses its null default."""
+        return self.required or f"var.{self.name} != null" in self.conditions
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,16 @@ class ModuleSpec:
 
 
 def read_module(path: Path) -> ModuleSpec:
-    """Parse every *.tf file of the module folder `path`."""
+    """Parse every *.tf file of the module folder `path` (cached while the files are unchanged)."""
+    files = tuple(
+        (tf.name, tf.stat().st_mtime_ns, tf.stat().st_size) for tf in sorted(path.glob("*.tf"))
+    )
+    return _read_module(path, files)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_module(path: Path, files: tuple[tuple[str, int, int], ...]) -> ModuleSpec:
+    # `files` (names, mtimes, sizes) is the cache key: an edited module is parsed again.
     import hcl2  # lazy: the parser is only needed for module checks and docs
     from lark.exceptions import LarkError
 
@@ -130,6 +146,9 @@ def _variable(name: str, body: dict[str, Any]) -> Variable:
         required="default" not in body,
         default=_value(body.get("default")),
         sensitive=bool(body.get("sensitive", False)),
+        conditions=tuple(
+            _expression(rule.get("condition", "")) for rule in body.get("validation", [])
+        ),
     )
 
 
