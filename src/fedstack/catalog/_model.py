@@ -226,7 +226,9 @@ class Catalog(_Strict):
         """Absolute path of the module implementing `capability` at `provider`."""
         entry = self.provider(provider).capabilities.get(capability)
         if entry is None:
-            raise KeyError(f"provider {provider!r} does not offer {capability!r}")
+            reason = self.provider(provider).unsupported.get(capability)
+            because = f": {reason}" if reason else ""
+            raise KeyError(f"provider {provider!r} does not offer {capability!r}{because}")
         return self.modules_root / entry.module
 
     def sandbox_providers(self) -> list[str]:
