@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from fedstack.catalog import CAPABILITIES, INTERFACES, load_catalog, modules_root
 from fedstack.catalog._contract import check_catalog_tables, check_module, module_folders
 from fedstack.catalog._hcl import read_module
-from fedstack.cli import cli
+from fedstack.cli import cli, main
 from fedstack.errors import CatalogError
 from fedstack.sandbox import SANDBOX_CREDENTIALS
 from fedstack.terraform import Terraform
@@ -207,3 +207,18 @@ def test_modules_check_command_passes_on_the_shipped_modules() -> None:
     result = CliRunner().invoke(cli, ["modules", "check", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []
+
+
+def test_docs_on_a_readme_without_markers_is_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "modules"
+    shutil.copytree(ROOT / "network" / "sandbox", root / "network" / "sandbox")
+    readme = root / "network" / "sandbox" / "README.md"
+    readme.write_text("# network\n\nno rendered section here\n")
+    with pytest.raises(SystemExit) as exited:
+        main(["modules", "docs", "--root", str(root)])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(readme) in err[0] and "BEGIN_FEDSTACK_DOCS" in err[0]
+    assert readme.read_text() == "# network\n\nno rendered section here\n"
