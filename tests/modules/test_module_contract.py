@@ -98,7 +98,10 @@ def _broken_module(tmp_path: Path) -> Path:
     )
     (folder / "outputs.tf").write_text(outputs)
     (folder / "main.tf").write_text(
-        (folder / "main.tf").read_text() + '\nprovider "aws" {\n  region = "eu-west-3"\n}\n'
+        (folder / "main.tf").read_text()
+        + '\nprovider "aws" {\n  region = "eu-west-3"\n}\n'
+        + "locals {\n  typos = [var.recrods, local.fqnd, aws_route53_record.that.fqdn,"
+        + " data.aws_route53_zone.other.id]\n}\n"
     )
     versions = (folder / "versions.tf").read_text().replace('">= 5.0, < 6.0"', '">= 5.0"')
     (folder / "versions.tf").write_text(versions)
@@ -116,6 +119,11 @@ def test_contract_check_names_each_breach_of_a_broken_module(tmp_path: Path) -> 
     assert "output 'fqdn' has no description" in problems
     assert "configures provider 'aws'" in problems
     assert "version '>= 5.0' is not a range" in problems
+    assert "var.recrods is used but not declared" in problems
+    assert "local.fqnd is used but not defined" in problems
+    assert "aws_route53_record.that is used but not declared" in problems
+    assert "data.aws_route53_zone.other is used but not declared" in problems
+    assert "variable 'zone_id' is declared but never used" in problems
 
 
 def test_docs_check_fails_on_a_stale_readme_and_docs_repairs_it(tmp_path: Path) -> None:

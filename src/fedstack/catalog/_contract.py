@@ -42,6 +42,36 @@ def check_module(folder: Path, capability: str) -> list[str]:
     problems += _interface(spec, capability)
     problems += _versions(spec)
     problems += _resource_providers(spec)
+    problems += _references(spec, capability)
+    return problems
+
+
+_VAR = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+_DATA = re.compile(r"\bdata\.([a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
+_RESOURCE = re.compile(r"(?<![.\w])([a-z0-9]+_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def _references(spec: ModuleSpec, capability: str) -> list[str]:
+    # What `terraform validate` would catch without a provider schema: a reference to a
+    # variable, local, resource or data source that is not declared, and a provider-specific
+    # variable that nothing uses.
+    problems = []
+    used_vars = set(_VAR.findall(spec.text))
+    for name in sorted(used_vars - set(spec.variables)):
+        problems.append(f"{spec.path}: var.{name} is used but not declared")
+    for name in sorted(set(_LOCAL.findall(spec.text)) - set(spec.locals)):
+        problems.append(f"{spec.path}: local.{name} is used but not defined")
+    for type_, name in sorted(set(_DATA.findall(spec.text))):
+        if f"{type_}.{name}" not in spec.data_sources:
+            problems.append(f"{spec.path}: data.{type_}.{name} is used but not declared")
+    for type_, name in sorted(set(_RESOURCE.findall(spec.text))):
+        if type_ in spec.resource_types and f"{type_}.{name}" not in spec.resources:
+            problems.append(f"{spec.path}: {type_}.{name} is used but not declared")
+    interface = INTERFACES.get(capability)
+    common = {i.name for i in interface.inputs} if interface else set()
+    for name in sorted(set(spec.variables) - used_vars - common):
+        problems.append(f"{spec.path}/variables.tf: variable {name!r} is declared but never used")
     return problems
 
 

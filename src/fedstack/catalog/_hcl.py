@@ -66,6 +66,9 @@ class ModuleSpec:
     locals: dict[str, Any] = field(default_factory=dict)
     resource_types: frozenset[str] = frozenset()
     data_types: frozenset[str] = frozenset()
+    resources: frozenset[str] = frozenset()
+    data_sources: frozenset[str] = frozenset()
+    text: str = ""
 
 
 def read_module(path: Path) -> ModuleSpec:
@@ -89,6 +92,8 @@ def _read_module(path: Path, files: tuple[tuple[str, int, int], ...]) -> ModuleS
     local_values: dict[str, Any] = {}
     resource_types: set[str] = set()
     data_types: set[str] = set()
+    addresses: dict[str, set[str]] = {"resource": set(), "data": set()}
+    texts: list[str] = []
     required_version = None
     for tf in sorted(path.glob("*.tf")):
         try:
@@ -106,9 +111,12 @@ def _read_module(path: Path, files: tuple[tuple[str, int, int], ...]) -> ModuleS
                     _str(body.get("description", "")),
                     bool(body.get("sensitive", False)),
                 )
+        texts.append(_without_comments(tf.read_text()))
         for kind, types in (("resource", resource_types), ("data", data_types)):
             for block in doc.get(kind, []):
-                types.update(_str(name) for name in block)
+                for type_, named in block.items():
+                    types.add(_str(type_))
+                    addresses[kind].update(f"{_str(type_)}.{_str(name)}" for name in named)
         for block in doc.get("provider", []):
             provider_blocks.extend(_str(name) for name in block)
         for block in doc.get("locals", []):
@@ -134,6 +142,16 @@ def _read_module(path: Path, files: tuple[tuple[str, int, int], ...]) -> ModuleS
         local_values,
         frozenset(resource_types),
         frozenset(data_types),
+        frozenset(addresses["resource"]),
+        frozenset(addresses["data"]),
+        "\n".join(texts),
+    )
+
+
+def _without_comments(text: str) -> str:
+    # Whole-line comments only: enough for scanning references, and never cuts a string.
+    return "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(("#", "//"))
     )
 
 
