@@ -8,6 +8,7 @@ validated by Terraform here and applied for real in test_sandbox_modules.py.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -230,3 +231,23 @@ def test_docs_on_a_readme_without_markers_is_one_error_line(
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(readme) in err[0] and "BEGIN_FEDSTACK_DOCS" in err[0]
     assert readme.read_text() == "# network\n\nno rendered section here\n"
+
+
+_CALL = re.compile(r"(?<![\w.\"-])([a-z][a-z0-9_]*)\(")
+_TYPE_CONSTRUCTORS = {"map", "list", "set", "object", "tuple", "optional"}
+
+
+def test_modules_call_only_functions_terraform_has() -> None:
+    """Function names checked against `terraform metadata functions`: no provider needed."""
+    binary = find_binary()
+    done = subprocess.run(
+        [binary.path, "metadata", "functions", "-json"], capture_output=True, text=True, check=True
+    )
+    known = set(json.loads(done.stdout)["function_signatures"]) | _TYPE_CONSTRUCTORS
+    called = {
+        (folder.relative_to(ROOT).as_posix(), name)
+        for folder in FOLDERS
+        for name in _CALL.findall(read_module(folder).text)
+    }
+    assert len({name for _, name in called}) > 10, "the scan finds the modules' function calls"
+    assert sorted((where, name) for where, name in called if name not in known) == []
