@@ -1,0 +1,216 @@
+"""`fedstack policy check|explain|presets|show`: the sovereignty policy on plans, and its rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from fedstack import config
+from fedstack.catalog import load_catalog
+from fedstack.cli._output import print_json, stderr, stdout
+from fedstack.policy import (
+    FORMATS,
+    PRESETS,
+    RULE_TYPES,
+    Outcome,
+    PolicyError,
+    check_plan,
+    load_policy,
+    sandbox_endpoints,
+    write_reports,
+)
+
+__all__ = ["policy"]
+
+_STYLE = {Outcome.PASS: "green", Outcome.FAIL: "red", Outcome.UNKNOWN: "yellow"}
+
+
+@click.group()
+def policy() -> None:
+    """Check a sovereignty policy (EU locations, EU control, Gaia-X level...) on plans.
+
+    \b
+    Examples:
+      terraform show -json plan.bin > plan.json
+      fedstack policy check plan.json --policy eu-sovereign --format md,sarif --out reports/
+      fedstack policy presets
+      fedstack policy explain data-location-eu
+      fedstack policy show eu-sovereign > my-policy.yaml   # start a custom policy
+    """
+
+
+@policy.command()
+@click.argument("plan", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--policy",
+    "policy_ref",
+    default="eu-data-residency",
+    show_default=True,
+    help="A preset name (`fedstack policy presets`) or a policy YAML file.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md",
+    show_default=True,
+    help=f"Comma-separated report formats to write with --out: {', '.join(FORMATS)}.",
+)
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports."
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 2 also when a rule is unknown or a resource unresolved."
+)
+@click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A catalog file instead of the built-in one.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
+def check(
+    plan: Path,
+    policy_ref: str,
+    formats: str,
+    out: Path | None,
+    strict: bool,
+    catalog_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Check every resource of a plan JSON (`terraform show -json PLANFILE`) against a policy.
+
+    Provider and region are resolved per resource from the provider configuration (region,
+    S3 endpoints, recorded sandbox servers) and the resource's region/location/zone.
+    Exit 0 when every rule passes, 2 when a rule fails, 1 on an error. Unknown outcomes and
+    unresolved resources are listed but exit 0 unless --strict.
+
+    \b
+    Example:
+      terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
+      fedstack policy check plan.json --policy eu-sovereign --format md,junit,sarif,json --out reports
+    """
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise PolicyError(f"--format: unknown format {unknown[0]!r}; known: {', '.join(FORMATS)}")
+    chosen = load_policy(policy_ref)
+    report = check_plan(
+        plan,
+        catalog=load_catalog(catalog_path),
+        policy=chosen,
+        sandbox=sandbox_endpoints(config.home()),
+        strict=strict,
+    )
+    if out is not None:
+        for path in write_reports(report, wanted, out):
+            stderr.print(f"wrote {path}")
+    if as_json:
+        print(report.model_dump_json(indent=2))
+    else:
+        table = Table("resource", "where", "outcome", "why")
+        for entry in report.resources:
+            where = f"{entry.provider or '?'}/{entry.region or '?'} ({entry.country or '?'})"
+            bad = [f for f in entry.findings if f.outcome is not Outcome.PASS]
+            why = entry.unresolved or "; ".join(f"{f.rule_id}: {f.message}" for f in bad)
+            style = _STYLE[entry.outcome]
+            table.add_row(entry.address, where, f"[{style}]{entry.outcome.value}[/]", why)
+        stdout.print(table)
+        stderr.print(
+            f"policy {report.policy}: {report.count(Outcome.PASS)} pass, "
+            f"{report.count(Outcome.FAIL)} fail, {report.count(Outcome.UNKNOWN)} unknown "
+            f"({len(report.unresolved)} unresolved), {len(report.skipped)} skipped"
+        )
+    raise click.exceptions.Exit(report.exit_code())
+
+
+@policy.command()
+@click.argument("rule_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the rule as JSON.")
+def explain(rule_id: str, as_json: bool) -> None:
+    """Say what a rule checks, the criterion it maps to and the catalog facts it reads.
+
+    \b
+    Example:
+      fedstack policy explain no-non-eu-control
+    """
+    types = {t.model_fields["id"].default: t for t in RULE_TYPES}
+    rule = types.get(rule_id)
+    if rule is None:
+        raise PolicyError(f"unknown rule {rule_id!r}; known: {', '.join(types)}")
+    parameters = {
+        name: {
+            "type": str(field.annotation).replace("typing.", ""),
+            "default": None
+            if field.is_required()
+            else field.get_default(call_default_factory=True),
+            "required": field.is_required(),
+            "description": field.description or "",
+        }
+        for name, field in rule.model_fields.items()
+        if name != "id"
+    }
+    used_by = [name for name, p in PRESETS.items() if any(r.id == rule_id for r in p.rules)]
+    if as_json:
+        print_json(
+            {
+                "id": rule_id,
+                "title": rule.title,
+                "rationale": rule.rationale,
+                "criterion": rule.criterion,
+                "checks": rule.checks,
+                "facts": list(rule.facts),
+                "parameters": parameters,
+                "presets": used_by,
+            }
+        )
+        return
+    stdout.print(f"[bold]{rule_id}[/]: {rule.title}")
+    stdout.print(f"  why:       {rule.rationale}")
+    stdout.print(f"  checks:    {rule.checks}")
+    stdout.print(f"  criterion: {rule.criterion}")
+    stdout.print(f"  facts:     {', '.join(rule.facts)}")
+    stdout.print("  outcome:   unknown (never pass) when a fact it reads is missing or unverified")
+    for name, info in parameters.items():
+        default = "required" if info["required"] else f"default {info['default']!r}"
+        stdout.print(f"  parameter: {name} ({info['type']}, {default}) {info['description']}")
+    stdout.print(f"  presets:   {', '.join(used_by) or '-'}")
+
+
+@policy.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the presets as JSON.")
+def presets(as_json: bool) -> None:
+    """List the built-in policies and their rules.
+
+    \b
+    Example:
+      fedstack policy presets
+    """
+    if as_json:
+        print_json(
+            {
+                name: {
+                    "description": p.description,
+                    "rules": [{"id": r.id, **r.parameters()} for r in p.rules],
+                }
+                for name, p in PRESETS.items()
+            }
+        )
+        return
+    table = Table("preset", "rules", "what it asks")
+    for name, p in PRESETS.items():
+        table.add_row(name, ", ".join(r.id for r in p.rules), p.description)
+    stdout.print(table)
+
+
+@policy.command()
+@click.argument("policy_ref")
+def show(policy_ref: str) -> None:
+    """Print a policy (preset or file) as YAML: the start of a custom policy file.
+
+    \b
+    Example:
+      fedstack policy show eu-sovereign > policy.yaml
+    """
+    click.echo(load_policy(policy_ref).to_yaml(), nl=False)
