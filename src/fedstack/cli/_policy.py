@@ -21,6 +21,8 @@ from fedstack.policy import (
     sandbox_endpoints,
     write_reports,
 )
+from fedstack.policy._docs import rule_id as rule_type_id
+from fedstack.policy._docs import rule_parameters, rules_markdown
 
 __all__ = ["policy"]
 
@@ -135,22 +137,11 @@ def explain(rule_id: str, as_json: bool) -> None:
     Example:
       fedstack policy explain no-non-eu-control
     """
-    types = {t.model_fields["id"].default: t for t in RULE_TYPES}
+    types = {rule_type_id(t): t for t in RULE_TYPES}
     rule = types.get(rule_id)
     if rule is None:
         raise PolicyError(f"unknown rule {rule_id!r}; known: {', '.join(types)}")
-    parameters = {
-        name: {
-            "type": str(field.annotation).replace("typing.", ""),
-            "default": None
-            if field.is_required()
-            else field.get_default(call_default_factory=True),
-            "required": field.is_required(),
-            "description": field.description or "",
-        }
-        for name, field in rule.model_fields.items()
-        if name != "id"
-    }
+    parameters = rule_parameters(rule)
     used_by = [name for name, p in PRESETS.items() if any(r.id == rule_id for r in p.rules)]
     if as_json:
         print_json(
@@ -159,6 +150,7 @@ def explain(rule_id: str, as_json: bool) -> None:
                 "title": rule.title,
                 "rationale": rule.rationale,
                 "criterion": rule.criterion,
+                "source_note": rule.source_note,
                 "checks": rule.checks,
                 "facts": list(rule.facts),
                 "parameters": parameters,
@@ -170,12 +162,35 @@ def explain(rule_id: str, as_json: bool) -> None:
     stdout.print(f"  why:       {rule.rationale}")
     stdout.print(f"  checks:    {rule.checks}")
     stdout.print(f"  criterion: {rule.criterion}")
+    if rule.source_note:
+        stdout.print(f"  source:    {rule.source_note}")
     stdout.print(f"  facts:     {', '.join(rule.facts)}")
     stdout.print("  outcome:   unknown (never pass) when a fact it reads is missing or unverified")
     for name, info in parameters.items():
         default = "required" if info["required"] else f"default {info['default']!r}"
         stdout.print(f"  parameter: {name} ({info['type']}, {default}) {info['description']}")
     stdout.print(f"  presets:   {', '.join(used_by) or '-'}")
+
+
+@policy.command()
+@click.option(
+    "--markdown", is_flag=True, help="Print the rules reference page (docs/policy-rules.md)."
+)
+def rules(markdown: bool) -> None:
+    """List every rule with the criterion it maps to.
+
+    \b
+    Examples:
+      fedstack policy rules
+      fedstack policy rules --markdown > docs/policy-rules.md
+    """
+    if markdown:
+        click.echo(rules_markdown(), nl=False)
+        return
+    table = Table("rule", "checks", "criterion")
+    for rule in RULE_TYPES:
+        table.add_row(rule_type_id(rule), rule.title, rule.criterion)
+    stdout.print(table)
 
 
 @policy.command()
