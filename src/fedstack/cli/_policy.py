@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -124,7 +125,9 @@ def check(
             f"{report.count(Outcome.FAIL)} fail, {report.count(Outcome.UNKNOWN)} unknown "
             f"({len(report.unresolved)} unresolved), {len(report.skipped)} skipped"
         )
-    raise click.exceptions.Exit(report.exit_code())
+    # SystemExit, not click's Exit: fedstack.cli.main runs click with standalone_mode=False,
+    # which turns Exit into a return value and would lose the code CI acts on.
+    sys.exit(report.exit_code())
 
 
 @policy.command()

@@ -52,6 +52,8 @@ class PlannedResource:
     actions: tuple[str, ...]
     after: dict[str, Any]
     config_key: str | None
+    config_address: str = ""
+    references: tuple[str, ...] = ()
 
     def argument(self, name: str) -> str | None:
         """A planned string argument (None when unset or known only after apply)."""
@@ -123,30 +125,63 @@ def parse_plan(data: Any) -> Plan:
     return Plan(format_version=version, resources=resources, providers=providers)
 
 
-def _resource(change: dict[str, Any], config_keys: dict[str, str]) -> PlannedResource:
+def _resource(change: dict[str, Any], config: dict[str, _Configured]) -> PlannedResource:
     module = _INDEX.sub("", change.get("module_address") or "")
     config_address = f"{module}.{change['type']}.{change['name']}".lstrip(".")
     body = change.get("change") or {}
+    configured = config.get(config_address)
     return PlannedResource(
         address=change["address"],
         type=change["type"],
         source=change.get("provider_name", ""),
         actions=tuple(body.get("actions") or ()),
         after=body.get("after") or {},
-        config_key=config_keys.get(config_address),
+        config_key=configured.provider_key if configured else None,
+        config_address=config_address,
+        references=configured.references if configured else (),
     )
 
 
-def _config_keys(module: dict[str, Any], prefix: str) -> dict[str, str]:
-    """Map each configured resource address (without indices) to its provider_config_key."""
-    keys = {
-        f"{prefix}{r['address']}": r["provider_config_key"]
+@dataclass(frozen=True)
+class _Configured:
+    provider_key: str | None
+    references: tuple[str, ...]
+
+
+def _config_keys(module: dict[str, Any], prefix: str) -> dict[str, _Configured]:
+    """Each configured resource (address without indices): its provider key and the resources it references."""
+    found = {
+        f"{prefix}{r['address']}": _Configured(
+            r.get("provider_config_key"),
+            tuple(sorted({f"{prefix}{ref}" for ref in _resource_refs(r.get("expressions"))})),
+        )
         for r in module.get("resources") or []
-        if "provider_config_key" in r
+        if "address" in r
     }
     for name, call in (module.get("module_calls") or {}).items():
-        keys.update(_config_keys(call.get("module") or {}, f"{prefix}module.{name}."))
-    return keys
+        found.update(_config_keys(call.get("module") or {}, f"{prefix}module.{name}."))
+    return found
+
+
+_NOT_RESOURCES = {"var", "local", "module", "data", "each", "count", "path", "terraform", "self"}
+
+
+def _resource_refs(expressions: Any) -> set[str]:
+    """Addresses (`type.name`) of the managed resources an expression tree references."""
+    refs: set[str] = set()
+    if isinstance(expressions, list):
+        for item in expressions:
+            refs |= _resource_refs(item)
+    elif isinstance(expressions, dict):
+        for key, value in expressions.items():
+            if key == "references" and isinstance(value, list):
+                for ref in value:
+                    parts = _INDEX.sub("", str(ref)).split(".")
+                    if len(parts) >= 2 and parts[0] not in _NOT_RESOURCES:
+                        refs.add(f"{parts[0]}.{parts[1]}")
+            else:
+                refs |= _resource_refs(value)
+    return refs
 
 
 def _provider_config(key: str, block: dict[str, Any], variables: dict[str, Any]) -> ProviderConfig:

@@ -69,13 +69,43 @@ def resolve_plan(
     endpoints = {_norm(url): name for url, name in (sandbox_endpoints or {}).items()}
     placed: list[ResourcePlacement] = []
     skipped: list[Skipped] = []
+    kept: list[PlannedResource] = []
     for resource in plan.resources:
         source = provider_source(resource.source)
         if source in UTILITY_PROVIDERS:
             skipped.append(Skipped(resource.address, resource.type, f"{source} holds no data"))
             continue
+        kept.append(resource)
         placed.append(_Resolver(catalog, endpoints, plan.provider_for(resource)).resolve(resource))
-    return placed, skipped
+    return _inherit(kept, placed), skipped
+
+
+def _inherit(
+    resources: list[PlannedResource], placed: list[ResourcePlacement]
+) -> list[ResourcePlacement]:
+    """A resource with no location of its own (a server in a data center) lives where the
+    resources it references live, when they all resolved to one provider and region."""
+    where: dict[str, set[tuple[str | None, str | None]]] = {}
+    for resource, place in zip(resources, placed, strict=True):
+        if place.unresolved is None:
+            where.setdefault(resource.config_address, set()).add((place.provider, place.region))
+    result = []
+    for resource, place in zip(resources, placed, strict=True):
+        sources = [ref for ref in resource.references if ref in where]
+        spots = {spot for ref in sources for spot in where[ref]}
+        if place.unresolved is not None and place.region is None and len(spots) == 1:
+            provider, region = next(iter(spots))
+            if place.provider in (None, provider):
+                place = ResourcePlacement(
+                    place.address,
+                    place.type,
+                    provider,
+                    region,
+                    f"no location of its own; references {', '.join(sources)} in "
+                    f"{provider}/{region}",
+                )
+        result.append(place)
+    return result
 
 
 def provider_source(full_name: str) -> str:
