@@ -22,7 +22,9 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[str, str]
 
 def test_docs_policy_rules_page_is_generated_from_the_rules() -> None:
     page = (REPO / "docs" / "policy-rules.md").read_text()
-    assert page == rules_markdown(), "regenerate: fedstack policy rules --markdown > docs/policy-rules.md"
+    assert page == rules_markdown(), (
+        "regenerate: fedstack policy rules --markdown > docs/policy-rules.md"
+    )
     for rule in RULE_TYPES:
         assert f"## `{rule.model_fields['id'].default}`" in page
 
@@ -74,8 +76,13 @@ def test_policy_help_has_an_example_and_does_not_import_cdktf() -> None:
     )
     subprocess.run([sys.executable, "-c", code], check=True)
     result = subprocess.run(
-        [sys.executable, "-c", "from fedstack.cli import main; main(['policy', 'check', '--help'])"],
+        [
+            sys.executable,
+            "-c",
+            "from fedstack.cli import main; main(['policy', 'check', '--help'])",
+        ],
         capture_output=True,
         text=True,
+        check=True,
     )
     assert "fedstack policy check plan.json --policy eu-sovereign" in result.stdout

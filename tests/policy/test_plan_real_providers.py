@@ -163,6 +163,8 @@ def test_cli_writes_every_report_format_and_exits_2_on_failure(
     }
     assert failed_cases == set(fails)
 
+    for written in out.iterdir():  # credentials put into an endpoint URL never reach a report
+        assert "not-a-real-secret" not in written.read_text()
     markdown = (out / "policy-report.md").read_text()
     assert "## Could not be resolved" in markdown
     assert "`aws_s3_bucket.amazon`" in markdown and "❌ fail" in markdown

@@ -1,7 +1,8 @@
 """`policy check` on a real plan: terraform plans two buckets on the sandbox cloud, one in an
 EU region (sandbox-fr fr-par) and one outside the EEA (sandbox-de ch-zrh), and `show -json`
 gives the plan JSON the check reads. Provider and region come from the aliased provider
-blocks: each endpoint is a sandbox server recorded in FEDSTACK_HOME's sandbox state file.
+blocks (one region set through a root variable): each endpoint is a sandbox server recorded
+in FEDSTACK_HOME's sandbox state file.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def sandbox_plan(
                 aws_provider_config(
                     sandbox["sandbox-fr"].endpoint, fr.region_api_name("fr-par"), alias="fr"
                 ),
-                aws_provider_config(
-                    sandbox["sandbox-de"].endpoint, de.region_api_name("ch-zrh"), alias="de"
-                ),
+                # The region through a root variable, as hand-written stacks often do.
+                aws_provider_config(sandbox["sandbox-de"].endpoint, "${var.de_region}", alias="de"),
             ]
         },
+        "variable": {"de_region": {"type": "string", "default": de.region_api_name("ch-zrh")}},
         "module": {
             "eu_bucket": {
                 "source": str(catalog.module_path("sandbox-fr", "object_storage")),
@@ -83,13 +84,23 @@ def test_bucket_outside_the_eea_fails_and_the_eu_bucket_passes(
     code, report = _check(sandbox_plan, tmp_path, "--policy", "eu-data-residency")
     assert code == 2
     by_address = {r.address: r for r in report.resources}
-    assert set(by_address) == {EU_BUCKET, CH_BUCKET, "module.eu_bucket.aws_s3_bucket_versioning.this[0]"}
+    assert set(by_address) == {
+        EU_BUCKET,
+        CH_BUCKET,
+        "module.eu_bucket.aws_s3_bucket_versioning.this[0]",
+    }
     ch = by_address[CH_BUCKET]
-    assert (ch.provider, ch.region, ch.country, ch.outcome) == ("sandbox-de", "ch-zrh", "CH", Outcome.FAIL)
+    assert (ch.provider, ch.region, ch.country, ch.outcome) == (
+        "sandbox-de",
+        "ch-zrh",
+        "CH",
+        Outcome.FAIL,
+    )
     failing = [f for f in ch.findings if f.outcome is Outcome.FAIL]
     assert [f.rule_id for f in failing] == ["data-location-eu"]
     assert "sandbox-de/ch-zrh is in CH, outside the EEA" in failing[0].message
     assert "sandbox endpoint http://127.0.0.1:" in ch.resolution
+    assert "region='eu-central-2' -> ch-zrh" in ch.resolution
     for address in (EU_BUCKET, "module.eu_bucket.aws_s3_bucket_versioning.this[0]"):
         eu = by_address[address]
         assert (eu.provider, eu.region, eu.outcome) == ("sandbox-fr", "fr-par", Outcome.PASS)

@@ -199,11 +199,14 @@ def _evaluate(expr: Any, variables: dict[str, Any]) -> Any:
         return [_evaluate(item, variables) for item in expr]
     if not isinstance(expr, dict):
         return None
-    if "constant_value" in expr:
-        return expr["constant_value"]
     refs = expr.get("references")
     if isinstance(refs, list):
-        if len(refs) == 1 and str(refs[0]).startswith("var."):
+        # Only a bare root variable can be evaluated. Terraform's JSON syntax also reports the
+        # raw template as constant_value ("${var.x}"), so the template must be exactly that.
+        template = expr.get("constant_value", f"${{{refs[0] if refs else ''}}}")
+        if len(refs) == 1 and str(refs[0]).startswith("var.") and template == f"${{{refs[0]}}}":
             return variables.get(str(refs[0])[4:])
         return None
+    if "constant_value" in expr:
+        return expr["constant_value"]
     return {name: _evaluate(inner, variables) for name, inner in expr.items()}

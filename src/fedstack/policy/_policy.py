@@ -86,7 +86,12 @@ class Policy(BaseModel):
         name: str = "custom",
         description: str = "",
     ) -> Policy:
-        """A policy from keyword switches (the CDK layer's way); validated like a YAML file."""
+        """A policy from keyword switches (the CDK layer's way); validated like a YAML file.
+
+        `eu_only_locations` adds data-location-eu and processing-location-declared; the area
+        is the EEA by default, as the Gaia-X criteria say EU/EEA (`area="eu"` for the 27).
+        Certifications accept `secnumcloud`, `bsi_c5` (or `SecNumCloud`, `BSI C5`).
+        """
         rules: list[Rule] = []
         if eu_only_locations:
             rules.append(DataLocation(area=area))  # type: ignore[arg-type]

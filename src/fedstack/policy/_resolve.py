@@ -115,7 +115,12 @@ def provider_source(full_name: str) -> str:
 
 
 def _norm(url: str) -> str:
-    return url.strip().rstrip("/").lower()
+    return _shown(url).rstrip("/").lower()
+
+
+def _shown(url: str) -> str:
+    """The URL without user:password@, so reports never carry credentials put in an endpoint."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url.strip(), flags=re.IGNORECASE)
 
 
 @dataclass
@@ -166,7 +171,7 @@ class _Resolver:
     def _by_endpoint(self, resource: PlannedResource, endpoint: str) -> ResourcePlacement:
         name = self.endpoints.get(_norm(endpoint))
         if name is not None and name in self.catalog.providers:
-            return self._by_location(resource, name, f"sandbox endpoint {endpoint}")
+            return self._by_location(resource, name, f"sandbox endpoint {_shown(endpoint)}")
         for name, provider in self.catalog.providers.items():
             api_name = _region_from_template(provider, endpoint)
             if api_name is not None:
@@ -176,13 +181,14 @@ class _Resolver:
                     resource.type,
                     name,
                     region,
-                    f"S3 endpoint {endpoint} matches {name}'s template {provider.s3_endpoint}"
+                    f"S3 endpoint {_shown(endpoint)} matches {name}'s template {provider.s3_endpoint}"
                     f" -> {region}",
                 )
         return self._unresolved(
             resource,
             None,
-            f"endpoint {endpoint} matches no catalog s3_endpoint and no recorded sandbox server",
+            f"endpoint {_shown(endpoint)} matches no catalog s3_endpoint and no recorded sandbox "
+            "server",
         )
 
     def _by_location(self, resource: PlannedResource, name: str, how: str) -> ResourcePlacement:
