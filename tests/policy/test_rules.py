@@ -209,3 +209,19 @@ def test_build_maps_keywords_to_rules_with_parameters() -> None:
         ("countries-denied", {"countries": ["US"]}),
     ]
     assert Policy.build(eu_only_locations=False).rules == []
+
+
+def test_check_catalog_covers_every_region_offering_the_capability(
+    sandbox_catalog: Catalog,
+) -> None:
+    checks = Policy.build(eu_headquarters=True).check_catalog(sandbox_catalog, "object_storage")
+    verdicts = {(c.provider, c.region): c.outcome for c in checks}
+    assert verdicts == {
+        ("sandbox-fr", "fr-par"): P,
+        ("sandbox-fr", "ca-bhs"): F,
+        ("sandbox-de", "de-fra"): P,
+        ("sandbox-de", "ch-zrh"): F,
+        ("sandbox-nl", "nl-ams"): P,
+        ("sandbox-nl", "uk-lon"): F,
+    }
+    assert Policy.build().check_catalog(sandbox_catalog, "dns_record") == []

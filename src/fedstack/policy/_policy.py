@@ -139,6 +139,17 @@ class Policy(BaseModel):
         """Check one placement (catalog provider and region names) against every rule."""
         return self.check_subject(Subject.resolve(catalog, provider, region))
 
+    def check_catalog(
+        self, catalog: Catalog, capability: str | None = None
+    ) -> list[PlacementCheck]:
+        """Every provider/region of the catalog (offering `capability`, when given), checked."""
+        return [
+            self.check_placement(catalog, name, region)
+            for name, provider in catalog.providers.items()
+            if capability is None or capability in provider.capabilities
+            for region in provider.regions
+        ]
+
     def to_yaml(self) -> str:
         """The policy as a YAML file `load_policy` reads back (start of a custom policy)."""
         body = {
