@@ -208,3 +208,14 @@ def test_provider_region_from_a_root_variable_is_used_only_at_the_root() -> None
     plan = parse_plan(json.loads(PLAN.read_text()))
     assert plan.providers["scaleway"].value("region") == "nl-ams"
     assert plan.providers["module.net:scaleway"].value("zone") == "pl-waw-2"
+
+
+def test_cli_prints_one_format_on_stdout_without_out(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["policy", "check", str(PLAN), "--catalog", str(CATALOG), "--format", "sarif"])
+    assert exited.value.code == 2
+    assert json.loads(capsys.readouterr().out)["version"] == "2.1.0"
+    with pytest.raises(SystemExit) as exited:
+        main(["policy", "check", str(PLAN), "--catalog", str(CATALOG), "--format", "md,json"])
+    assert exited.value.code == 1
+    assert "several formats need --out" in capsys.readouterr().err

@@ -19,6 +19,7 @@ from fedstack.policy import (
     PolicyError,
     check_plan,
     load_policy,
+    render,
     sandbox_endpoints,
     write_reports,
 )
@@ -56,9 +57,9 @@ def policy() -> None:
 @click.option(
     "--format",
     "formats",
-    default="md",
-    show_default=True,
-    help=f"Comma-separated report formats to write with --out: {', '.join(FORMATS)}.",
+    default=None,
+    help=f"Report formats ({', '.join(FORMATS)}): comma-separated with --out (default md); "
+    "without --out, one format printed on stdout instead of the table.",
 )
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), help="Folder for the reports."
@@ -72,7 +73,9 @@ def policy() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A catalog file instead of the built-in one.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the JSON report on stdout (--format json)."
+)
 def check(
     plan: Path,
     policy_ref: str,
@@ -93,11 +96,17 @@ def check(
     Example:
       terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
       fedstack policy check plan.json --policy eu-sovereign --format md,junit,sarif,json --out reports
+      fedstack policy check plan.json --policy ./my-policy.yaml --format md > summary.md
     """
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    wanted = [f.strip() for f in (formats or "md").split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise PolicyError(f"--format: unknown format {unknown[0]!r}; known: {', '.join(FORMATS)}")
+    if as_json:
+        wanted, formats = ["json"], formats or "json"
+    to_stdout = out is None and formats is not None
+    if to_stdout and len(wanted) > 1:
+        raise PolicyError("--format: several formats need --out DIR; without it, give one")
     chosen = load_policy(policy_ref)
     report = check_plan(
         plan,
@@ -109,8 +118,8 @@ def check(
     if out is not None:
         for path in write_reports(report, wanted, out):
             stderr.print(f"wrote {path}")
-    if as_json:
-        print(report.model_dump_json(indent=2))
+    if to_stdout:
+        click.echo(render(report, wanted[0]), nl=False)
     else:
         table = Table("resource", "where", "outcome", "why")
         for entry in report.resources:

@@ -9,8 +9,6 @@ from fedstack.policy._plan import read_plan
 from fedstack.policy._policy import Policy
 from fedstack.policy._report import PolicyReport, check_resources
 from fedstack.policy._resolve import resolve_plan
-from fedstack.sandbox import state_file
-from fedstack.sandbox._state import read_state
 
 __all__ = ["check_plan", "sandbox_endpoints"]
 
@@ -20,6 +18,10 @@ def sandbox_endpoints(home: Path) -> dict[str, str]:
 
     Recorded servers count even when stopped: a plan made against them still names them.
     """
+    # Imported here: the engine itself needs no sandbox, only this helper of the CLI does.
+    from fedstack.sandbox import state_file
+    from fedstack.sandbox._state import read_state
+
     if not state_file(home).exists():
         return {}
     return {server.endpoint: name for name, server in read_state(home).items()}
