@@ -95,7 +95,8 @@ def _inherit(
         spots = {spot for ref in sources for spot in where[ref]}
         if place.unresolved is not None and place.region is None and len(spots) == 1:
             provider, region = next(iter(spots))
-            if place.provider in (None, provider):
+            # Only within one provider: a resource of another cloud does not live there.
+            if place.provider is not None and place.provider == provider:
                 place = ResourcePlacement(
                     place.address,
                     place.type,
