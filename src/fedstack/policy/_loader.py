@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
@@ -36,10 +37,10 @@ def load_policy(name_or_path: str | Path) -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
-        raise PolicyError(f"{path}: {_describe(exc, raw)}") from None
+        raise PolicyError(f"{path}: {_describe(exc)}") from None
 
 
-def _describe(exc: ValidationError, raw: dict[str, object]) -> str:
+def _describe(exc: ValidationError) -> str:
     first = exc.errors()[0]
     loc = list(first["loc"])
     more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
@@ -52,7 +53,7 @@ def _describe(exc: ValidationError, raw: dict[str, object]) -> str:
     return f"{_key(loc)}: {message}{more}"
 
 
-def _key(loc: list[object]) -> str:
+def _key(loc: Sequence[object]) -> str:
     # pydantic puts the union tag (the rule id) into the location: rules.0.<id>.<param>.
     parts: list[str] = []
     for index, part in enumerate(loc):

@@ -32,7 +32,7 @@ __all__ = [
     "write_reports",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 FORMATS: dict[str, str] = {
     "json": "policy-report.json",
     "md": "policy-report.md",
@@ -157,25 +157,22 @@ def check_resources(
 
 def _entry(catalog: Catalog, policy: Policy, resource: ResourcePlacement) -> ResourceEntry:
     subject = Subject.resolve(catalog, resource.provider, resource.region)
-    base = {
-        "address": resource.address,
-        "type": resource.type,
-        "provider": resource.provider,
-        "region": resource.region,
-        "country": subject.country,
-        "resolution": resource.resolution,
-    }
-    if resource.unresolved is not None:
-        return ResourceEntry(**base, outcome=Outcome.UNKNOWN, unresolved=resource.unresolved)
-    check = policy.check_subject(subject)
+    # An unresolved resource gets no rule findings: one UNKNOWN saying why is clearer.
+    check = policy.check_subject(subject) if resource.unresolved is None else None
     return ResourceEntry(
-        **base,
-        outcome=check.outcome,
+        address=resource.address,
+        type=resource.type,
+        provider=resource.provider,
+        region=resource.region,
+        country=subject.country,
+        resolution=resource.resolution,
+        unresolved=resource.unresolved,
+        outcome=check.outcome if check else Outcome.UNKNOWN,
         findings=[
             FindingEntry(
                 rule_id=f.rule_id, outcome=f.outcome, message=f.message, criterion=f.criterion
             )
-            for f in check.findings
+            for f in (check.findings if check else [])
         ],
     )
 
