@@ -129,3 +129,23 @@ def test_bad_policy_file_is_one_error_naming_file_and_key(
 def test_unknown_preset_name_lists_the_presets(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match="neither a preset .*eu-sovereign.* nor a policy file"):
         load_policy("eu-sovreign")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"min_gaia_x_level": "gold"},
+            "Policy.build: rules.2(gaia-x-label-min).level: Input should be",
+        ),
+        ({"certifications": ["ISO 27001"]}, "rules.2(certifications).required.0: Input should be"),
+        ({"denied_countries": ["XX"]}, "unknown ISO 3166-1 alpha-2 country code 'XX'"),
+        ({"area": "world"}, "rules.0(data-location-eu).area"),
+    ],
+)
+def test_build_with_a_bad_value_is_a_policy_error(kwargs: dict[str, object], message: str) -> None:
+    from fedstack.policy import Policy
+
+    with pytest.raises(PolicyError) as caught:
+        Policy.build(**kwargs)  # type: ignore[arg-type]
+    assert message in str(caught.value)
