@@ -219,3 +219,30 @@ def test_cli_prints_one_format_on_stdout_without_out(capsys: pytest.CaptureFixtu
         main(["policy", "check", str(PLAN), "--catalog", str(CATALOG), "--format", "md,json"])
     assert exited.value.code == 1
     assert "several formats need --out" in capsys.readouterr().err
+
+
+def test_cli_reads_the_plan_from_stdin() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "fedstack.cli",
+            "policy",
+            "check",
+            "-",
+            "--catalog",
+            str(CATALOG),
+            "--json",
+        ],
+        input=PLAN.read_text(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    report = PolicyReport.model_validate_json(done.stdout)
+    assert report.source == "<stdin>" and len(report.resources) == len(EXPECTED)

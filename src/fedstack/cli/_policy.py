@@ -97,6 +97,7 @@ def check(
       terraform plan -out plan.bin && terraform show -json plan.bin > plan.json
       fedstack policy check plan.json --policy eu-sovereign --format md,junit,sarif,json --out reports
       fedstack policy check plan.json --policy ./my-policy.yaml --format md > summary.md
+      terraform show -json plan.bin | fedstack policy check - --strict
     """
     wanted = [f.strip() for f in (formats or "md").split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,10 +79,11 @@ class Plan:
 
 
 def read_plan(path: str | Path) -> Plan:
-    """Read a plan JSON file; errors name the file."""
+    """Read a plan JSON file (`-` reads standard input); errors name the file."""
     file = Path(path)
     try:
-        data = json.loads(file.read_text())
+        text = sys.stdin.read() if str(path) == "-" else file.read_text()
+        data = json.loads(text)
     except OSError as exc:
         raise PlanError(f"{file}: cannot read the plan: {exc.strerror}") from exc
     except ValueError as exc:

@@ -39,5 +39,10 @@ def check_plan(
     plan = read_plan(path)
     placed, skipped = resolve_plan(plan, catalog, sandbox)
     return check_resources(
-        catalog, placed, policy=policy, source=str(path), skipped=skipped, strict=strict
+        catalog,
+        placed,
+        policy=policy,
+        source="<stdin>" if str(path) == "-" else str(path),
+        skipped=skipped,
+        strict=strict,
     )
