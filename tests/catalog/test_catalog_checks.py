@@ -189,5 +189,5 @@ def test_capability_region_that_is_not_a_provider_region_is_refused(tmp_path: Pa
 
 
 def test_asking_for_an_unsupported_capability_gives_the_catalogs_reason() -> None:
-    with pytest.raises(KeyError, match="Hetzner offers no managed Kubernetes service"):
+    with pytest.raises(CatalogError, match="Hetzner offers no managed Kubernetes service"):
         load_catalog().module_path("hetzner", "kubernetes")

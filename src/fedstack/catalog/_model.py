@@ -10,6 +10,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fedstack.catalog._countries import is_country
+from fedstack.errors import CatalogError
 
 __all__ = [
     "CAPABILITIES",
@@ -214,11 +215,11 @@ class Catalog(_Strict):
         return value
 
     def provider(self, name: str) -> Provider:
-        """The provider called `name`, or KeyError naming the known ones."""
+        """The provider called `name`, or CatalogError naming the known ones."""
         try:
             return self.providers[name]
         except KeyError:
-            raise KeyError(
+            raise CatalogError(
                 f"unknown provider {name!r}; the catalog lists {', '.join(sorted(self.providers))}"
             ) from None
 
@@ -228,7 +229,7 @@ class Catalog(_Strict):
         if entry is None:
             reason = self.provider(provider).unsupported.get(capability)
             because = f": {reason}" if reason else ""
-            raise KeyError(f"provider {provider!r} does not offer {capability!r}{because}")
+            raise CatalogError(f"provider {provider!r} does not offer {capability!r}{because}")
         return self.modules_root / entry.module
 
     def sandbox_providers(self) -> list[str]:
