@@ -7,9 +7,12 @@ import sys
 import click
 
 import fedstack
+from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
+from fedstack.cli._inventory import inventory
 from fedstack.cli._output import stderr
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._token import token
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -30,6 +33,9 @@ def cli() -> None:
 
 cli.add_command(demo)
 cli.add_command(sandbox)
+cli.add_command(bridge)
+cli.add_command(token)
+cli.add_command(inventory)
 
 
 def main(argv: list[str] | None = None) -> None:
