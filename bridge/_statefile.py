@@ -53,8 +53,10 @@ def parse_state(body: bytes) -> ParsedState:
     if not encrypted:
         if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
             raise BadRequest("not a Terraform state: 'serial' must be a non-negative integer")
-        if not isinstance(lineage, str) or not lineage:
-            raise BadRequest("not a Terraform state: 'lineage' must be a non-empty string")
+        if not isinstance(lineage, str) or not lineage or len(lineage) > 128 or not lineage.isprintable():
+            raise BadRequest("not a Terraform state: 'lineage' must be a printable string of 1 to 128 characters")
+        if serial >= 2**63:
+            raise BadRequest("not a Terraform state: 'serial' is out of range")
     return ParsedState(
         body=body,
         sha256=hashlib.sha256(body).hexdigest(),

@@ -12,7 +12,7 @@ from fedstack.bridge.store import read_audit
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["audit"])
-Text = Annotated[str | None, Query(max_length=128)]
+Text = Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")]
 
 
 @router.get("/audit", summary="The audit log, newest first (admin)")

@@ -12,7 +12,7 @@ from fedstack.bridge.store import InventoryFilter, list_stacks, query_inventory
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1", tags=["inventory"])
-Text = Annotated[str | None, Query(max_length=200)]
+Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 @router.get("/inventory", summary="Resources across every stack and provider")
@@ -21,11 +21,11 @@ def inventory(
     request: Request,
     provider: Text = None,
     region: Text = None,
-    country: Annotated[str | None, Query(max_length=2, description="ISO 3166-1 alpha-2")] = None,
+    country: Annotated[str | None, Query(max_length=2, pattern=r"^[^\x00]*$", description="ISO 3166-1 alpha-2")] = None,
     type: Text = None,
     project: Text = None,
     stack: Text = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text in the address or attributes")] = None,
+    q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:

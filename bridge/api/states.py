@@ -34,6 +34,10 @@ Names = Annotated[tuple[str, str], Depends(stack_names)]
 LockID = Annotated[str | None, Query(alias="ID", max_length=256, description="The lock ID, required while locked")]
 VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bridge's version number (1, 2, ...)")]
 _STATE = "/{project}/{stack}"
+# The body is read raw (size limit, exact bytes), so the OpenAPI document declares it by hand.
+_STATE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "description": "Terraform state (v4) or OpenTofu encrypted state"}}}}}
+_LOCK_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "string"}, "Operation": {"type": "string"}, "Who": {"type": "string"}}}}}}}
+_UNLOCK_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "string"}}}}}}}
 _LOCK = "/{project}/{stack}/lock"
 
 
@@ -65,7 +69,7 @@ async def _write(request: Request, names: tuple[str, str], who: Any, lock_id: st
     return JSONResponse({"version": result.version, "created": result.created, "serial": state.serial})
 
 
-@router.post(_STATE, summary="Store a new state version")
+@router.post(_STATE, summary="Store a new state version", openapi_extra=_STATE_BODY)
 async def post_state(
     names: Names,
     who: Caller,
@@ -77,7 +81,7 @@ async def post_state(
     return await _write(request, names, who, lock_id, content_md5)
 
 
-@router.put(_STATE, summary="Store a new state version (same as POST)")
+@router.put(_STATE, summary="Store a new state version (same as POST)", openapi_extra=_STATE_BODY)
 async def put_state(
     names: Names,
     who: Caller,
@@ -140,7 +144,7 @@ async def lock_custom(names: Names, who: Caller, request: Request) -> JSONRespon
     return await _lock(request, names, who)
 
 
-@router.post(_LOCK, summary="Take the lock (same as LOCK)", responses=_LOCK_RESPONSES)
+@router.post(_LOCK, summary="Take the lock (same as LOCK)", responses=_LOCK_RESPONSES, openapi_extra=_LOCK_BODY)
 async def lock_post(names: Names, who: Caller, request: Request) -> JSONResponse:
     """Take the lock with Terraform's LockInfo JSON; 423 with the holder's LockInfo when taken."""
     return await _lock(request, names, who)
@@ -152,7 +156,7 @@ async def unlock_custom(names: Names, who: Caller, request: Request) -> JSONResp
     return await _unlock(request, names, who)
 
 
-@router.delete(_LOCK, summary="Release the lock (same as UNLOCK)", responses=_LOCK_RESPONSES)
+@router.delete(_LOCK, summary="Release the lock (same as UNLOCK)", responses=_LOCK_RESPONSES, openapi_extra=_UNLOCK_BODY)
 async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResponse:
     """Release the lock; no body or an ID-only body is a force-unlock, for the admin scope only."""
     return await _unlock(request, names, who)

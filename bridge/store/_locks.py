@@ -39,8 +39,8 @@ def parse_lock_info(body: bytes) -> dict[str, Any]:
         raise BadRequest("the lock body is not JSON; send Terraform's LockInfo") from None
     if not isinstance(info, dict) or not isinstance(info.get("ID"), str) or not info["ID"]:
         raise BadRequest("the lock body must be a LockInfo JSON object with a non-empty string 'ID'")
-    if len(info["ID"]) > 256:
-        raise BadRequest("the lock ID is longer than 256 characters")
+    if len(info["ID"]) > 256 or not info["ID"].isprintable():
+        raise BadRequest("the lock ID must be printable and at most 256 characters")
     return info
 
 

@@ -53,6 +53,10 @@ class BridgeProcess:
 
     def start(self) -> BridgeProcess:
         """Start the process and wait until /readyz answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> BridgeProcess:
+        """Start the process without waiting for it."""
         command = [
             sys.executable, "-c", "from fedstack.cli import main; main()",
             "bridge", "serve", "--db", self.db_url, "--port", str(self.port), "--log-level", "warning",
@@ -60,6 +64,10 @@ class BridgeProcess:
         ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+        return self
+
+    def wait_ready(self) -> BridgeProcess:
+        """Wait until /readyz answers (the database is migrated and reachable)."""
         wait_until(self._ready, timeout=60, what=f"the bridge on {self.url} (log: {self.log})")
         return self
 
