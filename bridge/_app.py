@@ -12,7 +12,7 @@ from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import audit, health, inventory, stacks, states
 from fedstack.bridge.api._deps import BridgeContext
-from fedstack.bridge.store import migrate, on_row_wait, open_engine, wait_for_database
+from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
 __all__ = ["create_app"]
 
@@ -30,6 +30,7 @@ def create_app(settings: BridgeSettings) -> FastAPI:
     engine = open_engine(settings.db_url)
     wait_for_database(engine)
     migrate(engine)
+    check_keys(engine)
     metrics = BridgeMetrics(engine)
     on_row_wait(metrics.row_wait.observe)
 

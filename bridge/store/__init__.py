@@ -17,6 +17,7 @@ from fedstack.bridge.store._inventory import (
 from fedstack.bridge.store._locks import LockHolder, acquire, force_release, holder, parse_lock_info, release
 from fedstack.bridge.store._names import NAME_PATTERN, check_name
 from fedstack.bridge.store._rows import on_row_wait
+from fedstack.bridge.store._sealing import check_keys, reseal_versions
 from fedstack.bridge.store._states import (
     StoredState,
     VersionInfo,
@@ -40,6 +41,7 @@ __all__ = [
     "VersionInfo",
     "WriteResult",
     "acquire",
+    "check_keys",
     "check_name",
     "create_token",
     "delete_state",
@@ -59,6 +61,7 @@ __all__ = [
     "read_current",
     "record",
     "release",
+    "reseal_versions",
     "restore_version",
     "revoke_token",
     "set_stack_placement",

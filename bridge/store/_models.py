@@ -58,6 +58,8 @@ state_versions = Table(
     Column("md5", String(32), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("body", LargeBinary, nullable=False),
+    # The FEDSTACK_BRIDGE_KEY key the body is sealed with; NULL when stored in clear.
+    Column("key_id", String(16), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("origin", String(16), nullable=False),

@@ -22,6 +22,7 @@ from fedstack.bridge.store._inventory import index_state
 from fedstack.bridge.store._locks import current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
+from fedstack.bridge.store._sealing import open_body, seal_body
 
 __all__ = [
     "StoredState",
@@ -185,7 +186,7 @@ def restore_version(
         ).first()
         if source is None:
             raise NotFound(f"{project}/{stack} has no version {version}")
-        state = parse_state(source.body)
+        state = parse_state(open_body(source))
         if not state.encrypted:
             # Terraform refuses a state whose serial is not above the one it last saw.
             newest = conn.execute(
@@ -254,6 +255,7 @@ def _insert_version(
 ) -> int:
     version = row.last_version + 1
     now = datetime.now(UTC)
+    body, key_id = seal_body(state.body, row.id, version)
     conn.execute(
         state_versions.insert().values(
             stack_id=row.id,
@@ -264,7 +266,8 @@ def _insert_version(
             size=state.size,
             md5=state.md5,
             sha256=state.sha256,
-            body=state.body,
+            body=body,
+            key_id=key_id,
             created_at=now,
             created_by=who,
             origin=origin,
@@ -281,4 +284,4 @@ def _insert_version(
 
 
 def _stored(row: Row[Any]) -> StoredState:
-    return StoredState(row.version, row.serial, row.lineage, row.md5, row.sha256, bytes(row.body))
+    return StoredState(row.version, row.serial, row.lineage, row.md5, row.sha256, open_body(row))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fedstack.cli._output import stderr
+from fedstack.cli._output import stderr, stdout
 
 __all__ = ["bridge"]
 
@@ -18,6 +18,7 @@ def bridge() -> None:
       fedstack bridge serve                            # SQLite under FEDSTACK_HOME, port 8700
       fedstack bridge serve --db postgresql://u:p@db/fedstack --host 0.0.0.0 --port 8700
       fedstack bridge serve --no-auth                  # local development only (loopback)
+      export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)   # seal states at rest
     """
 
 
@@ -47,3 +48,39 @@ def serve(db_url: str | None, host: str, port: int, max_state_bytes: int | None,
     if no_auth:
         stderr.print("[yellow]auth is off: every caller on this machine is admin[/]")
     run(settings, log_level=log_level)
+
+
+@bridge.command()
+def keygen() -> None:
+    """Print a new random key for FEDSTACK_BRIDGE_KEY (AES-256, base64).
+
+    \b
+    Example:
+      export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)
+    """
+    from fedstack.bridge._crypto import generate_key
+
+    stdout.print(generate_key())
+
+
+@bridge.command(name="rotate-key")
+@click.option("--db", "db_url", envvar="FEDSTACK_DB", help="Database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.")
+def rotate_key(db_url: str | None) -> None:
+    """Re-seal every state version under the first key of FEDSTACK_BRIDGE_KEY.
+
+    Also seals versions stored before encryption was turned on. Contents, hashes and version
+    numbers stay the same; only the seal changes.
+
+    \b
+    Example (rotation):
+      export FEDSTACK_BRIDGE_KEY="$(fedstack bridge keygen),$FEDSTACK_BRIDGE_KEY"
+      fedstack bridge rotate-key
+      export FEDSTACK_BRIDGE_KEY="<the new key only>"   # then restart the bridge
+    """
+    from fedstack.bridge._settings import default_db_url
+    from fedstack.bridge.store import migrate, open_engine, reseal_versions
+
+    engine = open_engine(db_url or default_db_url())
+    migrate(engine)
+    count = reseal_versions(engine)
+    stdout.print(f"re-sealed {count} state version(s) under the primary key")
