@@ -129,5 +129,5 @@ resources = Table(
     Index("ix_resources_region", "region"),
     Index("ix_resources_country", "country"),
     Index("ix_resources_type", "type"),
-    Index("ix_resources_project_stack", "project", "stack"),
+    Index("ix_resources_listing", "project", "stack", "address", "id"),
 )
