@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-
-import fedstack
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import audit, health, inventory, stacks, states
 from fedstack.bridge.api._deps import BridgeContext
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
+
+import fedstack
 
 __all__ = ["create_app"]
 
@@ -48,7 +48,9 @@ def create_app(settings: BridgeSettings) -> FastAPI:
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        return JSONResponse({"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400)
+        return JSONResponse(
+            {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400
+        )
 
     app.add_middleware(_MetricsMiddleware, metrics=metrics)
     return app

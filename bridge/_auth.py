@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 
-from sqlalchemy import Engine
-
 from fedstack.bridge._errors import Unauthorized
 from fedstack.bridge._principal import ANONYMOUS_ADMIN, Principal
 from fedstack.bridge.store import verify_token
+from sqlalchemy import Engine
 
 __all__ = ["authenticate", "presented_token"]
 
@@ -43,7 +42,9 @@ def authenticate(engine: Engine, header: str | None, *, auth: bool) -> Principal
         return ANONYMOUS_ADMIN
     token = presented_token(header)
     if token is None:
-        raise Unauthorized("authentication required: send a bridge token as the basic-auth password or a Bearer token")
+        raise Unauthorized(
+            "authentication required: send a bridge token as the basic-auth password or a Bearer token"
+        )
     principal = verify_token(engine, token)
     if principal is None:
         raise Unauthorized("the token is unknown, wrong or revoked")

@@ -20,7 +20,7 @@ from functools import lru_cache
 from fedstack import config
 from fedstack.errors import ConfigError
 
-__all__ = ["KeyRing", "keyring", "generate_key", "associated_data"]
+__all__ = ["KeyRing", "associated_data", "generate_key", "keyring"]
 
 _NONCE_BYTES = 12
 
@@ -56,9 +56,13 @@ class KeyRing:
             try:
                 key = base64.b64decode(text, validate=True)
             except (binascii.Error, ValueError):
-                raise ConfigError(f"FEDSTACK_BRIDGE_KEY: key {position} is not base64 (make one with `fedstack bridge keygen`)") from None
+                raise ConfigError(
+                    f"FEDSTACK_BRIDGE_KEY: key {position} is not base64 (make one with `fedstack bridge keygen`)"
+                ) from None
             if len(key) != 32:
-                raise ConfigError(f"FEDSTACK_BRIDGE_KEY: key {position} has {len(key)} bytes; AES-256 needs 32")
+                raise ConfigError(
+                    f"FEDSTACK_BRIDGE_KEY: key {position} has {len(key)} bytes; AES-256 needs 32"
+                )
             keys.append(key)
         return cls(keys)
 
@@ -69,13 +73,17 @@ class KeyRing:
     def seal(self, plaintext: bytes, aad: bytes) -> tuple[bytes, str]:
         """Encrypt under the primary key: returns (nonce + ciphertext + tag, key id)."""
         nonce = os.urandom(_NONCE_BYTES)
-        return nonce + self._ciphers[self.primary_id].encrypt(nonce, plaintext, aad), self.primary_id
+        return nonce + self._ciphers[self.primary_id].encrypt(
+            nonce, plaintext, aad
+        ), self.primary_id
 
     def open(self, sealed: bytes, key_id: str, aad: bytes) -> bytes:
         """Decrypt a body sealed under `key_id`; ConfigError when that key is not in the ring."""
         cipher = self._ciphers.get(key_id)
         if cipher is None:
-            raise ConfigError(f"a state version is sealed with key {key_id}, which FEDSTACK_BRIDGE_KEY does not hold")
+            raise ConfigError(
+                f"a state version is sealed with key {key_id}, which FEDSTACK_BRIDGE_KEY does not hold"
+            )
         return cipher.decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], aad)
 
 

@@ -10,14 +10,14 @@ from typing import Any
 from fedstack.errors import FedstackError
 
 __all__ = [
-    "BridgeError",
     "BadRequest",
-    "NotFound",
+    "BridgeError",
     "Conflict",
+    "Forbidden",
     "LockConflict",
+    "NotFound",
     "TooLarge",
     "Unauthorized",
-    "Forbidden",
 ]
 
 

@@ -10,12 +10,11 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
+from fedstack.bridge.store._models import locks, resources, stacks, state_versions
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, func, select
-
-from fedstack.bridge.store._models import locks, resources, stacks, state_versions
 
 __all__ = ["BridgeMetrics"]
 
@@ -33,15 +32,23 @@ class _StoreCollector(Collector):
         with self._engine.connect() as conn:
             figures = {
                 "stacks": conn.execute(select(func.count()).select_from(stacks)).scalar_one(),
-                "state_versions": conn.execute(select(func.count()).select_from(state_versions)).scalar_one(),
-                "inventory_resources": conn.execute(select(func.count()).select_from(resources)).scalar_one(),
+                "state_versions": conn.execute(
+                    select(func.count()).select_from(state_versions)
+                ).scalar_one(),
+                "inventory_resources": conn.execute(
+                    select(func.count()).select_from(resources)
+                ).scalar_one(),
                 "locks_held": conn.execute(select(func.count()).select_from(locks)).scalar_one(),
                 "encrypted_stacks": conn.execute(
                     select(func.count()).select_from(stacks).where(stacks.c.encrypted.is_(True))
                 ).scalar_one(),
             }
         for name, value in figures.items():
-            yield GaugeMetricFamily(f"fedstack_bridge_{name}", f"Number of {name.replace('_', ' ')} in the store", value=value)
+            yield GaugeMetricFamily(
+                f"fedstack_bridge_{name}",
+                f"Number of {name.replace('_', ' ')} in the store",
+                value=value,
+            )
 
 
 class BridgeMetrics:
@@ -50,13 +57,20 @@ class BridgeMetrics:
     def __init__(self, engine: Engine) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "fedstack_bridge_requests", "HTTP requests", ["method", "route", "status"], registry=self.registry
+            "fedstack_bridge_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
         )
         self.latency = Histogram(
-            "fedstack_bridge_request_seconds", "HTTP request latency", ["method", "route"], registry=self.registry
+            "fedstack_bridge_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
         )
         self.lock_conflicts = Counter(
-            "fedstack_bridge_lock_conflicts", "Lock requests refused because another holder has the lock",
+            "fedstack_bridge_lock_conflicts",
+            "Lock requests refused because another holder has the lock",
             registry=self.registry,
         )
         self.row_wait = Histogram(

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from fedstack.bridge._errors import BadRequest
+
 from fedstack.catalog import Catalog, load_catalog
 
-__all__ = ["Placement", "catalog", "placement_of_stack", "placement_of_region"]
+__all__ = ["Placement", "catalog", "placement_of_region", "placement_of_stack"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Literal
 
 from fedstack.bridge._errors import Forbidden
 
-__all__ = ["Scope", "SCOPES", "ALL_PROJECTS", "Principal", "ANONYMOUS_ADMIN"]
+__all__ = ["ALL_PROJECTS", "ANONYMOUS_ADMIN", "SCOPES", "Principal", "Scope"]
 
 Scope = Literal["state:read", "state:write", "drift:write", "admin"]
 SCOPES: tuple[Scope, ...] = ("state:read", "state:write", "drift:write", "admin")
@@ -45,7 +45,9 @@ class Principal:
         if scope not in _GRANTS[self.scope]:
             raise Forbidden(f"token {self.token_id} has scope {self.scope}; this needs {scope}")
         if project is not None and self.project not in (ALL_PROJECTS, project):
-            raise Forbidden(f"token {self.token_id} is for project {self.project!r}, not {project!r}")
+            raise Forbidden(
+                f"token {self.token_id} is for project {self.project!r}, not {project!r}"
+            )
 
     def sees(self, project: str) -> bool:
         """True when listings (inventory, audit) may show rows of `project` to this caller."""

@@ -19,7 +19,9 @@ __all__ = ["MASK", "ResourceRow", "resource_rows"]
 MASK = "(sensitive)"
 """What the inventory shows in place of a sensitive value."""
 
-_SECRET_KEY = re.compile(r"(password|passwd|secret|token|private_key|api_key|access_key)", re.I)
+_SECRET_KEY = re.compile(
+    r"(password|passwd|secret|token|private_key|api_key|access_key)", re.IGNORECASE
+)
 _PROVIDER = re.compile(r'provider\["(?:[^"/]+/)?([^"]+)"\]')
 
 
@@ -145,7 +147,9 @@ def _follow(node: Any, steps: list[Any]) -> Any:
             node = node["value"]
         if isinstance(node, dict):
             node = node.get(str(step))
-        elif isinstance(node, list) and isinstance(step, (int, float)) and 0 <= int(step) < len(node):
+        elif (
+            isinstance(node, list) and isinstance(step, (int, float)) and 0 <= int(step) < len(node)
+        ):
             node = node[int(step)]
         else:
             return None

@@ -10,7 +10,6 @@ __all__ = ["serve"]
 def serve(settings: BridgeSettings, *, log_level: str = "info") -> None:
     """Serve the bridge on settings.host:settings.port until interrupted."""
     import uvicorn
-
     from fedstack.bridge._app import create_app
 
     app = create_app(settings)

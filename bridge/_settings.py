@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fedstack import config
 from fedstack.errors import ConfigError
 
-__all__ = ["BridgeSettings", "DEFAULT_MAX_STATE_BYTES", "default_db_url", "is_loopback"]
+__all__ = ["DEFAULT_MAX_STATE_BYTES", "BridgeSettings", "default_db_url", "is_loopback"]
 
 DEFAULT_MAX_STATE_BYTES = 64 * 1024 * 1024
 """64 MiB: far above real states, low enough to refuse a runaway upload."""
@@ -45,7 +45,9 @@ class BridgeSettings:
 
     def __post_init__(self) -> None:
         if self.max_state_bytes < 1024:
-            raise ConfigError(f"the state size limit must be at least 1024 bytes, not {self.max_state_bytes}")
+            raise ConfigError(
+                f"the state size limit must be at least 1024 bytes, not {self.max_state_bytes}"
+            )
         # Without auth anyone who reaches the port is admin: only the local machine may.
         if not self.auth and not is_loopback(self.host):
             raise ConfigError(
@@ -58,7 +60,9 @@ class BridgeSettings:
         """Settings from FEDSTACK_* variables; keyword arguments (flags) win when not None."""
         values: dict[str, object] = {
             "db_url": default_db_url(),
-            "max_state_bytes": _int_setting("FEDSTACK_BRIDGE_MAX_STATE_BYTES", DEFAULT_MAX_STATE_BYTES),
+            "max_state_bytes": _int_setting(
+                "FEDSTACK_BRIDGE_MAX_STATE_BYTES", DEFAULT_MAX_STATE_BYTES
+            ),
             "auth": config.setting("FEDSTACK_BRIDGE_NO_AUTH", "0") not in ("1", "true", "yes"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

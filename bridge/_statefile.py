@@ -14,7 +14,7 @@ from typing import Any
 
 from fedstack.bridge._errors import BadRequest
 
-__all__ = ["ParsedState", "parse_state", "check_content_md5", "with_serial"]
+__all__ = ["ParsedState", "check_content_md5", "parse_state", "with_serial"]
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,15 @@ def parse_state(body: bytes) -> ParsedState:
     if not encrypted:
         if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
             raise BadRequest("not a Terraform state: 'serial' must be a non-negative integer")
-        if not isinstance(lineage, str) or not lineage or len(lineage) > 128 or not lineage.isprintable():
-            raise BadRequest("not a Terraform state: 'lineage' must be a printable string of 1 to 128 characters")
+        if (
+            not isinstance(lineage, str)
+            or not lineage
+            or len(lineage) > 128
+            or not lineage.isprintable()
+        ):
+            raise BadRequest(
+                "not a Terraform state: 'lineage' must be a printable string of 1 to 128 characters"
+            )
         if serial >= 2**63:
             raise BadRequest("not a Terraform state: 'serial' is out of range")
     return ParsedState(

@@ -5,7 +5,7 @@ Must not import the web framework or the database layer: it only speaks HTTP.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -22,16 +22,20 @@ class BridgeClientError(FedstackError):
 class BridgeClient:
     """Talk to one bridge: FEDSTACK_BRIDGE_URL and a token (TF_HTTP_PASSWORD) by default."""
 
-    def __init__(self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0
+    ) -> None:
         base = (url or config.bridge_url() or "").rstrip("/")
         if not base:
             raise ConfigError("no bridge URL: pass --bridge URL or set FEDSTACK_BRIDGE_URL")
-        token = token or config.setting("FEDSTACK_BRIDGE_TOKEN") or config.setting("TF_HTTP_PASSWORD")
+        token = (
+            token or config.setting("FEDSTACK_BRIDGE_TOKEN") or config.setting("TF_HTTP_PASSWORD")
+        )
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.url = base
         self._http = httpx.Client(base_url=base, headers=headers, timeout=timeout)
 
-    def __enter__(self) -> BridgeClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -52,7 +56,9 @@ class BridgeClient:
 
     def set_placement(self, project: str, stack: str, provider: str, region: str) -> dict[str, Any]:
         """`PUT /v1/stacks/<project>/<stack>`: where the stack runs, in catalog terms."""
-        return self._json("PUT", f"/v1/stacks/{project}/{stack}", json={"provider": provider, "region": region})
+        return self._json(
+            "PUT", f"/v1/stacks/{project}/{stack}", json={"provider": provider, "region": region}
+        )
 
     def state(self, project: str, stack: str) -> bytes | None:
         """The current state body, or None when the stack has none."""
@@ -65,7 +71,9 @@ class BridgeClient:
 
     def audit(self, **filters: Any) -> dict[str, Any]:
         """`GET /v1/audit` (admin)."""
-        return self._json("GET", "/v1/audit", params={k: v for k, v in filters.items() if v is not None})
+        return self._json(
+            "GET", "/v1/audit", params={k: v for k, v in filters.items() if v is not None}
+        )
 
     def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return dict(self._request(method, path, **kwargs).json())
@@ -80,5 +88,7 @@ class BridgeClient:
                 reason = response.json().get("error") or response.text
             except ValueError:
                 reason = response.text
-            raise BridgeClientError(f"bridge answered {response.status_code} to {method} {path}: {reason}")
+            raise BridgeClientError(
+                f"bridge answered {response.status_code} to {method} {path}: {reason}"
+            )
         return response

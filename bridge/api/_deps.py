@@ -7,17 +7,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBasic, HTTPBearer
-from sqlalchemy import Engine
-from starlette.concurrency import run_in_threadpool
-
 from fedstack.bridge._auth import authenticate
 from fedstack.bridge._errors import TooLarge
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.store import check_name
+from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
-__all__ = ["BridgeContext", "Caller", "context", "caller", "read_body", "stack_names"]
+__all__ = ["BridgeContext", "Caller", "caller", "context", "read_body", "stack_names"]
 
 # Declared for the OpenAPI document only; the header is parsed in fedstack.bridge._auth.
 _basic = HTTPBasic(auto_error=False, description="Any user name; the password is a bridge token.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.store import read_audit
 
@@ -29,6 +28,12 @@ def audit(
     who.require("admin", project)
     projects = None if who.project == "*" else [who.project]
     total, entries = read_audit(
-        context(request).engine, projects=projects, project=project, stack=stack, action=action, limit=limit, offset=offset
+        context(request).engine,
+        projects=projects,
+        project=project,
+        stack=stack,
+        action=action,
+        limit=limit,
+        offset=offset,
     )
     return {"total": total, "limit": limit, "offset": offset, "entries": entries}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
+from fedstack.bridge.api._deps import context
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-
-from fedstack.bridge.api._deps import context
 
 __all__ = ["router"]
 
@@ -21,7 +20,11 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database answers", responses={503: {"description": "Database unreachable"}})
+@router.get(
+    "/readyz",
+    summary="The database answers",
+    responses={503: {"description": "Database unreachable"}},
+)
 def readyz(request: Request) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
     try:

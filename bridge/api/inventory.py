@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.store import InventoryFilter, list_stacks, query_inventory
 
@@ -21,11 +20,18 @@ def inventory(
     request: Request,
     provider: Text = None,
     region: Text = None,
-    country: Annotated[str | None, Query(max_length=2, pattern=r"^[^\x00]*$", description="ISO 3166-1 alpha-2")] = None,
+    country: Annotated[
+        str | None, Query(max_length=2, pattern=r"^[^\x00]*$", description="ISO 3166-1 alpha-2")
+    ] = None,
     type: Text = None,
     project: Text = None,
     stack: Text = None,
-    q: Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes"
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
@@ -38,6 +44,14 @@ def inventory(
     unindexed = [
         {"project": s["project"], "stack": s["stack"], "note": s["note"]}
         for s in list_stacks(engine, projects)
-        if not s["indexed"] and (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
+        if not s["indexed"]
+        and (project is None or s["project"] == project)
+        and (stack is None or s["stack"] == stack)
     ]
-    return {"total": total, "limit": limit, "offset": offset, "items": items, "unindexed": unindexed}
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "items": items,
+        "unindexed": unindexed,
+    }

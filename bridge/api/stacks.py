@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
-
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.api._deps import Caller, context, stack_names
 from fedstack.bridge.store import list_stacks, set_stack_placement, stack_summary
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["router", "StackPlacement"]
+__all__ = ["StackPlacement", "router"]
 
 router = APIRouter(prefix="/v1/stacks", tags=["stacks"])
 Names = Annotated[tuple[str, str], Depends(stack_names)]
@@ -22,7 +21,9 @@ class StackPlacement(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     provider: str = Field(max_length=64, description="Catalog provider name, such as sandbox-fr")
-    region: str = Field(max_length=64, description="Catalog region of that provider, such as fr-par")
+    region: str = Field(
+        max_length=64, description="Catalog region of that provider, such as fr-par"
+    )
 
 
 @router.get("", summary="Every stack the caller may see")
@@ -52,4 +53,10 @@ def put_stack(names: Names, body: StackPlacement, who: Caller, request: Request)
     place = set_stack_placement(
         context(request).engine, project, stack, body.provider, body.region, who=who.token_id
     )
-    return {"project": project, "stack": stack, "provider": place.provider, "region": place.region, "country": place.country}
+    return {
+        "project": project,
+        "stack": stack,
+        "provider": place.provider,
+        "region": place.region,
+        "country": place.country,
+    }

@@ -8,8 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
-
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._statefile import check_content_md5, parse_state
 from fedstack.bridge.api._deps import Caller, context, read_body, stack_names
@@ -26,22 +24,71 @@ from fedstack.bridge.store import (
     restore_version,
     write_state,
 )
+from starlette.concurrency import run_in_threadpool
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/v1/states", tags=["states"])
 Names = Annotated[tuple[str, str], Depends(stack_names)]
-LockID = Annotated[str | None, Query(alias="ID", max_length=256, description="The lock ID, required while locked")]
-VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bridge's version number (1, 2, ...)")]
+LockID = Annotated[
+    str | None, Query(alias="ID", max_length=256, description="The lock ID, required while locked")
+]
+VersionNumber = Annotated[
+    int, Path(ge=1, le=2**31 - 1, description="The bridge's version number (1, 2, ...)")
+]
 _STATE = "/{project}/{stack}"
 # The body is read raw (size limit, exact bytes), so the OpenAPI document declares it by hand.
-_STATE_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "description": "Terraform state (v4) or OpenTofu encrypted state"}}}}}
-_LOCK_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "string"}, "Operation": {"type": "string"}, "Who": {"type": "string"}}}}}}}
-_UNLOCK_BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "required": ["ID"], "properties": {"ID": {"type": "string"}}}}}}}
+_STATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "Terraform state (v4) or OpenTofu encrypted state",
+                }
+            }
+        },
+    }
+}
+_LOCK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["ID"],
+                    "properties": {
+                        "ID": {"type": "string"},
+                        "Operation": {"type": "string"},
+                        "Who": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+_UNLOCK_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["ID"],
+                    "properties": {"ID": {"type": "string"}},
+                }
+            }
+        },
+    }
+}
 _LOCK = "/{project}/{stack}/lock"
 
 
-@router.get(_STATE, summary="Current state", responses={200: {"content": {"application/json": {}}}, 204: {}})
+@router.get(
+    _STATE, summary="Current state", responses={200: {"content": {"application/json": {}}}, 204: {}}
+)
 def get_state(names: Names, who: Caller, request: Request) -> Response:
     """The current state (200, with Content-MD5), or 204 when the stack has none."""
     project, stack = names
@@ -57,16 +104,26 @@ def get_state(names: Names, who: Caller, request: Request) -> Response:
     )
 
 
-async def _write(request: Request, names: tuple[str, str], who: Any, lock_id: str | None, md5: str | None) -> JSONResponse:
+async def _write(
+    request: Request, names: tuple[str, str], who: Any, lock_id: str | None, md5: str | None
+) -> JSONResponse:
     project, stack = names
     who.require("state:write", project)
     body = await read_body(request)
     check_content_md5(body, md5)
     state = parse_state(body)
     result = await run_in_threadpool(
-        write_state, context(request).engine, project, stack, state, lock_id=lock_id or None, who=who.token_id
+        write_state,
+        context(request).engine,
+        project,
+        stack,
+        state,
+        lock_id=lock_id or None,
+        who=who.token_id,
     )
-    return JSONResponse({"version": result.version, "created": result.created, "serial": state.serial})
+    return JSONResponse(
+        {"version": result.version, "created": result.created, "serial": state.serial}
+    )
 
 
 @router.post(_STATE, summary="Store a new state version", openapi_extra=_STATE_BODY)
@@ -98,7 +155,9 @@ def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) 
     """Make the stack empty; every stored version stays readable and restorable."""
     project, stack = names
     who.require("state:write", project)
-    deleted = delete_state(context(request).engine, project, stack, lock_id=lock_id or None, who=who.token_id)
+    deleted = delete_state(
+        context(request).engine, project, stack, lock_id=lock_id or None, who=who.token_id
+    )
     return {"deleted": deleted}
 
 
@@ -127,7 +186,9 @@ async def _unlock(request: Request, names: tuple[str, str], who: Any) -> JSONRes
     if info is None or set(info) == {"ID"}:
         who.require("admin", project)
         lock_id = info["ID"] if info else None
-        broken = await run_in_threadpool(force_release, engine, project, stack, lock_id, who.token_id)
+        broken = await run_in_threadpool(
+            force_release, engine, project, stack, lock_id, who.token_id
+        )
         return JSONResponse({"unlocked": broken, "forced": True})
     await run_in_threadpool(release, engine, project, stack, info["ID"], who.token_id)
     return JSONResponse({"unlocked": True, "forced": False})
@@ -144,7 +205,12 @@ async def lock_custom(names: Names, who: Caller, request: Request) -> JSONRespon
     return await _lock(request, names, who)
 
 
-@router.post(_LOCK, summary="Take the lock (same as LOCK)", responses=_LOCK_RESPONSES, openapi_extra=_LOCK_BODY)
+@router.post(
+    _LOCK,
+    summary="Take the lock (same as LOCK)",
+    responses=_LOCK_RESPONSES,
+    openapi_extra=_LOCK_BODY,
+)
 async def lock_post(names: Names, who: Caller, request: Request) -> JSONResponse:
     """Take the lock with Terraform's LockInfo JSON; 423 with the holder's LockInfo when taken."""
     return await _lock(request, names, who)
@@ -156,7 +222,12 @@ async def unlock_custom(names: Names, who: Caller, request: Request) -> JSONResp
     return await _unlock(request, names, who)
 
 
-@router.delete(_LOCK, summary="Release the lock (same as UNLOCK)", responses=_LOCK_RESPONSES, openapi_extra=_UNLOCK_BODY)
+@router.delete(
+    _LOCK,
+    summary="Release the lock (same as UNLOCK)",
+    responses=_LOCK_RESPONSES,
+    openapi_extra=_UNLOCK_BODY,
+)
 async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResponse:
     """Release the lock; no body or an ID-only body is a force-unlock, for the admin scope only."""
     return await _unlock(request, names, who)
@@ -182,13 +253,21 @@ def versions(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     return {"project": project, "stack": stack, "versions": [v.__dict__ for v in found]}
 
 
-@router.get(_STATE + "/versions/{version}", summary="One stored version", responses={200: {"content": {"application/json": {}}}})
+@router.get(
+    _STATE + "/versions/{version}",
+    summary="One stored version",
+    responses={200: {"content": {"application/json": {}}}},
+)
 def version(names: Names, version: VersionNumber, who: Caller, request: Request) -> Response:
     """The body of one stored version, exactly as it was written."""
     project, stack = names
     who.require("state:read", project)
     stored = get_version(context(request).engine, project, stack, version)
-    return Response(stored.body, media_type="application/json", headers={"X-Fedstack-Version": str(stored.version)})
+    return Response(
+        stored.body,
+        media_type="application/json",
+        headers={"X-Fedstack-Version": str(stored.version)},
+    )
 
 
 @router.post(_STATE + "/versions/{version}/restore", summary="Restore a version (admin)")

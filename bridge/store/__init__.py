@@ -5,7 +5,13 @@ the web framework: the CLI (`fedstack token create`) uses it without starting a 
 """
 
 from fedstack.bridge.store._audit import read_audit, record
-from fedstack.bridge.store._engine import is_sqlite, migrate, open_engine, wait_for_database, write_transaction
+from fedstack.bridge.store._engine import (
+    is_sqlite,
+    migrate,
+    open_engine,
+    wait_for_database,
+    write_transaction,
+)
 from fedstack.bridge.store._inventory import (
     ENCRYPTED_NOTE,
     InventoryFilter,
@@ -14,7 +20,14 @@ from fedstack.bridge.store._inventory import (
     set_stack_placement,
     stack_summary,
 )
-from fedstack.bridge.store._locks import LockHolder, acquire, force_release, holder, parse_lock_info, release
+from fedstack.bridge.store._locks import (
+    LockHolder,
+    acquire,
+    force_release,
+    holder,
+    parse_lock_info,
+    release,
+)
 from fedstack.bridge.store._names import NAME_PATTERN, check_name
 from fedstack.bridge.store._rows import on_row_wait
 from fedstack.bridge.store._sealing import check_keys, reseal_versions
@@ -29,7 +42,13 @@ from fedstack.bridge.store._states import (
     restore_version,
     write_state,
 )
-from fedstack.bridge.store._tokens import NewToken, create_token, list_tokens, revoke_token, verify_token
+from fedstack.bridge.store._tokens import (
+    NewToken,
+    create_token,
+    list_tokens,
+    revoke_token,
+    verify_token,
+)
 
 __all__ = [
     "ENCRYPTED_NOTE",

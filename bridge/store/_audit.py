@@ -9,14 +9,15 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from fedstack.bridge.store._models import audit
 from sqlalchemy import Connection, Engine, func, select
 
-from fedstack.bridge.store._models import audit
-
-__all__ = ["record", "read_audit"]
+__all__ = ["read_audit", "record"]
 
 
-def record(conn: Connection, who: str, action: str, project: str, stack: str, **detail: Any) -> None:
+def record(
+    conn: Connection, who: str, action: str, project: str, stack: str, **detail: Any
+) -> None:
     """Append one audit entry inside the caller's transaction."""
     conn.execute(
         audit.insert().values(
@@ -44,7 +45,11 @@ def read_audit(
     query = select(audit)
     if projects is not None:
         query = query.where(audit.c.project.in_(projects))
-    for column, value in ((audit.c.project, project), (audit.c.stack, stack), (audit.c.action, action)):
+    for column, value in (
+        (audit.c.project, project),
+        (audit.c.stack, stack),
+        (audit.c.action, action),
+    ):
         if value is not None:
             query = query.where(column == value)
     with engine.connect() as conn:

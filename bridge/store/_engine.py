@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from fedstack.errors import ConfigError
 
-__all__ = ["open_engine", "migrate", "write_transaction", "is_sqlite"]
+__all__ = ["is_sqlite", "migrate", "open_engine", "write_transaction"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: replicas starting together take this advisory lock to migrate one at a time.
@@ -34,13 +34,17 @@ def open_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"FEDSTACK_DB: {url!r} is not a database URL (sqlite:///file or postgresql://...)") from None
+        raise ConfigError(
+            f"FEDSTACK_DB: {url!r} is not a database URL (sqlite:///file or postgresql://...)"
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed)
     if parsed.get_backend_name() != "postgresql":
-        raise ConfigError(f"FEDSTACK_DB: unsupported database {parsed.drivername!r}; use sqlite or postgresql")
+        raise ConfigError(
+            f"FEDSTACK_DB: unsupported database {parsed.drivername!r}; use sqlite or postgresql"
+        )
     return create_engine(parsed, pool_pre_ping=True, pool_size=8, max_overflow=8)
 
 
@@ -90,7 +94,9 @@ def migrate(engine: Engine) -> None:
     try:
         with write_transaction(engine) as conn:
             if not is_sqlite(engine):
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
@@ -107,5 +113,7 @@ def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:
             return
         except OperationalError as exc:
             if time.monotonic() > deadline:
-                raise ConfigError(f"cannot reach the bridge database {engine.url!r}: {exc.orig}") from None
+                raise ConfigError(
+                    f"cannot reach the bridge database {engine.url!r}: {exc.orig}"
+                ) from None
             time.sleep(0.2)

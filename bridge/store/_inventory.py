@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, func, select
-
 from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
 from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState
@@ -21,14 +19,15 @@ from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks, resources, stacks
 from fedstack.bridge.store._names import check_name
 from fedstack.bridge.store._rows import lock_stack_row
+from sqlalchemy import Connection, Engine, Row, delete, func, select
 
 __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
     "index_state",
-    "set_stack_placement",
-    "query_inventory",
     "list_stacks",
+    "query_inventory",
+    "set_stack_placement",
     "stack_summary",
 ]
 
@@ -54,7 +53,11 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
     conn.execute(delete(resources).where(resources.c.stack_id == stack.id))
     if state.encrypted:
         return
-    fixed = placement_of_stack(stack.provider, stack.region) if stack.provider and stack.region else None
+    fixed = (
+        placement_of_stack(stack.provider, stack.region)
+        if stack.provider and stack.region
+        else None
+    )
     rows = []
     for item in resource_rows(state.document):
         place = fixed or placement_of_region(item.region)
@@ -80,26 +83,30 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
         conn.execute(resources.insert(), rows)
 
 
-def set_stack_placement(engine: Engine, project: str, stack: str, provider: str, region: str, *, who: str) -> Placement:
+def set_stack_placement(
+    engine: Engine, project: str, stack: str, provider: str, region: str, *, who: str
+) -> Placement:
     """Record where a stack runs (checked against the catalog) and re-place its inventory rows."""
     place = placement_of_stack(provider, region)
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
         conn.execute(
-            stacks.update().where(stacks.c.id == row.id).values(
-                provider=provider, region=region, updated_at=datetime.now(UTC)
-            )
+            stacks.update()
+            .where(stacks.c.id == row.id)
+            .values(provider=provider, region=region, updated_at=datetime.now(UTC))
         )
         conn.execute(
-            resources.update().where(resources.c.stack_id == row.id).values(
-                provider=place.provider, region=place.region, country=place.country
-            )
+            resources.update()
+            .where(resources.c.stack_id == row.id)
+            .values(provider=place.provider, region=place.region, country=place.country)
         )
         record(conn, who, "placement", project, stack, provider=provider, region=region)
     return place
 
 
-def query_inventory(engine: Engine, where: InventoryFilter, *, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+def query_inventory(
+    engine: Engine, where: InventoryFilter, *, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
     """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
     query = select(resources)
     if where.projects is not None:
@@ -120,7 +127,9 @@ def query_inventory(engine: Engine, where: InventoryFilter, *, limit: int, offse
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         page = conn.execute(
-            query.order_by(resources.c.project, resources.c.stack, resources.c.address, resources.c.id)
+            query.order_by(
+                resources.c.project, resources.c.stack, resources.c.address, resources.c.id
+            )
             .limit(limit)
             .offset(offset)
         ).all()
@@ -130,7 +139,9 @@ def query_inventory(engine: Engine, where: InventoryFilter, *, limit: int, offse
 def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
     """Every stack the caller may see, with placement, current version and inventory size."""
     counts = (
-        select(resources.c.stack_id, func.count().label("n")).group_by(resources.c.stack_id).subquery()
+        select(resources.c.stack_id, func.count().label("n"))
+        .group_by(resources.c.stack_id)
+        .subquery()
     )
     query = (
         select(stacks, func.coalesce(counts.c.n, 0).label("resource_count"), locks.c.lock_id)
@@ -189,4 +200,3 @@ def _resource(row: Row[Any]) -> dict[str, Any]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-

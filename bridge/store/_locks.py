@@ -10,15 +10,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
-from sqlalchemy.exc import IntegrityError
-
 from fedstack.bridge._errors import BadRequest, Conflict, LockConflict
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks
+from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy.exc import IntegrityError
 
-__all__ = ["LockHolder", "parse_lock_info", "acquire", "release", "force_release", "holder", "current_lock"]
+__all__ = [
+    "LockHolder",
+    "acquire",
+    "current_lock",
+    "force_release",
+    "holder",
+    "parse_lock_info",
+    "release",
+]
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,9 @@ def parse_lock_info(body: bytes) -> dict[str, Any]:
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("the lock body is not JSON; send Terraform's LockInfo") from None
     if not isinstance(info, dict) or not isinstance(info.get("ID"), str) or not info["ID"]:
-        raise BadRequest("the lock body must be a LockInfo JSON object with a non-empty string 'ID'")
+        raise BadRequest(
+            "the lock body must be a LockInfo JSON object with a non-empty string 'ID'"
+        )
     if len(info["ID"]) > 256 or not info["ID"].isprintable():
         raise BadRequest("the lock ID must be printable and at most 256 characters")
     return info
@@ -75,7 +84,15 @@ def acquire(engine: Engine, project: str, stack: str, info: dict[str, Any], who:
                         token_id=who,
                     )
                 )
-                record(conn, who, "lock", project, stack, lock_id=info["ID"], operation=info.get("Operation"))
+                record(
+                    conn,
+                    who,
+                    "lock",
+                    project,
+                    stack,
+                    lock_id=info["ID"],
+                    operation=info.get("Operation"),
+                )
             return
         except IntegrityError:
             pass
@@ -85,8 +102,7 @@ def acquire(engine: Engine, project: str, stack: str, info: dict[str, Any], who:
         if current.lock_id == info["ID"]:
             return  # the same lock asked for twice (a client retry): already held
         raise LockConflict(
-            f"{project}/{stack} is locked by {current.info.get('Who', 'someone')} "
-            f"(lock {current.lock_id})",
+            f"{project}/{stack} is locked by {current.info.get('Who', 'someone')} (lock {current.lock_id})",
             current.info,
         )
     raise Conflict(f"{project}/{stack}: the lock changed hands repeatedly; try again")
@@ -100,7 +116,8 @@ def release(engine: Engine, project: str, stack: str, lock_id: str, who: str) ->
             return
         if current.lock_id != lock_id:
             raise LockConflict(
-                f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}", current.info
+                f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}",
+                current.info,
             )
         conn.execute(delete(locks).where(locks.c.project == project, locks.c.stack == stack))
         record(conn, who, "unlock", project, stack, lock_id=lock_id)
@@ -114,8 +131,17 @@ def force_release(engine: Engine, project: str, stack: str, lock_id: str | None,
             return False
         if lock_id is not None and current.lock_id != lock_id:
             raise LockConflict(
-                f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}", current.info
+                f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}",
+                current.info,
             )
         conn.execute(delete(locks).where(locks.c.project == project, locks.c.stack == stack))
-        record(conn, who, "force-unlock", project, stack, lock_id=current.lock_id, holder=current.info.get("Who"))
+        record(
+            conn,
+            who,
+            "force-unlock",
+            project,
+            stack,
+            lock_id=current.lock_id,
+            holder=current.info.get("Who"),
+        )
     return True

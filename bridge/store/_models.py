@@ -21,7 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["metadata", "stacks", "state_versions", "locks", "tokens", "audit", "resources"]
+__all__ = ["audit", "locks", "metadata", "resources", "stacks", "state_versions", "tokens"]
 
 metadata = MetaData()
 

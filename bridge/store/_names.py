@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from fedstack.bridge._errors import BadRequest
+
 from fedstack.errors import FedstackError
 
 __all__ = ["NAME_PATTERN", "check_name"]

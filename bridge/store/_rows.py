@@ -10,15 +10,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from fedstack.bridge._errors import NotFound
+from fedstack.bridge.store._engine import is_sqlite
+from fedstack.bridge.store._models import stacks
 from sqlalchemy import Connection, Row, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from fedstack.bridge._errors import NotFound
-from fedstack.bridge.store._engine import is_sqlite
-from fedstack.bridge.store._models import stacks
-
-__all__ = ["lock_stack_row", "stack_row", "on_row_wait"]
+__all__ = ["lock_stack_row", "on_row_wait", "stack_row"]
 
 _observers: list[Callable[[float], None]] = []
 
@@ -47,7 +46,9 @@ def lock_stack_row(conn: Connection, project: str, stack: str) -> Row[Any]:
 
 def stack_row(conn: Connection, project: str, stack: str) -> Row[Any]:
     """The stack's row; NotFound when the bridge never saw the stack."""
-    row = conn.execute(select(stacks).where(stacks.c.project == project, stacks.c.name == stack)).first()
+    row = conn.execute(
+        select(stacks).where(stacks.c.project == project, stacks.c.name == stack)
+    ).first()
     if row is None:
         raise NotFound(f"unknown stack {project}/{stack}")
     return row

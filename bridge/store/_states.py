@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, delete, select
-
 from fedstack.bridge._errors import Conflict, LockConflict, NotFound
 from fedstack.bridge._statefile import ParsedState, parse_state, with_serial
 from fedstack.bridge.store._audit import record
@@ -23,17 +21,18 @@ from fedstack.bridge.store._locks import current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
 from fedstack.bridge.store._sealing import open_body, seal_body
+from sqlalchemy import Connection, Engine, Row, delete, select
 
 __all__ = [
     "StoredState",
     "VersionInfo",
     "WriteResult",
-    "read_current",
-    "write_state",
     "delete_state",
-    "list_versions",
     "get_version",
+    "list_versions",
+    "read_current",
     "restore_version",
+    "write_state",
 ]
 
 
@@ -109,11 +108,22 @@ def write_state(
         if current is not None:
             _check_successor(project, stack, current, state)
         version = _insert_version(conn, row, state, who=who, origin="write")
-        record(conn, who, "write", project, stack, version=version, serial=state.serial, lock_id=lock_id)
+        record(
+            conn,
+            who,
+            "write",
+            project,
+            stack,
+            version=version,
+            serial=state.serial,
+            lock_id=lock_id,
+        )
     return WriteResult(version, created=True)
 
 
-def delete_state(engine: Engine, project: str, stack: str, *, lock_id: str | None, who: str) -> bool:
+def delete_state(
+    engine: Engine, project: str, stack: str, *, lock_id: str | None, who: str
+) -> bool:
     """Make the stack empty; every version is kept. False when it had no current state."""
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
@@ -136,7 +146,9 @@ def list_versions(engine: Engine, project: str, stack: str) -> list[VersionInfo]
     with engine.connect() as conn:
         row = stack_row(conn, project, stack)
         found = conn.execute(
-            select(*columns).where(state_versions.c.stack_id == row.id).order_by(state_versions.c.version)
+            select(*columns)
+            .where(state_versions.c.stack_id == row.id)
+            .order_by(state_versions.c.version)
         ).all()
     return [
         VersionInfo(
@@ -178,7 +190,9 @@ def restore_version(
         row = lock_stack_row(conn, project, stack)
         holder = current_lock(conn, project, stack)
         if holder is not None:
-            raise LockConflict(f"{project}/{stack} is locked; restore it once the lock is released", holder.info)
+            raise LockConflict(
+                f"{project}/{stack} is locked; restore it once the lock is released", holder.info
+            )
         source = conn.execute(
             select(state_versions).where(
                 state_versions.c.stack_id == row.id, state_versions.c.version == version
@@ -190,8 +204,10 @@ def restore_version(
         if not state.encrypted:
             # Terraform refuses a state whose serial is not above the one it last saw.
             newest = conn.execute(
-                select(state_versions.c.serial).where(state_versions.c.stack_id == row.id)
-                .order_by(state_versions.c.serial.desc()).limit(1)
+                select(state_versions.c.serial)
+                .where(state_versions.c.stack_id == row.id)
+                .order_by(state_versions.c.serial.desc())
+                .limit(1)
             ).scalar_one()
             state = parse_state(with_serial(state, int(newest or 0) + 1))
         new = _insert_version(conn, row, state, who=who, origin="restore", restored_from=version)
@@ -214,7 +230,8 @@ def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None)
     if lock_id != holder.lock_id:
         said = f"lock ID {lock_id}" if lock_id else "no lock ID"
         raise LockConflict(
-            f"{project}/{stack} is locked (ID {holder.lock_id}); the write carries {said}", holder.info
+            f"{project}/{stack} is locked (ID {holder.lock_id}); the write carries {said}",
+            holder.info,
         )
 
 
@@ -277,7 +294,9 @@ def _insert_version(
     conn.execute(
         stacks.update()
         .where(stacks.c.id == row.id)
-        .values(current_version=version, last_version=version, encrypted=state.encrypted, updated_at=now)
+        .values(
+            current_version=version, last_version=version, encrypted=state.encrypted, updated_at=now
+        )
     )
     index_state(conn, row, state)
     return version

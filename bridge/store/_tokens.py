@@ -14,15 +14,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
-
 from fedstack.bridge._principal import ALL_PROJECTS, SCOPES, Principal, Scope
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import tokens
 from fedstack.bridge.store._names import check_name
+from sqlalchemy import Engine, select
+
 from fedstack.errors import ConfigError
 
-__all__ = ["NewToken", "create_token", "verify_token", "list_tokens", "revoke_token"]
+__all__ = ["NewToken", "create_token", "list_tokens", "revoke_token", "verify_token"]
 
 _TOKEN = re.compile(r"^fst_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from fedstack.bridge.store import create_token, migrate, open_engine
 
 
@@ -27,7 +26,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05) -> None:
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05
+) -> None:
     """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -58,12 +59,23 @@ class BridgeProcess:
     def launch(self) -> BridgeProcess:
         """Start the process without waiting for it."""
         command = [
-            sys.executable, "-c", "from fedstack.cli import main; main()",
-            "bridge", "serve", "--db", self.db_url, "--port", str(self.port), "--log-level", "warning",
+            sys.executable,
+            "-c",
+            "from fedstack.cli import main; main()",
+            "bridge",
+            "serve",
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
             *self.extra_args,
         ]
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy())
+            self.proc = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+            )
         return self
 
     def wait_ready(self) -> BridgeProcess:
@@ -74,7 +86,9 @@ class BridgeProcess:
     def _ready(self) -> bool:
         assert self.proc is not None
         if self.proc.poll() is not None:
-            raise AssertionError(f"the bridge exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}")
+            raise AssertionError(
+                f"the bridge exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}"
+            )
         try:
             return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
         except httpx.HTTPError:
@@ -115,6 +129,7 @@ def make_tokens(db_url: str, project: str) -> Tokens:
     engine = open_engine(db_url)
     migrate(engine)
     try:
+
         def make(p: str, scope: str) -> str:
             return create_token(engine, p, scope).secret
 
@@ -135,7 +150,9 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def state_body(serial: int, lineage: str, resources: list[dict[str, Any]] | None = None, pad: int = 0) -> bytes:
+def state_body(
+    serial: int, lineage: str, resources: list[dict[str, Any]] | None = None, pad: int = 0
+) -> bytes:
     """A Terraform v4 state document as bytes (optionally padded to grow it)."""
     document: dict[str, Any] = {
         "version": 4,

@@ -35,30 +35,56 @@ def postgres() -> Iterator[str]:
     """A running PostgreSQL server: yields its base URL (without a database name)."""
     for binary in ("initdb", "pg_ctl"):
         if shutil.which(binary) is None:
-            pytest.fail(f"{binary} is not on PATH: install PostgreSQL server binaries (apt-get install postgresql)")
+            pytest.fail(
+                f"{binary} is not on PATH: install PostgreSQL server binaries (apt-get install postgresql)"
+            )
     root = Path(tempfile.mkdtemp(prefix="fedstack-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
     data = root / "data"
     port = free_port()
     subprocess.run(
-        _as_postgres(["initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            ["initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]
+        ),
+        check=True,
+        capture_output=True,
     )
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
     subprocess.run(
-        _as_postgres(["pg_ctl", "-D", str(data), "-l", str(root / "server.log"), "-o", options, "-w", "-t", "60", "start"]),
-        check=True, capture_output=True,
+        _as_postgres(
+            [
+                "pg_ctl",
+                "-D",
+                str(data),
+                "-l",
+                str(root / "server.log"),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run(_as_postgres(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]), capture_output=True)
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"]),
+            capture_output=True,
+            check=False,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def new_database(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Callable[[str], str]:
+def new_database(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Callable[[str], str]:
     """Make a fresh, empty database of kind `sqlite` or `postgresql`; returns its URL."""
 
     def make(kind: str) -> str:
@@ -74,7 +100,11 @@ def new_database(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def bridge(request: pytest.FixtureRequest, new_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[BridgeProcess]:
+def bridge(
+    request: pytest.FixtureRequest,
+    new_database: Callable[[str], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[BridgeProcess]:
     """A running bridge on a fresh database of each kind (auth on, 2 MiB state limit)."""
     db_url = new_database(request.param)
     log = tmp_path_factory.mktemp("bridge-log") / "bridge.log"
@@ -90,7 +120,9 @@ def tokens(bridge: BridgeProcess) -> Tokens:
 
 
 @pytest.fixture(scope="session")
-def sqlite_bridge(new_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[BridgeProcess]:
+def sqlite_bridge(
+    new_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BridgeProcess]:
     """A running bridge on SQLite only, for tests whose point is the client (Terraform, fuzzing)."""
     db_url = new_database("sqlite")
     log = tmp_path_factory.mktemp("bridge-log") / "bridge.log"

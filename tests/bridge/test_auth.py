@@ -24,7 +24,9 @@ def test_missing_or_unknown_credentials_answer_401(bridge: BridgeProcess, tokens
         assert httpx.get(url, headers=headers).status_code == 401
 
 
-def test_basic_auth_takes_the_token_as_password_and_ignores_the_user(bridge: BridgeProcess, tokens: Tokens) -> None:
+def test_basic_auth_takes_the_token_as_password_and_ignores_the_user(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
     url = _url(bridge, tokens)
     body = state_body(1, new_lineage())
     assert httpx.post(url, content=body, auth=("anything", tokens.write)).status_code == 200
@@ -32,7 +34,9 @@ def test_basic_auth_takes_the_token_as_password_and_ignores_the_user(bridge: Bri
     assert httpx.get(url, auth=("x", "wrong")).status_code == 401
 
 
-def test_valid_token_without_the_scope_or_project_answers_403(bridge: BridgeProcess, tokens: Tokens) -> None:
+def test_valid_token_without_the_scope_or_project_answers_403(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
     url = _url(bridge, tokens)
     body = state_body(1, new_lineage())
     read_only = httpx.post(url, content=body, headers=bearer(tokens.read))
@@ -41,18 +45,34 @@ def test_valid_token_without_the_scope_or_project_answers_403(bridge: BridgeProc
     elsewhere = httpx.post(url, content=body, headers=bearer(tokens.other_project_write))
     assert elsewhere.status_code == 403
     assert "is for project" in elsewhere.json()["error"]
-    assert httpx.request("LOCK", url + "/lock", json=lock_info(), headers=bearer(tokens.read)).status_code == 403
+    assert (
+        httpx.request(
+            "LOCK", url + "/lock", json=lock_info(), headers=bearer(tokens.read)
+        ).status_code
+        == 403
+    )
     assert httpx.get(f"{bridge.url}/v1/audit", headers=bearer(tokens.write)).status_code == 403
     assert httpx.get(url, headers=bearer(tokens.read)).status_code == 204  # nothing was stored
 
 
-def test_audit_log_records_who_wrote_locked_and_unlocked(bridge: BridgeProcess, tokens: Tokens) -> None:
+def test_audit_log_records_who_wrote_locked_and_unlocked(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
     url = _url(bridge, tokens)
     info = lock_info()
     httpx.request("LOCK", url + "/lock", json=info, headers=bearer(tokens.write)).raise_for_status()
-    httpx.post(url, params={"ID": info["ID"]}, content=state_body(1, new_lineage()), headers=bearer(tokens.write)).raise_for_status()
-    httpx.request("UNLOCK", url + "/lock", json=info, headers=bearer(tokens.write)).raise_for_status()
-    entries = httpx.get(f"{bridge.url}/v1/audit", params={"project": tokens.project}, headers=bearer(tokens.admin)).json()["entries"]
+    httpx.post(
+        url,
+        params={"ID": info["ID"]},
+        content=state_body(1, new_lineage()),
+        headers=bearer(tokens.write),
+    ).raise_for_status()
+    httpx.request(
+        "UNLOCK", url + "/lock", json=info, headers=bearer(tokens.write)
+    ).raise_for_status()
+    entries = httpx.get(
+        f"{bridge.url}/v1/audit", params={"project": tokens.project}, headers=bearer(tokens.admin)
+    ).json()["entries"]
     writer_id = tokens.write.split("_")[1]
     assert [(e["action"], e["who"], e["stack"]) for e in entries] == [
         ("unlock", writer_id, "app"),
@@ -63,22 +83,36 @@ def test_audit_log_records_who_wrote_locked_and_unlocked(bridge: BridgeProcess, 
     assert all(e["at"] for e in entries)
 
 
-def test_project_admin_sees_only_its_own_audit_entries(bridge: BridgeProcess, tokens: Tokens) -> None:
+def test_project_admin_sees_only_its_own_audit_entries(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
     other = f"{bridge.url}/v1/states/{tokens.project}-other/app"
-    httpx.post(other, content=state_body(1, new_lineage()), headers=bearer(tokens.other_project_write)).raise_for_status()
+    httpx.post(
+        other, content=state_body(1, new_lineage()), headers=bearer(tokens.other_project_write)
+    ).raise_for_status()
     mine = httpx.get(f"{bridge.url}/v1/audit", headers=bearer(tokens.admin)).json()["entries"]
     assert all(e["project"] == tokens.project for e in mine)
-    everything = httpx.get(f"{bridge.url}/v1/audit", params={"project": f"{tokens.project}-other"}, headers=bearer(tokens.root)).json()
+    everything = httpx.get(
+        f"{bridge.url}/v1/audit",
+        params={"project": f"{tokens.project}-other"},
+        headers=bearer(tokens.root),
+    ).json()
     assert everything["total"] == 1
 
 
 def _fedstack(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-c", "from fedstack.cli import main; main()", *args]
-    return subprocess.run(command + ["--db", db], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        command + ["--db", db], capture_output=True, text=True, timeout=120, check=False
+    )
 
 
-def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(bridge: BridgeProcess, tokens: Tokens, tmp_path: Path) -> None:
-    created = _fedstack("token", "create", "--project", tokens.project, "--scope", "state:read", db=bridge.db_url)
+def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(
+    bridge: BridgeProcess, tokens: Tokens, tmp_path: Path
+) -> None:
+    created = _fedstack(
+        "token", "create", "--project", tokens.project, "--scope", "state:read", db=bridge.db_url
+    )
     assert created.returncode == 0, created.stderr
     secret = created.stdout.strip()
     assert secret.startswith("fst_")
@@ -100,9 +134,22 @@ def test_revoked_token_answers_401(bridge: BridgeProcess, tokens: Tokens) -> Non
 
 def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "from fedstack.cli import main; main()", "bridge", "serve", "--no-auth",
-         "--host", "0.0.0.0", "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "from fedstack.cli import main; main()",
+            "bridge",
+            "serve",
+            "--no-auth",
+            "--host",
+            "0.0.0.0",
+            "--db",
+            f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0

@@ -17,7 +17,9 @@ KINDS = ["sqlite", "postgresql"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_restart_keeps_every_state_version_and_lock(kind: str, new_database: Callable[[str], str], tmp_path: Path) -> None:
+def test_restart_keeps_every_state_version_and_lock(
+    kind: str, new_database: Callable[[str], str], tmp_path: Path
+) -> None:
     db_url = new_database(kind)
     tokens = make_tokens(db_url, "restart")
     first = BridgeProcess(db_url, tmp_path / "bridge.log").start()
@@ -27,20 +29,42 @@ def test_restart_keeps_every_state_version_and_lock(kind: str, new_database: Cal
             lineage = new_lineage()
             for serial in range(1, 5):
                 body = state_body(serial, lineage, pad=serial * 100)
-                httpx.post(f"{first.url}/v1/states/restart/{stack}", content=body, headers=bearer(tokens.write)).raise_for_status()
+                httpx.post(
+                    f"{first.url}/v1/states/restart/{stack}",
+                    content=body,
+                    headers=bearer(tokens.write),
+                ).raise_for_status()
                 written[(stack, serial)] = body
         held = lock_info("still-running")
-        httpx.request("LOCK", f"{first.url}/v1/states/restart/app/lock", json=held, headers=bearer(tokens.write)).raise_for_status()
+        httpx.request(
+            "LOCK",
+            f"{first.url}/v1/states/restart/app/lock",
+            json=held,
+            headers=bearer(tokens.write),
+        ).raise_for_status()
     finally:
         first.stop()
     second = BridgeProcess(db_url, tmp_path / "bridge.log").start()
     try:
         for (stack, serial), body in written.items():
-            stored = httpx.get(f"{second.url}/v1/states/restart/{stack}/versions/{serial}", headers=bearer(tokens.read))
+            stored = httpx.get(
+                f"{second.url}/v1/states/restart/{stack}/versions/{serial}",
+                headers=bearer(tokens.read),
+            )
             assert stored.content == body
         for stack in ("net", "app", "dns"):
-            assert httpx.get(f"{second.url}/v1/states/restart/{stack}", headers=bearer(tokens.read)).content == written[(stack, 4)]
-        assert httpx.get(f"{second.url}/v1/states/restart/app/lock", headers=bearer(tokens.read)).json() == held
+            assert (
+                httpx.get(
+                    f"{second.url}/v1/states/restart/{stack}", headers=bearer(tokens.read)
+                ).content
+                == written[(stack, 4)]
+            )
+        assert (
+            httpx.get(
+                f"{second.url}/v1/states/restart/app/lock", headers=bearer(tokens.read)
+            ).json()
+            == held
+        )
     finally:
         second.stop()
 
@@ -72,13 +96,17 @@ class _Writer(threading.Thread):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_kill_9_during_writes_loses_no_acknowledged_version(kind: str, new_database: Callable[[str], str], tmp_path: Path) -> None:
+def test_kill_9_during_writes_loses_no_acknowledged_version(
+    kind: str, new_database: Callable[[str], str], tmp_path: Path
+) -> None:
     db_url = new_database(kind)
     tokens = make_tokens(db_url, "crash")
     bridge = BridgeProcess(db_url, tmp_path / "bridge.log").start()
     deadline = time.monotonic() + 60
     writers = [
-        _Writer(f"{bridge.url}/v1/states/crash/{stack}", tokens.write, limit=2000, deadline=deadline)
+        _Writer(
+            f"{bridge.url}/v1/states/crash/{stack}", tokens.write, limit=2000, deadline=deadline
+        )
         for stack in ("one", "two")
     ]
     for writer in writers:
@@ -86,7 +114,9 @@ def test_kill_9_during_writes_loses_no_acknowledged_version(kind: str, new_datab
     try:
         start = time.monotonic()
         while min(len(w.acknowledged) for w in writers) < 25:
-            assert time.monotonic() - start < 45, "the writers did not get 25 writes each acknowledged"
+            assert time.monotonic() - start < 45, (
+                "the writers did not get 25 writes each acknowledged"
+            )
             assert all(w.is_alive() for w in writers), "a writer stopped before the kill"
             time.sleep(0.01)
         bridge.kill9()
@@ -104,13 +134,24 @@ def test_kill_9_during_writes_loses_no_acknowledged_version(kind: str, new_datab
             assert [v["serial"] for v in listed] == list(range(1, len(listed) + 1))
             # Every acknowledged write is there; the one in flight at the kill may or may not be.
             assert len(writer.acknowledged) <= len(listed) <= len(writer.acknowledged) + 1
-            expected = {**writer.acknowledged, **(writer.in_flight if len(listed) > len(writer.acknowledged) else {})}
+            expected = {
+                **writer.acknowledged,
+                **(writer.in_flight if len(listed) > len(writer.acknowledged) else {}),
+            }
             for version in listed:
-                body = httpx.get(f"{base}/versions/{version['version']}", headers=bearer(tokens.read)).content
-                assert hashlib.sha256(body).hexdigest() == version["sha256"] == expected[version["serial"]]
+                body = httpx.get(
+                    f"{base}/versions/{version['version']}", headers=bearer(tokens.read)
+                ).content
+                assert (
+                    hashlib.sha256(body).hexdigest()
+                    == version["sha256"]
+                    == expected[version["serial"]]
+                )
                 assert json.loads(body)["serial"] == version["serial"]  # not torn
             # The stack keeps working after the crash.
             follow_up = state_body(len(listed) + 1, writer.lineage)
-            assert httpx.post(base, content=follow_up, headers=bearer(tokens.write)).status_code == 200
+            assert (
+                httpx.post(base, content=follow_up, headers=bearer(tokens.write)).status_code == 200
+            )
     finally:
         again.stop()

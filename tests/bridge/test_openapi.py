@@ -18,14 +18,24 @@ def test_no_generated_request_makes_the_bridge_answer_5xx(bridge: BridgeProcess)
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=15,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def exercise(case: schemathesis.Case) -> None:
             response = case.call(headers=headers, timeout=30)
             statuses.append(response.status_code)
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}")
+                failures.append(
+                    f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}"
+                )
 
         exercise()
     assert failures == []
     # Not a vacuous run: authenticated requests got through and were both served and refused.
-    assert statuses.count(200) >= 10 and any(400 <= s < 500 for s in statuses), sorted(set(statuses))
+    assert statuses.count(200) >= 10 and any(400 <= s < 500 for s in statuses), sorted(
+        set(statuses)
+    )

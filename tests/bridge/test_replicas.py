@@ -29,25 +29,49 @@ def test_a_lock_taken_on_one_replica_holds_on_the_other(replicas: list[BridgePro
     a, b = replicas
     tokens = make_tokens(a.db_url, "replicated")
     info = lock_info("replica-a-client")
-    httpx.request("LOCK", f"{a.url}/v1/states/replicated/app/lock", json=info, headers=bearer(tokens.write)).raise_for_status()
-    refused = httpx.request("LOCK", f"{b.url}/v1/states/replicated/app/lock", json=lock_info(), headers=bearer(tokens.write))
+    httpx.request(
+        "LOCK", f"{a.url}/v1/states/replicated/app/lock", json=info, headers=bearer(tokens.write)
+    ).raise_for_status()
+    refused = httpx.request(
+        "LOCK",
+        f"{b.url}/v1/states/replicated/app/lock",
+        json=lock_info(),
+        headers=bearer(tokens.write),
+    )
     assert refused.status_code == 423
     assert refused.json() == info
-    write = httpx.post(f"{b.url}/v1/states/replicated/app", content=state_body(1, new_lineage()), headers=bearer(tokens.write))
+    write = httpx.post(
+        f"{b.url}/v1/states/replicated/app",
+        content=state_body(1, new_lineage()),
+        headers=bearer(tokens.write),
+    )
     assert write.status_code == 423
 
 
-def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(replicas: list[BridgeProcess]) -> None:
+def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(
+    replicas: list[BridgeProcess],
+) -> None:
     tokens = make_tokens(replicas[0].db_url, "replicated")
     lineage = new_lineage()
     for serial in range(1, 16):
         answers: list[int] = []
         barrier = threading.Barrier(2)
 
-        def post(replica: BridgeProcess, flavour: int, serial: int = serial) -> None:
+        def post(
+            replica: BridgeProcess,
+            flavour: int,
+            serial: int = serial,
+            barrier: threading.Barrier = barrier,
+            answers: list[int] = answers,
+        ) -> None:
             body = state_body(serial, lineage, pad=flavour + 1)
             barrier.wait(timeout=10)
-            response = httpx.post(f"{replica.url}/v1/states/replicated/app", content=body, headers=bearer(tokens.write), timeout=30)
+            response = httpx.post(
+                f"{replica.url}/v1/states/replicated/app",
+                content=body,
+                headers=bearer(tokens.write),
+                timeout=30,
+            )
             answers.append(response.status_code)
 
         threads = [threading.Thread(target=post, args=(r, i)) for i, r in enumerate(replicas)]
@@ -56,5 +80,7 @@ def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(repli
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(answers) == [200, 409], (serial, answers)
-    listed = httpx.get(f"{replicas[1].url}/v1/states/replicated/app/versions", headers=bearer(tokens.read)).json()["versions"]
+    listed = httpx.get(
+        f"{replicas[1].url}/v1/states/replicated/app/versions", headers=bearer(tokens.read)
+    ).json()["versions"]
     assert [(v["version"], v["serial"]) for v in listed] == [(n, n) for n in range(1, 16)]

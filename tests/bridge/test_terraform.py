@@ -70,7 +70,9 @@ def _state_url(bridge: BridgeProcess, tokens: Tokens, stack: str) -> str:
     return f"{bridge.url}/v1/states/{tokens.project}/{stack}"
 
 
-def _stack(tf: Callable[..., Terraform], name: str, url: str, token: str, text: str = _STACK) -> Terraform:
+def _stack(
+    tf: Callable[..., Terraform], name: str, url: str, token: str, text: str = _STACK
+) -> Terraform:
     runner = tf(name, env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": token})
     (runner.workdir / "main.tf").write_text(text % {"url": url})
     runner.init()
@@ -88,12 +90,25 @@ def test_apply_stores_state_and_state_pull_and_push_go_through_the_bridge(
     assert pulled == json.loads(stored.content)
     assert pulled["resources"][0]["type"] == "terraform_data"
 
-    pushed = {**pulled, "serial": pulled["serial"] + 1, "outputs": {"greeting": {"value": "pushed", "type": "string"}}}
+    pushed = {
+        **pulled,
+        "serial": pulled["serial"] + 1,
+        "outputs": {"greeting": {"value": "pushed", "type": "string"}},
+    }
     (runner.workdir / "pushed.tfstate").write_text(json.dumps(pushed))
     runner.run("state", "push", "pushed.tfstate")
-    assert json.loads(httpx.get(url, headers=bearer(project_tokens.read)).content)["outputs"]["greeting"]["value"] == "pushed"
+    assert (
+        json.loads(httpx.get(url, headers=bearer(project_tokens.read)).content)["outputs"][
+            "greeting"
+        ]["value"]
+        == "pushed"
+    )
 
-    stranger = {**pushed, "lineage": "00000000-0000-0000-0000-000000000000", "serial": pushed["serial"] + 1}
+    stranger = {
+        **pushed,
+        "lineage": "00000000-0000-0000-0000-000000000000",
+        "serial": pushed["serial"] + 1,
+    }
     (runner.workdir / "stranger.tfstate").write_text(json.dumps(stranger))
     with pytest.raises(TerraformError) as refused:
         runner.run("state", "push", "-force", "stranger.tfstate")
@@ -126,7 +141,13 @@ output "from_network" {
   value = data.terraform_remote_state.network.outputs.greeting
 }
 """.replace("NETWORK", network_url)
-    consumer = _stack(tf, "consumer", _state_url(sqlite_bridge, project_tokens, "consumer"), project_tokens.write, reader)
+    consumer = _stack(
+        tf,
+        "consumer",
+        _state_url(sqlite_bridge, project_tokens, "consumer"),
+        project_tokens.write,
+        reader,
+    )
     consumer.apply()
     assert consumer.output()["from_network"]["value"] == "hello"
 
@@ -142,14 +163,18 @@ def test_second_apply_fails_naming_the_holder_then_waits_with_lock_timeout(
     def hold() -> None:
         try:
             first.apply(variables={"generation": 1, "hold_seconds": 5})
-        except BaseException as exc:  # reported by the main thread
+        except TerraformError as exc:  # reported by the main thread
             errors.append(exc)
 
     holder = threading.Thread(target=hold)
     holder.start()
     try:
         lock_url = url + "/lock"
-        wait_until(lambda: httpx.get(lock_url, headers=bearer(project_tokens.read)).status_code == 200, timeout=60, what="the first apply to take the lock")
+        wait_until(
+            lambda: httpx.get(lock_url, headers=bearer(project_tokens.read)).status_code == 200,
+            timeout=60,
+            what="the first apply to take the lock",
+        )
         held = httpx.get(lock_url, headers=bearer(project_tokens.read)).json()
         with pytest.raises(TerraformError) as refused:
             second.apply(variables={"generation": 2})
@@ -170,11 +195,15 @@ def test_force_unlock_needs_an_admin_token(
     url = _state_url(sqlite_bridge, project_tokens, "stuck")
     writer = _stack(tf, "writer", url, project_tokens.write)
     stale = lock_info("crashed-ci-runner")
-    httpx.request("LOCK", url + "/lock", json=stale, headers=bearer(project_tokens.write)).raise_for_status()
+    httpx.request(
+        "LOCK", url + "/lock", json=stale, headers=bearer(project_tokens.write)
+    ).raise_for_status()
     with pytest.raises(TerraformError) as refused:
         writer.run("force-unlock", "-force", stale["ID"])
     assert "403" in str(refused.value) + refused.value.output
-    admin = tf("admin", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.admin})
+    admin = tf(
+        "admin", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.admin}
+    )
     for item in writer.workdir.iterdir():  # same configuration and initialised backend
         if item.name in ("main.tf", ".terraform", ".terraform.lock.hcl"):
             (admin.workdir / item.name).symlink_to(item)
@@ -184,7 +213,10 @@ def test_force_unlock_needs_an_admin_token(
 
 
 def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform], sandbox: dict[str, SandboxServer]
+    sqlite_bridge: BridgeProcess,
+    project_tokens: Tokens,
+    tf: Callable[..., Terraform],
+    sandbox: dict[str, SandboxServer],
 ) -> None:
     catalog = load_catalog()
     server = sandbox["sandbox-fr"]
@@ -193,20 +225,35 @@ def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
     root: dict[str, Any] = module_root_config(
         module_name="bucket",
         source=str(catalog.module_path("sandbox-fr", "object_storage")),
-        inputs={"name": unique("inv"), "location": "fr-par", "endpoint": server.endpoint, "force_destroy": True},
+        inputs={
+            "name": unique("inv"),
+            "location": "fr-par",
+            "endpoint": server.endpoint,
+            "force_destroy": True,
+        },
         provider=aws_provider_config(server.endpoint, region.api_region or "fr-par"),
         outputs=["bucket_name"],
     )
-    root["terraform"]["backend"] = {"http": {"address": url, "lock_address": url + "/lock", "unlock_address": url + "/lock"}}
-    runner = tf("storage", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.write})
+    root["terraform"]["backend"] = {
+        "http": {"address": url, "lock_address": url + "/lock", "unlock_address": url + "/lock"}
+    }
+    runner = tf(
+        "storage", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.write}
+    )
     Path(runner.workdir / "main.tf.json").write_text(json.dumps(root))
     runner.init()
     runner.apply()
     page = httpx.get(
-        f"{sqlite_bridge.url}/v1/inventory", params={"project": project_tokens.project, "type": "aws_s3_bucket"}, headers=bearer(project_tokens.read)
+        f"{sqlite_bridge.url}/v1/inventory",
+        params={"project": project_tokens.project, "type": "aws_s3_bucket"},
+        headers=bearer(project_tokens.read),
     ).json()
     assert page["total"] == 1
     bucket = page["items"][0]
     assert bucket["address"] == "module.bucket.aws_s3_bucket.this"
-    assert (bucket["provider"], bucket["region"], bucket["country"]) == ("sandbox-fr", "fr-par", "FR")
+    assert (bucket["provider"], bucket["region"], bucket["country"]) == (
+        "sandbox-fr",
+        "fr-par",
+        "FR",
+    )
     runner.destroy()

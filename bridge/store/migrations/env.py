@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from alembic import context
-
 from fedstack.bridge.store._models import metadata
 
 connection = context.config.attributes["connection"]

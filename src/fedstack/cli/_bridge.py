@@ -23,13 +23,43 @@ def bridge() -> None:
 
 
 @bridge.command()
-@click.option("--db", "db_url", envvar="FEDSTACK_DB", help="Database URL (FEDSTACK_DB): sqlite:///file or postgresql://...; default a SQLite file under FEDSTACK_HOME.")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Database URL (FEDSTACK_DB): sqlite:///file or postgresql://...; default a SQLite file under FEDSTACK_HOME.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8700, show_default=True, type=click.IntRange(0, 65535), help="Port to bind.")
-@click.option("--max-state-size", "max_state_bytes", type=click.IntRange(1024), envvar="FEDSTACK_BRIDGE_MAX_STATE_BYTES", help="Largest state body accepted, in bytes (default 64 MiB).")
-@click.option("--no-auth", is_flag=True, envvar="FEDSTACK_BRIDGE_NO_AUTH", help="Treat every caller as admin; only allowed on a loopback --host.")
-@click.option("--log-level", default="info", show_default=True, type=click.Choice(["critical", "error", "warning", "info", "debug"]))
-def serve(db_url: str | None, host: str, port: int, max_state_bytes: int | None, no_auth: bool, log_level: str) -> None:
+@click.option(
+    "--port", default=8700, show_default=True, type=click.IntRange(0, 65535), help="Port to bind."
+)
+@click.option(
+    "--max-state-size",
+    "max_state_bytes",
+    type=click.IntRange(1024),
+    envvar="FEDSTACK_BRIDGE_MAX_STATE_BYTES",
+    help="Largest state body accepted, in bytes (default 64 MiB).",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    envvar="FEDSTACK_BRIDGE_NO_AUTH",
+    help="Treat every caller as admin; only allowed on a loopback --host.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve(
+    db_url: str | None,
+    host: str,
+    port: int,
+    max_state_bytes: int | None,
+    no_auth: bool,
+    log_level: str,
+) -> None:
     """Serve the bridge until interrupted (migrates the database first).
 
     \b
@@ -64,7 +94,12 @@ def keygen() -> None:
 
 
 @bridge.command(name="rotate-key")
-@click.option("--db", "db_url", envvar="FEDSTACK_DB", help="Database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.",
+)
 def rotate_key(db_url: str | None) -> None:
     """Re-seal every state version under the first key of FEDSTACK_BRIDGE_KEY.
 

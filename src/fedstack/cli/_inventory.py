@@ -10,8 +10,14 @@ __all__ = ["inventory"]
 
 
 @click.command()
-@click.option("--bridge", "url", envvar="FEDSTACK_BRIDGE_URL", help="Bridge URL (FEDSTACK_BRIDGE_URL).")
-@click.option("--token", envvar="FEDSTACK_BRIDGE_TOKEN", help="Bridge token (FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD).")
+@click.option(
+    "--bridge", "url", envvar="FEDSTACK_BRIDGE_URL", help="Bridge URL (FEDSTACK_BRIDGE_URL)."
+)
+@click.option(
+    "--token",
+    envvar="FEDSTACK_BRIDGE_TOKEN",
+    help="Bridge token (FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD).",
+)
 @click.option("--provider", help="Only this catalog provider.")
 @click.option("--region", help="Only this catalog region.")
 @click.option("--country", help="Only this ISO country code.")
@@ -50,8 +56,15 @@ def inventory(
 
     with BridgeClient(url, token) as client:
         page = client.inventory(
-            provider=provider, region=region, country=country, type=type_, project=project,
-            stack=stack, q=text, limit=limit, offset=offset,
+            provider=provider,
+            region=region,
+            country=country,
+            type=type_,
+            project=project,
+            stack=stack,
+            q=text,
+            limit=limit,
+            offset=offset,
         )
     if as_json:
         print_json(page)
@@ -59,8 +72,12 @@ def inventory(
     table = Table("project/stack", "address", "type", "provider", "region", "country")
     for item in page["items"]:
         table.add_row(
-            f"{item['project']}/{item['stack']}", item["address"], item["type"],
-            item["provider"] or "-", item["region"] or "-", item["country"] or "-",
+            f"{item['project']}/{item['stack']}",
+            item["address"],
+            item["type"],
+            item["provider"] or "-",
+            item["region"] or "-",
+            item["country"] or "-",
         )
     stdout.print(table)
     shown = len(page["items"])

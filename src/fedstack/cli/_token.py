@@ -9,7 +9,12 @@ from fedstack.cli._output import print_json, stderr, stdout
 __all__ = ["token"]
 
 _SCOPES = ["state:read", "state:write", "drift:write", "admin"]
-_DB = click.option("--db", "db_url", envvar="FEDSTACK_DB", help="Bridge database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.")
+_DB = click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Bridge database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.",
+)
 
 
 @click.group()
@@ -35,7 +40,9 @@ def _engine(db_url: str | None):  # type: ignore[no-untyped-def]
 
 
 @token.command()
-@click.option("--project", required=True, help="Project the token works on ('*' for every project).")
+@click.option(
+    "--project", required=True, help="Project the token works on ('*' for every project)."
+)
 @click.option("--scope", required=True, type=click.Choice(_SCOPES), help="What the token may do.")
 @click.option("--description", default="", help="A note on who or what uses the token.")
 @_DB
@@ -73,7 +80,12 @@ def list_(db_url: str | None, as_json: bool) -> None:
         return
     table = Table("id", "project", "scope", "description", "created", "revoked")
     for t in found:
-        table.add_row(*(str(t[k] or "") for k in ("id", "project", "scope", "description", "created_at", "revoked_at")))
+        table.add_row(
+            *(
+                str(t[k] or "")
+                for k in ("id", "project", "scope", "description", "created_at", "revoked_at")
+            )
+        )
     stdout.print(table)
 
 
