@@ -34,12 +34,6 @@ class Principal:
     project: str
     scope: Scope
 
-    def can(self, scope: Scope, project: str | None = None) -> bool:
-        """True when this caller holds `scope` on `project` (None: on its own projects)."""
-        if scope not in _GRANTS[self.scope]:
-            return False
-        return project is None or self.project in (ALL_PROJECTS, project)
-
     def require(self, scope: Scope, project: str | None = None) -> None:
         """Raise Forbidden (403) unless this caller holds `scope` on `project`."""
         if scope not in _GRANTS[self.scope]:
@@ -49,9 +43,9 @@ class Principal:
                 f"token {self.token_id} is for project {self.project!r}, not {project!r}"
             )
 
-    def sees(self, project: str) -> bool:
-        """True when listings (inventory, audit) may show rows of `project` to this caller."""
-        return self.project in (ALL_PROJECTS, project)
+    def visible_projects(self) -> list[str] | None:
+        """The projects listings (stacks, inventory, audit) may show; None means all of them."""
+        return None if self.project == ALL_PROJECTS else [self.project]
 
 
 ANONYMOUS_ADMIN = Principal(token_id="anonymous", project=ALL_PROJECTS, scope="admin")

@@ -26,7 +26,7 @@ def audit(
 ) -> dict[str, Any]:
     """Audit entries of the projects the admin token covers."""
     who.require("admin", project)
-    projects = None if who.project == "*" else [who.project]
+    projects = who.visible_projects()
     total, entries = read_audit(
         context(request).engine,
         projects=projects,

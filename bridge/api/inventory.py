@@ -37,7 +37,7 @@ def inventory(
 ) -> dict[str, Any]:
     """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
     who.require("state:read")
-    projects = None if who.project == "*" else [who.project]
+    projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
     engine = context(request).engine
     total, items = query_inventory(engine, where, limit=limit, offset=offset)

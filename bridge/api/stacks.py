@@ -30,7 +30,7 @@ class StackPlacement(BaseModel):
 def stacks(who: Caller, request: Request) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
     who.require("state:read")
-    projects = None if who.project == "*" else [who.project]
+    projects = who.visible_projects()
     return {"stacks": list_stacks(context(request).engine, projects)}
 
 

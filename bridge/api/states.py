@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
+from fedstack.bridge._principal import Principal
 from fedstack.bridge._statefile import check_content_md5, parse_state
 from fedstack.bridge.api._deps import Caller, context, read_body, stack_names
 from fedstack.bridge.store import (
@@ -24,6 +25,7 @@ from fedstack.bridge.store import (
     restore_version,
     write_state,
 )
+from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 __all__ = ["router"]
@@ -104,25 +106,29 @@ def get_state(names: Names, who: Caller, request: Request) -> Response:
     )
 
 
-async def _write(
-    request: Request, names: tuple[str, str], who: Any, lock_id: str | None, md5: str | None
-) -> JSONResponse:
-    project, stack = names
-    who.require("state:write", project)
-    body = await read_body(request)
+def _store(
+    engine: Engine,
+    names: tuple[str, str],
+    body: bytes,
+    lock_id: str | None,
+    md5: str | None,
+    who: str,
+) -> dict[str, Any]:
+    # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
     check_content_md5(body, md5)
     state = parse_state(body)
-    result = await run_in_threadpool(
-        write_state,
-        context(request).engine,
-        project,
-        stack,
-        state,
-        lock_id=lock_id or None,
-        who=who.token_id,
-    )
+    result = write_state(engine, *names, state, lock_id=lock_id or None, who=who)
+    return {"version": result.version, "created": result.created, "serial": state.serial}
+
+
+async def _write(
+    request: Request, names: tuple[str, str], who: Principal, lock_id: str | None, md5: str | None
+) -> JSONResponse:
+    who.require("state:write", names[0])
+    body = await read_body(request)
+    engine = context(request).engine
     return JSONResponse(
-        {"version": result.version, "created": result.created, "serial": state.serial}
+        await run_in_threadpool(_store, engine, names, body, lock_id, md5, who.token_id)
     )
 
 
@@ -161,7 +167,7 @@ def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) 
     return {"deleted": deleted}
 
 
-async def _lock(request: Request, names: tuple[str, str], who: Any) -> JSONResponse:
+async def _lock(request: Request, names: tuple[str, str], who: Principal) -> JSONResponse:
     project, stack = names
     who.require("state:write", project)
     info = parse_lock_info(await read_body(request))
@@ -175,7 +181,7 @@ async def _lock(request: Request, names: tuple[str, str], who: Any) -> JSONRespo
     return JSONResponse(info)
 
 
-async def _unlock(request: Request, names: tuple[str, str], who: Any) -> JSONResponse:
+async def _unlock(request: Request, names: tuple[str, str], who: Principal) -> JSONResponse:
     project, stack = names
     who.require("state:write", project)
     body = await read_body(request)
