@@ -196,8 +196,9 @@ async def _unlock(request: Request, names: tuple[str, str], who: Principal) -> J
             force_release, engine, project, stack, lock_id, who.token_id
         )
         return JSONResponse({"unlocked": broken, "forced": True})
-    await run_in_threadpool(release, engine, project, stack, info["ID"], who.token_id)
-    return JSONResponse({"unlocked": True, "forced": False})
+    # Not locked at all is a success too: a retried UNLOCK must not fail the client's run.
+    released = await run_in_threadpool(release, engine, project, stack, info["ID"], who.token_id)
+    return JSONResponse({"unlocked": released, "forced": False})
 
 
 _LOCK_RESPONSES: dict[int | str, dict[str, Any]] = {

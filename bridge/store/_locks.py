@@ -108,12 +108,12 @@ def acquire(engine: Engine, project: str, stack: str, info: dict[str, Any], who:
     raise Conflict(f"{project}/{stack}: the lock changed hands repeatedly; try again")
 
 
-def release(engine: Engine, project: str, stack: str, lock_id: str, who: str) -> None:
-    """Release the lock `lock_id`; LockConflict when another lock is held; no-op when unlocked."""
+def release(engine: Engine, project: str, stack: str, lock_id: str, who: str) -> bool:
+    """Release the lock `lock_id`; LockConflict when another lock is held; False when unlocked."""
     with write_transaction(engine) as conn:
         current = current_lock(conn, project, stack)
         if current is None:
-            return
+            return False
         if current.lock_id != lock_id:
             raise LockConflict(
                 f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}",
@@ -121,6 +121,7 @@ def release(engine: Engine, project: str, stack: str, lock_id: str, who: str) ->
             )
         conn.execute(delete(locks).where(locks.c.project == project, locks.c.stack == stack))
         record(conn, who, "unlock", project, stack, lock_id=lock_id)
+    return True
 
 
 def force_release(engine: Engine, project: str, stack: str, lock_id: str | None, who: str) -> bool:

@@ -138,10 +138,13 @@ def test_kill_9_during_writes_loses_no_acknowledged_version(
                 **writer.acknowledged,
                 **(writer.in_flight if len(listed) > len(writer.acknowledged) else {}),
             }
+            with httpx.Client(headers=bearer(tokens.read)) as client:
+                bodies = {
+                    v["version"]: client.get(f"{base}/versions/{v['version']}").content
+                    for v in listed
+                }
             for version in listed:
-                body = httpx.get(
-                    f"{base}/versions/{version['version']}", headers=bearer(tokens.read)
-                ).content
+                body = bodies[version["version"]]
                 assert (
                     hashlib.sha256(body).hexdigest()
                     == version["sha256"]

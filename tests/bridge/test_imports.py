@@ -17,5 +17,7 @@ print(light, heavy)
 
 
 def test_bridge_and_cli_import_without_cdktf_and_lazily() -> None:
-    done = subprocess.run([sys.executable, "-c", _CHECK], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHECK], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[] []"

@@ -7,7 +7,6 @@ from collections.abc import Callable
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-
 from fedstack.bridge.store import migrate, open_engine
 from fedstack.bridge.store._models import metadata
 
