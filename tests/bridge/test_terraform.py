@@ -7,6 +7,7 @@ no plugin has to load; one test applies the sandbox object-storage module for re
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,8 @@ from fedstack.sandbox import SandboxServer, aws_provider_config, module_root_con
 from fedstack.terraform import Terraform
 
 pytestmark = pytest.mark.slow
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "bridge-backend"
 
 _STACK = """
 terraform {
@@ -257,3 +260,24 @@ def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
         "FR",
     )
     runner.destroy()
+
+
+def test_the_plain_terraform_example_applies_through_the_bridge(
+    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+) -> None:
+    url = _state_url(sqlite_bridge, project_tokens, "example")
+    runner = tf(
+        "example", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.write}
+    )
+    shutil.copy(EXAMPLE / "main.tf", runner.workdir / "main.tf")
+    runner.init(
+        backend_config={
+            "address": url,
+            "lock_address": url + "/lock",
+            "unlock_address": url + "/lock",
+        }
+    )
+    runner.apply()
+    assert runner.output()["greeting"]["value"] == "hello from a plain Terraform stack"
+    versions = httpx.get(url + "/versions", headers=bearer(project_tokens.read)).json()["versions"]
+    assert len(versions) == 1 and versions[0]["created_by"] == project_tokens.write.split("_")[1]
