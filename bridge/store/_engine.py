@@ -100,7 +100,7 @@ def migrate(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise ConfigError(f"cannot open the bridge database {engine.url!r}: {exc.orig}") from None
+        raise ConfigError(f"cannot open the bridge database {engine.url!r}: {_one_line(exc.orig)}") from None
 
 
 def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:
@@ -117,3 +117,8 @@ def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:
                     f"cannot reach the bridge database {engine.url!r}: {exc.orig}"
                 ) from None
             time.sleep(0.2)
+
+
+def _one_line(error: object) -> str:
+    """A driver's multi-line message as one line, for the CLI's one-line errors."""
+    return " ".join(str(error).split())
