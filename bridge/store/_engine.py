@@ -114,7 +114,7 @@ def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:
         except OperationalError as exc:
             if time.monotonic() > deadline:
                 raise ConfigError(
-                    f"cannot reach the bridge database {engine.url!r}: {exc.orig}"
+                    f"cannot reach the bridge database {engine.url!r}: {_one_line(exc.orig)}"
                 ) from None
             time.sleep(0.2)
 
