@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.store import InventoryFilter, list_stacks, query_inventory
+from fedstack.bridge.store import InventoryFilter, query_inventory, unindexed_stacks
 
 __all__ = ["router"]
 
@@ -42,11 +42,9 @@ def inventory(
     engine = context(request).engine
     total, items = query_inventory(engine, where, limit=limit, offset=offset)
     unindexed = [
-        {"project": s["project"], "stack": s["stack"], "note": s["note"]}
-        for s in list_stacks(engine, projects)
-        if not s["indexed"]
-        and (project is None or s["project"] == project)
-        and (stack is None or s["stack"] == stack)
+        s
+        for s in unindexed_stacks(engine, projects)
+        if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
     ]
     return {
         "total": total,

@@ -19,6 +19,7 @@ from fedstack.bridge.store._inventory import (
     query_inventory,
     set_stack_placement,
     stack_summary,
+    unindexed_stacks,
 )
 from fedstack.bridge.store._locks import (
     LockHolder,
@@ -85,6 +86,7 @@ __all__ = [
     "revoke_token",
     "set_stack_placement",
     "stack_summary",
+    "unindexed_stacks",
     "verify_token",
     "wait_for_database",
     "write_state",

@@ -29,6 +29,7 @@ __all__ = [
     "query_inventory",
     "set_stack_placement",
     "stack_summary",
+    "unindexed_stacks",
 ]
 
 ENCRYPTED_NOTE = "encrypted, not indexed"
@@ -153,6 +154,16 @@ def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, An
         query = query.where(stacks.c.project.in_(projects))
     with engine.connect() as conn:
         return [_stack(r) for r in conn.execute(query).all()]
+
+
+def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+    """Stacks whose current state could not be indexed (encrypted OpenTofu states), with why."""
+    query = select(stacks.c.project, stacks.c.name).where(stacks.c.encrypted.is_(True))
+    if projects is not None:
+        query = query.where(stacks.c.project.in_(projects))
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
+    return [{"project": r.project, "stack": r.name, "note": ENCRYPTED_NOTE} for r in rows]
 
 
 def stack_summary(engine: Engine, project: str, stack: str) -> dict[str, Any] | None:

@@ -130,4 +130,5 @@ resources = Table(
     Index("ix_resources_country", "country"),
     Index("ix_resources_type", "type"),
     Index("ix_resources_listing", "project", "stack", "address", "id"),
+    Index("ix_resources_stack", "stack"),
 )

@@ -1,4 +1,4 @@
-"""Index the inventory in the order it is listed (project, stack, address), so pages need no sort.
+"""Index the inventory in listing order (project, stack, address), and by stack name alone.
 
 Revision ID: 0003
 Revises: 0002
@@ -18,8 +18,10 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_resources_project_stack", table_name="resources")
     op.create_index("ix_resources_listing", "resources", ["project", "stack", "address", "id"])
+    op.create_index("ix_resources_stack", "resources", ["stack"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_resources_stack", table_name="resources")
     op.drop_index("ix_resources_listing", table_name="resources")
     op.create_index("ix_resources_project_stack", "resources", ["project", "stack"])
