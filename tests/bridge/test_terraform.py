@@ -42,18 +42,19 @@ variable "generation" {
   default = 1
 }
 
-variable "hold_seconds" {
-  type    = number
-  default = 0
+variable "release_file" {
+  type    = string
+  default = ""
 }
 
 resource "terraform_data" "app" {
   input            = { generation = var.generation, greeting = "hello" }
   triggers_replace = [var.generation]
 
-  # Keeps the state lock held for a while, so a second apply meets it.
+  # Holds the state lock until the test creates release_file (at most 120 s), so a second
+  # apply meets the lock for sure.
   provisioner "local-exec" {
-    command = "sleep ${var.hold_seconds}"
+    command = var.release_file == "" ? "true" : "for i in $(seq 1200); do [ -f '${var.release_file}' ] && exit 0; sleep 0.1; done; exit 1"
   }
 }
 
@@ -156,21 +157,30 @@ output "from_network" {
 
 
 def test_second_apply_fails_naming_the_holder_then_waits_with_lock_timeout(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+    sqlite_bridge: BridgeProcess,
+    project_tokens: Tokens,
+    tf: Callable[..., Terraform],
+    tmp_path: Path,
 ) -> None:
     url = _state_url(sqlite_bridge, project_tokens, "shared")
     first = _stack(tf, "first", url, project_tokens.write)
     second = _stack(tf, "second", url, project_tokens.write)
-    errors: list[BaseException] = []
+    release = tmp_path / "release-the-lock"
+    errors: list[TerraformError] = []
 
-    def hold() -> None:
-        try:
-            first.apply(variables={"generation": 1, "hold_seconds": 5})
-        except TerraformError as exc:  # reported by the main thread
-            errors.append(exc)
+    def run(action: Callable[[], None]) -> threading.Thread:
+        def target() -> None:
+            try:
+                action()
+            except TerraformError as exc:  # reported by the main thread
+                errors.append(exc)
 
-    holder = threading.Thread(target=hold)
-    holder.start()
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    holder = run(lambda: first.apply(variables={"generation": 1, "release_file": str(release)}))
+    waiter = None
     try:
         lock_url = url + "/lock"
         wait_until(
@@ -184,12 +194,30 @@ def test_second_apply_fails_naming_the_holder_then_waits_with_lock_timeout(
         said = str(refused.value) + refused.value.output
         assert "already locked" in said
         assert held["ID"] in said
-        second.apply(variables={"generation": 2}, lock_timeout="120s")
+
+        conflicts = _lock_conflicts(sqlite_bridge)
+        waiter = run(lambda: second.apply(variables={"generation": 2}, lock_timeout="120s"))
+        wait_until(
+            lambda: _lock_conflicts(sqlite_bridge) > conflicts,
+            timeout=60,
+            what="the second apply to retry the lock",
+        )
+        assert waiter.is_alive()  # it waits instead of failing
     finally:
+        release.touch()
         holder.join(timeout=120)
+        if waiter is not None:
+            waiter.join(timeout=120)
     assert not errors, errors
     state = json.loads(httpx.get(url, headers=bearer(project_tokens.read)).content)
     assert state["resources"][0]["instances"][0]["attributes"]["input"]["value"]["generation"] == 2
+
+
+def _lock_conflicts(bridge: BridgeProcess) -> float:
+    for line in httpx.get(f"{bridge.url}/metrics").text.splitlines():
+        if line.startswith("fedstack_bridge_lock_conflicts_total "):
+            return float(line.split()[1])
+    raise AssertionError("/metrics has no fedstack_bridge_lock_conflicts_total")
 
 
 def test_force_unlock_needs_an_admin_token(
