@@ -249,6 +249,7 @@ def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
     tf: Callable[..., Terraform],
     sandbox: dict[str, SandboxServer],
 ) -> None:
+    """The bucket (uniquely named) stays in the session's sandbox: a destroy costs as much as the apply."""
     catalog = load_catalog()
     server = sandbox["sandbox-fr"]
     region = catalog.provider("sandbox-fr").regions["fr-par"]
@@ -287,7 +288,6 @@ def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
         "fr-par",
         "FR",
     )
-    runner.destroy()
 
 
 def test_the_plain_terraform_example_applies_through_the_bridge(
