@@ -1,4 +1,4 @@
-"""Real Terraform as the client: backend "http" at a running bridge (SQLite).
+"""Real Terraform as the client: backend "http" at a running bridge (SQLite and PostgreSQL).
 
 Most stacks use `terraform_data` (built into Terraform) so the provider is not the point and
 no plugin has to load; one test applies the sandbox object-storage module for real.
@@ -65,9 +65,9 @@ output "greeting" {
 
 
 @pytest.fixture
-def project_tokens(sqlite_bridge: BridgeProcess) -> Tokens:
-    """Tokens of every scope for this test's own project on the SQLite bridge."""
-    return make_tokens(sqlite_bridge.db_url, unique("tf"))
+def project_tokens(bridge: BridgeProcess) -> Tokens:
+    """Tokens of every scope for this test's own project (on the SQLite and the PostgreSQL bridge)."""
+    return make_tokens(bridge.db_url, unique("tf"))
 
 
 def _state_url(bridge: BridgeProcess, tokens: Tokens, stack: str) -> str:
@@ -84,9 +84,9 @@ def _stack(
 
 
 def test_apply_stores_state_and_state_pull_and_push_go_through_the_bridge(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+    bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
 ) -> None:
-    url = _state_url(sqlite_bridge, project_tokens, "app")
+    url = _state_url(bridge, project_tokens, "app")
     runner = _stack(tf, "app", url, project_tokens.write)
     runner.apply()
     stored = httpx.get(url, headers=bearer(project_tokens.read))
@@ -123,9 +123,9 @@ def test_apply_stores_state_and_state_pull_and_push_go_through_the_bridge(
 
 
 def test_remote_state_reads_outputs_through_the_bridge(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+    bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
 ) -> None:
-    network_url = _state_url(sqlite_bridge, project_tokens, "network")
+    network_url = _state_url(bridge, project_tokens, "network")
     _stack(tf, "network", network_url, project_tokens.write).apply()
     reader = """
 terraform {
@@ -148,7 +148,7 @@ output "from_network" {
     consumer = _stack(
         tf,
         "consumer",
-        _state_url(sqlite_bridge, project_tokens, "consumer"),
+        _state_url(bridge, project_tokens, "consumer"),
         project_tokens.write,
         reader,
     )
@@ -157,12 +157,12 @@ output "from_network" {
 
 
 def test_second_apply_fails_naming_the_holder_then_waits_with_lock_timeout(
-    sqlite_bridge: BridgeProcess,
+    bridge: BridgeProcess,
     project_tokens: Tokens,
     tf: Callable[..., Terraform],
     tmp_path: Path,
 ) -> None:
-    url = _state_url(sqlite_bridge, project_tokens, "shared")
+    url = _state_url(bridge, project_tokens, "shared")
     first = _stack(tf, "first", url, project_tokens.write)
     second = _stack(tf, "second", url, project_tokens.write)
     release = tmp_path / "release-the-lock"
@@ -195,10 +195,10 @@ def test_second_apply_fails_naming_the_holder_then_waits_with_lock_timeout(
         assert "already locked" in said
         assert held["ID"] in said
 
-        conflicts = _lock_conflicts(sqlite_bridge)
+        conflicts = _lock_conflicts(bridge)
         waiter = run(lambda: second.apply(variables={"generation": 2}, lock_timeout="120s"))
         wait_until(
-            lambda: _lock_conflicts(sqlite_bridge) > conflicts,
+            lambda: _lock_conflicts(bridge) > conflicts,
             timeout=60,
             what="the second apply to retry the lock",
         )
@@ -221,9 +221,9 @@ def _lock_conflicts(bridge: BridgeProcess) -> float:
 
 
 def test_force_unlock_needs_an_admin_token(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+    bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
 ) -> None:
-    url = _state_url(sqlite_bridge, project_tokens, "stuck")
+    url = _state_url(bridge, project_tokens, "stuck")
     writer = _stack(tf, "writer", url, project_tokens.write)
     stale = lock_info("crashed-ci-runner")
     httpx.request(
@@ -245,11 +245,11 @@ def test_force_unlock_needs_an_admin_token(
 
 def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
     sqlite_bridge: BridgeProcess,
-    project_tokens: Tokens,
     tf: Callable[..., Terraform],
     sandbox: dict[str, SandboxServer],
 ) -> None:
     """The bucket (uniquely named) stays in the session's sandbox: a destroy costs as much as the apply."""
+    project_tokens = make_tokens(sqlite_bridge.db_url, unique("tf"))
     catalog = load_catalog()
     server = sandbox["sandbox-fr"]
     region = catalog.provider("sandbox-fr").regions["fr-par"]
@@ -291,9 +291,9 @@ def test_sandbox_bucket_lands_in_the_inventory_at_its_provider(
 
 
 def test_the_plain_terraform_example_applies_through_the_bridge(
-    sqlite_bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
+    bridge: BridgeProcess, project_tokens: Tokens, tf: Callable[..., Terraform]
 ) -> None:
-    url = _state_url(sqlite_bridge, project_tokens, "example")
+    url = _state_url(bridge, project_tokens, "example")
     runner = tf(
         "example", env={"TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": project_tokens.write}
     )
