@@ -21,7 +21,7 @@ from fedstack.bridge.store._locks import current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
 from fedstack.bridge.store._sealing import open_body, seal_body
-from sqlalchemy import Connection, Engine, Row, delete, select
+from sqlalchemy import Connection, Engine, Row, delete, func, select
 
 __all__ = [
     "StoredState",
@@ -203,11 +203,9 @@ def restore_version(
         state = parse_state(open_body(source))
         if not state.encrypted:
             # Terraform refuses a state whose serial is not above the one it last saw.
+            # max() skips the NULL serials of encrypted versions (ORDER BY would not, on PostgreSQL).
             newest = conn.execute(
-                select(state_versions.c.serial)
-                .where(state_versions.c.stack_id == row.id)
-                .order_by(state_versions.c.serial.desc())
-                .limit(1)
+                select(func.max(state_versions.c.serial)).where(state_versions.c.stack_id == row.id)
             ).scalar_one()
             state = parse_state(with_serial(state, int(newest or 0) + 1))
         new = _insert_version(conn, row, state, who=who, origin="restore", restored_from=version)

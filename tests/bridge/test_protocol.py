@@ -186,3 +186,17 @@ def test_state_addresses_of_one_project_are_independent(
         _url(bridge, tokens, a), content=state_body(5, new_lineage()), headers=bearer(tokens.write)
     ).raise_for_status()
     assert httpx.get(_url(bridge, tokens, b), headers=bearer(tokens.read)).status_code == 204
+
+
+def test_restore_after_an_encrypted_version_moves_the_serial_past_every_plain_one(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens, "app")
+    lineage = new_lineage()
+    for serial in (1, 7):
+        httpx.post(url, content=state_body(serial, lineage), headers=bearer(tokens.write)).raise_for_status()
+    sealed = json.dumps({"encrypted_data": "c2VhbGVk", "encryption_version": "v0", "meta": {}}).encode()
+    httpx.post(url, content=sealed, headers=bearer(tokens.write)).raise_for_status()
+    restored = httpx.post(url + "/versions/1/restore", headers=bearer(tokens.admin))
+    assert restored.json() == {"version": 4, "restored_from": 1}
+    assert json.loads(httpx.get(url, headers=bearer(tokens.read)).content)["serial"] == 8
