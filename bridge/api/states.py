@@ -252,11 +252,20 @@ def get_lock(names: Names, who: Caller, request: Request) -> Response:
 
 
 @router.get(_STATE + "/versions", summary="Every stored version")
-def versions(names: Names, who: Caller, request: Request) -> dict[str, Any]:
-    """Every version of the stack, oldest first, without bodies."""
+def versions(
+    names: Names,
+    who: Caller,
+    request: Request,
+    serial: Annotated[
+        int | None, Query(ge=0, le=2**63 - 1, description="Only versions with this serial")
+    ] = None,
+) -> dict[str, Any]:
+    """Every version of the stack (or those with one serial), oldest first, without bodies."""
     project, stack = names
     who.require("state:read", project)
     found = list_versions(context(request).engine, project, stack)
+    if serial is not None:
+        found = [v for v in found if v.serial == serial]
     return {"project": project, "stack": stack, "versions": [v.__dict__ for v in found]}
 
 

@@ -100,7 +100,9 @@ def migrate(engine: Engine) -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as exc:
-        raise ConfigError(f"cannot open the bridge database {engine.url!r}: {_one_line(exc.orig)}") from None
+        raise ConfigError(
+            f"cannot open the bridge database {engine.url!r}: {_one_line(exc.orig)}"
+        ) from None
 
 
 def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:

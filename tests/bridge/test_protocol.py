@@ -152,6 +152,8 @@ def test_versions_are_listed_fetched_and_restored_as_a_new_version(
         (3, 3, True),
     ]
     assert httpx.get(url + "/versions/2", headers=bearer(tokens.read)).content == bodies[1]
+    by_serial = httpx.get(url + "/versions", params={"serial": 3}, headers=bearer(tokens.read))
+    assert [v["version"] for v in by_serial.json()["versions"]] == [3]
     assert httpx.get(url + "/versions/9", headers=bearer(tokens.read)).status_code == 404
 
     assert httpx.post(url + "/versions/1/restore", headers=bearer(tokens.write)).status_code == 403
@@ -194,8 +196,12 @@ def test_restore_after_an_encrypted_version_moves_the_serial_past_every_plain_on
     url = _url(bridge, tokens, "app")
     lineage = new_lineage()
     for serial in (1, 7):
-        httpx.post(url, content=state_body(serial, lineage), headers=bearer(tokens.write)).raise_for_status()
-    sealed = json.dumps({"encrypted_data": "c2VhbGVk", "encryption_version": "v0", "meta": {}}).encode()
+        httpx.post(
+            url, content=state_body(serial, lineage), headers=bearer(tokens.write)
+        ).raise_for_status()
+    sealed = json.dumps(
+        {"encrypted_data": "c2VhbGVk", "encryption_version": "v0", "meta": {}}
+    ).encode()
     httpx.post(url, content=sealed, headers=bearer(tokens.write)).raise_for_status()
     restored = httpx.post(url + "/versions/1/restore", headers=bearer(tokens.admin))
     assert restored.json() == {"version": 4, "restored_from": 1}
