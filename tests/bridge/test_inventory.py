@@ -9,7 +9,15 @@ import sys
 from typing import Any
 
 import httpx
-from bridge_helpers import BridgeProcess, Tokens, bearer, new_lineage, state_body
+from bridge_helpers import (
+    BridgeProcess,
+    Tokens,
+    bearer,
+    make_tokens,
+    new_lineage,
+    state_body,
+    unique,
+)
 from fedstack.bridge.store import open_engine
 from fedstack.bridge.store._models import resources as resources_table
 from sqlalchemy import select
@@ -217,7 +225,10 @@ def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, toke
     assert [i["address"] for i in items] == ["aws_s3_bucket.b"]
 
 
-def test_inventory_cli_prints_json_and_a_table(bridge: BridgeProcess, tokens: Tokens) -> None:
+def test_inventory_cli_prints_json_and_a_table(sqlite_bridge: BridgeProcess) -> None:
+    """The CLI only speaks HTTP, so one database kind is enough here."""
+    bridge = sqlite_bridge
+    tokens = make_tokens(bridge.db_url, unique("cli"))
     _write(bridge, tokens, "fr", [_bucket("logs", "eu-west-3")])
     base = [
         sys.executable,

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 import pytest
 from bridge_helpers import BridgeProcess, bearer, lock_info, make_tokens, new_lineage, state_body
 
 
-@pytest.fixture
-def replicas(new_database: Callable[[str], str], tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Two bridges started at the same moment on one fresh PostgreSQL database."""
+@pytest.fixture(scope="module")
+def replicas(new_database: Callable[[str], str], tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Two bridges started at the same moment on one fresh PostgreSQL database (for this module)."""
     db_url = new_database("postgresql")
-    pair = [BridgeProcess(db_url, tmp_path / f"replica{i}.log").launch() for i in range(2)]
+    logs = tmp_path_factory.mktemp("replicas")
+    pair = [BridgeProcess(db_url, logs / f"replica{i}.log").launch() for i in range(2)]
     try:
         for replica in pair:
             replica.wait_ready()  # both migrated the same fresh database without tripping
@@ -51,7 +51,7 @@ def test_a_lock_taken_on_one_replica_holds_on_the_other(replicas: list[BridgePro
 def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(
     replicas: list[BridgeProcess],
 ) -> None:
-    tokens = make_tokens(replicas[0].db_url, "replicated")
+    tokens = make_tokens(replicas[0].db_url, "racing")
     lineage = new_lineage()
     for serial in range(1, 16):
         answers: list[int] = []
@@ -67,7 +67,7 @@ def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(
             body = state_body(serial, lineage, pad=flavour + 1)
             barrier.wait(timeout=10)
             response = httpx.post(
-                f"{replica.url}/v1/states/replicated/app",
+                f"{replica.url}/v1/states/racing/app",
                 content=body,
                 headers=bearer(tokens.write),
                 timeout=30,
@@ -81,6 +81,6 @@ def test_concurrent_writes_of_one_serial_on_two_replicas_store_exactly_one(
             thread.join(timeout=30)
         assert sorted(answers) == [200, 409], (serial, answers)
     listed = httpx.get(
-        f"{replicas[1].url}/v1/states/replicated/app/versions", headers=bearer(tokens.read)
+        f"{replicas[1].url}/v1/states/racing/app/versions", headers=bearer(tokens.read)
     ).json()["versions"]
     assert [(v["version"], v["serial"]) for v in listed] == [(n, n) for n in range(1, 16)]
