@@ -18,6 +18,9 @@ from typing import Any
 import httpx
 from fedstack.bridge.store import create_token, migrate, open_engine
 
+MAX_STATE_BYTES = 2 * 1024 * 1024
+"""The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
+
 
 def free_port() -> int:
     """A TCP port on loopback that was free a moment ago."""

@@ -20,10 +20,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from bridge_helpers import BridgeProcess, Tokens, free_port, make_tokens, unique
-
-MAX_STATE_BYTES = 2 * 1024 * 1024
-"""The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
+from bridge_helpers import MAX_STATE_BYTES, BridgeProcess, Tokens, free_port, make_tokens, unique
 
 
 def _as_postgres(command: list[str]) -> list[str]:

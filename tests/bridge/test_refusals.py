@@ -8,8 +8,7 @@ import json
 
 import httpx
 import pytest
-from bridge_helpers import BridgeProcess, Tokens, bearer, new_lineage, state_body
-from conftest import MAX_STATE_BYTES
+from bridge_helpers import MAX_STATE_BYTES, BridgeProcess, Tokens, bearer, new_lineage, state_body
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens, stack: str = "app") -> str:
