@@ -41,12 +41,18 @@ class BridgeSettings:
     host: str = "127.0.0.1"
     port: int = 8700
     max_state_bytes: int = DEFAULT_MAX_STATE_BYTES
+    # 0 keeps every version forever; N keeps a stack's newest N (an explicit choice, never a default).
+    keep_versions: int = 0
     auth: bool = True
 
     def __post_init__(self) -> None:
         if self.max_state_bytes < 1024:
             raise ConfigError(
                 f"the state size limit must be at least 1024 bytes, not {self.max_state_bytes}"
+            )
+        if self.keep_versions < 0:
+            raise ConfigError(
+                f"keep-versions must be 0 (keep all) or more, not {self.keep_versions}"
             )
         # Without auth anyone who reaches the port is admin: only the local machine may.
         if not self.auth and not is_loopback(self.host):
@@ -63,6 +69,7 @@ class BridgeSettings:
             "max_state_bytes": _int_setting(
                 "FEDSTACK_BRIDGE_MAX_STATE_BYTES", DEFAULT_MAX_STATE_BYTES
             ),
+            "keep_versions": _int_setting("FEDSTACK_BRIDGE_KEEP_VERSIONS", 0),
             "auth": config.setting("FEDSTACK_BRIDGE_NO_AUTH", "0") not in ("1", "true", "yes"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._statefile import check_content_md5, parse_state
-from fedstack.bridge.api._deps import Caller, context, read_body, stack_names
+from fedstack.bridge.api._deps import BridgeContext, Caller, context, read_body, stack_names
 from fedstack.bridge.store import (
     acquire,
     delete_state,
@@ -25,7 +25,6 @@ from fedstack.bridge.store import (
     restore_version,
     write_state,
 )
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 __all__ = ["router"]
@@ -107,7 +106,7 @@ def get_state(names: Names, who: Caller, request: Request) -> Response:
 
 
 def _store(
-    engine: Engine,
+    bridge: BridgeContext,
     names: tuple[str, str],
     body: bytes,
     lock_id: str | None,
@@ -117,7 +116,10 @@ def _store(
     # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
     check_content_md5(body, md5)
     state = parse_state(body)
-    result = write_state(engine, *names, state, lock_id=lock_id or None, who=who)
+    keep = bridge.settings.keep_versions
+    result = write_state(
+        bridge.engine, *names, state, lock_id=lock_id or None, who=who, keep_versions=keep
+    )
     return {"version": result.version, "created": result.created, "serial": state.serial}
 
 
@@ -126,9 +128,8 @@ async def _write(
 ) -> JSONResponse:
     who.require("state:write", names[0])
     body = await read_body(request)
-    engine = context(request).engine
     return JSONResponse(
-        await run_in_threadpool(_store, engine, names, body, lock_id, md5, who.token_id)
+        await run_in_threadpool(_store, context(request), names, body, lock_id, md5, who.token_id)
     )
 
 
@@ -291,5 +292,13 @@ def restore(names: Names, version: VersionNumber, who: Caller, request: Request)
     """Write an old version again as a new version (its serial moved past the newest)."""
     project, stack = names
     who.require("admin", project)
-    result = restore_version(context(request).engine, project, stack, version, who=who.token_id)
+    bridge = context(request)
+    result = restore_version(
+        bridge.engine,
+        project,
+        stack,
+        version,
+        who=who.token_id,
+        keep_versions=bridge.settings.keep_versions,
+    )
     return {"version": result.version, "restored_from": version}

@@ -19,6 +19,7 @@ from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import index_state
 from fedstack.bridge.store._locks import current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
+from fedstack.bridge.store._retention import prune_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
 from fedstack.bridge.store._sealing import open_body, seal_body
 from sqlalchemy import Connection, Engine, Row, delete, func, select
@@ -97,8 +98,12 @@ def write_state(
     *,
     lock_id: str | None,
     who: str,
+    keep_versions: int = 0,
 ) -> WriteResult:
-    """Store `state` as the stack's new version after the lock, lineage and serial checks."""
+    """Store `state` as the stack's new version after the lock, lineage and serial checks.
+
+    With `keep_versions` > 0 (an explicit retention setting) older versions beyond that many go.
+    """
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
         _check_lock(conn, project, stack, lock_id)
@@ -118,6 +123,7 @@ def write_state(
             serial=state.serial,
             lock_id=lock_id,
         )
+        prune_versions(conn, row, version, keep_versions, who=who)
     return WriteResult(version, created=True)
 
 
@@ -183,7 +189,7 @@ def get_version(engine: Engine, project: str, stack: str, version: int) -> Store
 
 
 def restore_version(
-    engine: Engine, project: str, stack: str, version: int, *, who: str
+    engine: Engine, project: str, stack: str, version: int, *, who: str, keep_versions: int = 0
 ) -> WriteResult:
     """Make an old version current again by writing it as a new version (serial moved past the newest)."""
     with write_transaction(engine) as conn:
@@ -210,6 +216,7 @@ def restore_version(
             state = parse_state(with_serial(state, int(newest or 0) + 1))
         new = _insert_version(conn, row, state, who=who, origin="restore", restored_from=version)
         record(conn, who, "restore", project, stack, version=new, restored_from=version)
+        prune_versions(conn, row, new, keep_versions, who=who)
     return WriteResult(new, created=True)
 
 

@@ -41,6 +41,12 @@ def bridge() -> None:
     help="Largest state body accepted, in bytes (default 64 MiB).",
 )
 @click.option(
+    "--keep-versions",
+    type=click.IntRange(0),
+    envvar="FEDSTACK_BRIDGE_KEEP_VERSIONS",
+    help="Keep only each stack's newest N versions (default 0: keep every version).",
+)
+@click.option(
     "--no-auth",
     is_flag=True,
     envvar="FEDSTACK_BRIDGE_NO_AUTH",
@@ -57,6 +63,7 @@ def serve(
     host: str,
     port: int,
     max_state_bytes: int | None,
+    keep_versions: int | None,
     no_auth: bool,
     log_level: str,
 ) -> None:
@@ -73,7 +80,12 @@ def serve(
     from fedstack.bridge._settings import BridgeSettings
 
     settings = BridgeSettings.from_env(
-        db_url=db_url, host=host, port=port, max_state_bytes=max_state_bytes, auth=not no_auth
+        db_url=db_url,
+        host=host,
+        port=port,
+        max_state_bytes=max_state_bytes,
+        keep_versions=keep_versions,
+        auth=not no_auth,
     )
     if no_auth:
         stderr.print("[yellow]auth is off: every caller on this machine is admin[/]")
