@@ -1,7 +1,7 @@
 """fedstack.bridge: the Terraform HTTP state backend, cross-provider inventory and reports.
 
 Must start without Node: never imports cdktf or jsii. Importing this package is cheap; the web
-framework and the database layer load when `create_app`, `serve` or `BridgeClient` is used.
+framework and the database layer load when `create_app`, `serve`, `running_bridge` or `BridgeClient` is used.
 """
 
 from __future__ import annotations
@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fedstack.bridge._app import create_app
+    from fedstack.bridge._background import running_bridge
     from fedstack.bridge._server import serve
     from fedstack.bridge._settings import BridgeSettings
     from fedstack.bridge.client import BridgeClient
 
-__all__ = ["BridgeClient", "BridgeSettings", "create_app", "serve"]
+__all__ = ["BridgeClient", "BridgeSettings", "create_app", "running_bridge", "serve"]
 
 _LAZY = {
     "create_app": "fedstack.bridge._app",
+    "running_bridge": "fedstack.bridge._background",
     "serve": "fedstack.bridge._server",
     "BridgeSettings": "fedstack.bridge._settings",
     "BridgeClient": "fedstack.bridge.client",
