@@ -7,11 +7,14 @@ import sys
 import click
 
 import fedstack
+from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
+from fedstack.cli._inventory import inventory
 from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
 from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._token import token
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -33,6 +36,9 @@ def cli() -> None:
 cli.add_command(demo)
 cli.add_command(sandbox)
 cli.add_command(policy)
+cli.add_command(bridge)
+cli.add_command(token)
+cli.add_command(inventory)
 cli.add_command(modules)
 
 
