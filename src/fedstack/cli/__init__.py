@@ -8,6 +8,7 @@ import click
 
 import fedstack
 from fedstack.cli._demo import demo
+from fedstack.cli._drift import drift
 from fedstack.cli._output import stderr
 from fedstack.cli._sandbox import sandbox
 from fedstack.errors import FedstackError
@@ -30,6 +31,7 @@ def cli() -> None:
 
 cli.add_command(demo)
 cli.add_command(sandbox)
+cli.add_command(drift)
 
 
 def main(argv: list[str] | None = None) -> None:
