@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedstack import config
 from fedstack.bridge.drift.errors import BridgeError
 from fedstack.bridge.drift.schema import DriftReport
+
+from fedstack import config
 
 __all__ = ["DRIFT_RUNS_PATH", "bridge_token", "post_run"]
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import fedstack
 from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules
 from fedstack.bridge.drift.locations import declaration_line
 from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
@@ -38,11 +37,13 @@ from fedstack.bridge.drift.schema import (
     Summary,
 )
 from fedstack.bridge.drift.stacks import Stack
+
+import fedstack
 from fedstack.catalog import Catalog, load_catalog
 from fedstack.errors import FedstackError, TerraformError
 from fedstack.terraform import Terraform
 
-__all__ = ["DriftOptions", "OnPhase", "run_drift", "exit_code"]
+__all__ = ["DriftOptions", "OnPhase", "exit_code", "run_drift"]
 
 OnPhase = Callable[[str, str], None]
 """Receives (stack name, phase): "init", "plan", "show", then "in_sync", "drift" or "error"."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fedstack.errors import FedstackError
 
-__all__ = ["DriftError", "PlanFormatError", "IgnoreRulesError", "StackMetadataError", "BridgeError"]
+__all__ = ["BridgeError", "DriftError", "IgnoreRulesError", "PlanFormatError", "StackMetadataError"]
 
 
 class DriftError(FedstackError):

@@ -20,12 +20,11 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from fedstack.bridge.drift.errors import IgnoreRulesError
 from fedstack.bridge.drift.schema import AttributeChange, ExpiredRule, ResourceDrift
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["IgnoreRule", "load_ignore_rules", "apply_ignore_rules"]
+__all__ = ["IgnoreRule", "apply_ignore_rules", "load_ignore_rules"]
 
 
 class IgnoreRule(BaseModel):

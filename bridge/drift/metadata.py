@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from fedstack.bridge.drift.errors import StackMetadataError
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from fedstack.bridge.drift.errors import StackMetadataError
 from fedstack.catalog import Catalog
 
-__all__ = ["METADATA_FILE", "Placement", "read_stack_metadata", "placement_for_region"]
+__all__ = ["METADATA_FILE", "Placement", "placement_for_region", "read_stack_metadata"]
 
 METADATA_FILE = "fedstack.json"
 """The stack metadata file, beside the stack's `*.tf` / `cdk.tf.json`."""

@@ -20,9 +20,9 @@ __all__ = [
     "DriftedResource",
     "check_format",
     "flatten",
-    "read_drift",
     "managed_addresses",
     "provider_regions",
+    "read_drift",
 ]
 
 SUPPORTED_MAJOR = 1

@@ -17,11 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-
 from fedstack.bridge.drift.errors import DriftError
 from fedstack.bridge.drift.schema import DriftReport, ResourceDrift, Scalar, StackResult
 
-__all__ = ["FORMATS", "FILE_NAMES", "MARKDOWN_LIMIT", "render", "write_reports", "parse_formats"]
+__all__ = ["FILE_NAMES", "FORMATS", "MARKDOWN_LIMIT", "parse_formats", "render", "write_reports"]
 
 FORMATS = ("md", "junit", "sarif", "json", "html")
 """Report formats, as named on the command line."""

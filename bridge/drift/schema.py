@@ -12,19 +12,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "SCHEMA_VERSION",
     "MASK",
-    "Scalar",
-    "DriftKind",
-    "StackStatus",
-    "FailOn",
+    "SCHEMA_VERSION",
     "AttributeChange",
-    "SourceLocation",
-    "ResourceDrift",
-    "StackResult",
-    "ExpiredRule",
-    "Summary",
+    "DriftKind",
     "DriftReport",
+    "ExpiredRule",
+    "FailOn",
+    "ResourceDrift",
+    "Scalar",
+    "SourceLocation",
+    "StackResult",
+    "StackStatus",
+    "Summary",
 ]
 
 SCHEMA_VERSION = 1

@@ -19,7 +19,7 @@ from typing import Literal
 
 from fedstack.bridge.drift.errors import DriftError
 
-__all__ = ["Stack", "discover_stacks", "is_root_module", "config_files"]
+__all__ = ["Stack", "config_files", "discover_stacks", "is_root_module"]
 
 _SKIP_DIRS = {".terraform", "node_modules", "__pycache__"}
 # `provider "aws" {`, `backend "s3" {`, `cloud {` at the start of a line (HCL).

@@ -95,7 +95,14 @@ def drift(
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
     """Run the check with one progress bar per stack and an overall bar, on stderr."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     lock = threading.Lock()
     with Progress(
