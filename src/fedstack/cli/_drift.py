@@ -95,6 +95,7 @@ def drift(
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
     """Run the check with one progress bar per stack and an overall bar, on stderr."""
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -115,7 +116,7 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
         transient=False,
     ) as progress:
         overall = progress.add_task("stacks checked", total=len(stacks))
-        tasks = {s.name: progress.add_task(f"  {s.name}: waiting", total=3) for s in stacks}
+        tasks = {s.name: progress.add_task(f"  {escape(s.name)}: waiting", total=3) for s in stacks}
 
         def on_phase(name: str, phase: str) -> None:
             # Only the stack name and the phase: never a value from a plan.
@@ -123,9 +124,11 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
                 task = tasks[name]
                 if phase in _PHASES:
                     step = {"init": 0, "plan": 1, "show": 2}[phase]
-                    progress.update(task, description=f"  {name}: {_PHASES[phase]}", completed=step)
+                    label = f"  {escape(name)}: {_PHASES[phase]}"
+                    progress.update(task, description=label, completed=step)
                 else:
-                    progress.update(task, description=f"  {name}: {_DONE.get(phase, phase)}", completed=3)
+                    label = f"  {escape(name)}: {_DONE.get(phase, phase)}"
+                    progress.update(task, description=label, completed=3)
                     progress.advance(overall)
 
         options.on_phase = on_phase
@@ -133,6 +136,7 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
 
 
 def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table("stack", "provider", "region", "status", "drifted resources")
@@ -145,11 +149,11 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
         if stack.error:
             what = stack.error
         table.add_row(
-            stack.name,
+            escape(stack.name),
             stack.provider or "-",
             f"{stack.region} ({stack.country})" if stack.region else "-",
             _DONE[stack.status],
-            what or "-",
+            escape(what or "-"),  # Terraform messages hold [brackets] that Rich would parse
         )
     stdout.print(table)
     s = report.summary
@@ -158,7 +162,9 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
         f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {report.exit_code}"
     )
     for rule in report.expired_rules:
-        stdout.print(f"ignore rule for {rule.address} expired on {rule.expires}: no longer applied")
+        stdout.print(
+            f"ignore rule for {escape(rule.address)} expired on {rule.expires}: no longer applied"
+        )
 
 
 def _append_step_summary(markdown: str) -> None:
