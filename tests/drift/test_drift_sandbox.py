@@ -390,3 +390,23 @@ def test_undoing_the_changes_brings_every_stack_back_in_sync_with_exit_0(
     report = DriftReport.model_validate_json(run.stdout)
     assert [(s.name, s.status, s.drift) for s in report.stacks] == [("fr", "in_sync", []), ("de", "in_sync", [])]
     assert set(report.stacks[0].resources_checked) == {BUCKET, "aws_instance.vm"}
+
+
+def test_a_stale_terraform_folder_is_initialised_again_and_checked(
+    sandbox: dict[str, SandboxServer], tmp_path: Path
+) -> None:
+    # An empty .terraform (as an interrupted init leaves it): Terraform asks for init; fedstack
+    # runs it once and plans again instead of reporting an error.
+    folder = tmp_path / "stale"
+    folder.mkdir()
+    config = {"provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}}
+    (folder / "main.tf.json").write_text(json.dumps(config))
+    (folder / ".terraform").mkdir()
+    phases: list[str] = []
+    report = run_drift(
+        discover_stacks([folder]),
+        DriftOptions(env=SANDBOX_CREDENTIALS, timeout=240, on_phase=lambda _s, phase: phases.append(phase)),
+    )
+    assert [(s.status, s.error) for s in report.stacks] == [("in_sync", None)]
+    assert phases == ["plan", "init", "plan", "show", "in_sync"]
+    assert (report.stacks[0].provider, report.stacks[0].region) == ("sandbox-nl", "nl-ams")

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fedstack.bridge.drift import (
+    Placement,
+    StackMetadataError,
+    placement_for_region,
+    read_stack_metadata,
+)
 
-from fedstack.bridge.drift import Placement, StackMetadataError, placement_for_region, read_stack_metadata
 from fedstack.catalog import load_catalog
 
 
