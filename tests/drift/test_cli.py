@@ -43,3 +43,13 @@ def test_user_mistakes_are_one_line_on_stderr_and_exit_1(
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "drift-report").exists()  # nothing written
+
+
+def test_the_drift_engine_imports_no_web_framework_or_cdktf() -> None:
+    code = (
+        "import sys, fedstack.bridge.drift, fedstack.cli\n"
+        "heavy = {'cdktf', 'cdktn', 'jsii', 'constructs', 'starlette', 'fastapi', 'uvicorn', 'flask', 'aiohttp'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "[]"

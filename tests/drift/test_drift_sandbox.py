@@ -410,3 +410,18 @@ def test_a_stale_terraform_folder_is_initialised_again_and_checked(
     assert [(s.status, s.error) for s in report.stacks] == [("in_sync", None)]
     assert phases == ["plan", "init", "plan", "show", "in_sync"]
     assert (report.stacks[0].provider, report.stacks[0].region) == ("sandbox-nl", "nl-ams")
+
+
+def test_a_stack_past_its_time_limit_is_stopped_and_reported_as_an_error(
+    sandbox: dict[str, SandboxServer], tmp_path: Path
+) -> None:
+    # Loading the aws provider alone takes several seconds, so a 2-second limit always trips.
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    config = {"provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}}
+    (folder / "main.tf.json").write_text(json.dumps(config))
+    report = run_drift(discover_stacks([folder]), DriftOptions(env=SANDBOX_CREDENTIALS, timeout=2))
+    (stack,) = report.stacks
+    assert stack.status == "error"
+    assert "took longer than" in stack.error or "time limit ran out" in stack.error
+    assert report.exit_code == 1
