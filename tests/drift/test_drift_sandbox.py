@@ -22,7 +22,13 @@ from typing import Any
 
 import boto3
 import pytest
-from fedstack.bridge.drift import DriftOptions, discover_stacks, run_drift, write_reports
+from fedstack.bridge.drift import (
+    DriftOptions,
+    discover_stacks,
+    load_ignore_rules,
+    run_drift,
+    write_reports,
+)
 from fedstack.bridge.drift.schema import MASK, DriftReport
 
 from fedstack.catalog import load_catalog
@@ -281,7 +287,11 @@ def test_json_report_names_exactly_the_changed_resources_and_attributes(drifted_
 def test_markdown_html_junit_and_sarif_name_exactly_the_same_drift(drifted_run: CliRun) -> None:
     out = drifted_run.out
     markdown = out.joinpath("drift.md").read_text()
-    md_rows = re.findall(r"^\| `([^`]+)` \| (changed|deleted out of band)[^|]*\| (?:`([^`]+)`)? ?\|", markdown, re.MULTILINE)
+    md_rows = re.findall(
+        r"^\| <code>([^<]+)</code> \| (changed|deleted out of band)[^|]*\| (?:<code>([^<]+)</code>)? ?\|",
+        markdown,
+        re.MULTILINE,
+    )
     html = out.joinpath("drift.html").read_text()
     html_rows = re.findall(r"<td><code>([^<]+)</code></td><td>(changed|deleted out of band)[^<]*</td><td>(?:<code>([^<]+)</code>)?</td>", html)
     for rows in (md_rows, html_rows):
@@ -367,13 +377,22 @@ def test_a_broken_stack_exits_1_while_the_others_drift_is_still_reported(
 ) -> None:
     stacks = discover_stacks([deployed.root])
     assert [s.name for s in stacks] == ["broken", "de", "fr"]
-    report = run_drift(stacks, DriftOptions(parallel=3, env=deployed.env, timeout=240))
+    rules = tmp_path / "ignore.yaml"
+    rules.write_text(
+        "- address: aws_instance.*\n  attributes: [tags.owner, tags_all.owner]\n  reason: owner set by ops\n"
+        "- address: aws_route53_record.*\n  reason: records are the DNS team's\n  expires: 2020-01-01\n"
+    )
+    options = DriftOptions(parallel=3, env=deployed.env, timeout=240, ignore_rules=load_ignore_rules(rules))
+    report = run_drift(stacks, options)
     assert report.exit_code == 1
     status = {s.name: s.status for s in report.stacks}
     assert status == {"broken": "error", "de": "drift", "fr": "drift"}
     (broken,) = [s for s in report.stacks if s.name == "broken"]
     assert "init failed" in broken.error
-    assert _found_in_json(report) == EXPECTED
+    assert _found_in_json(report) == EXPECTED  # ignored drift is still listed
+    ignored = {(s.name, r.address): r.ignore_reason for s in report.stacks for r in s.drift if r.ignored}
+    assert ignored == {("fr", "aws_instance.vm"): "owner set by ops"}
+    assert [rule.address for rule in report.expired_rules] == ["aws_route53_record.*"]
     written = write_reports(report, ["junit", "sarif"], tmp_path)
     validate_junit(written["junit"])
     assert '<error type="StackError"' in written["junit"].read_text()

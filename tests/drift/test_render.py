@@ -66,8 +66,8 @@ def test_markdown_has_a_summary_per_provider_and_collapsible_stacks() -> None:
     assert "| sandbox-fr | fr-par | FR | 1 | 0 | 1 | 0 | 2 |" in markdown
     assert "| sandbox-de | de-fra | DE | 1 | 1 | 0 | 0 | 0 |" in markdown
     assert markdown.count("<details>") == 3
-    assert "`tags.owner` | alice | mallory |" in markdown
-    assert "deleted out of band" in markdown and "ignored: ops rename" in markdown
+    assert "<code>tags.owner</code> | alice | mallory |" in markdown
+    assert "deleted out of band" in markdown and "changed (ignored: ops rename)" in markdown
     assert "aws_instance.old" in markdown  # the expired rule is named
 
 
