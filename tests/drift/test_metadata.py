@@ -26,8 +26,18 @@ def test_fedstack_json_gives_provider_region_and_country(tmp_path: Path, catalog
 
 
 def test_a_provider_with_one_region_needs_no_region(tmp_path: Path, catalog) -> None:
+    nl = catalog.providers["sandbox-nl"]
+    single = nl.model_copy(update={"regions": {"nl-ams": nl.regions["nl-ams"]}})
+    one_region = catalog.model_copy(update={"providers": {**catalog.providers, "sandbox-nl": single}})
     (tmp_path / "fedstack.json").write_text('{"provider": "sandbox-nl"}')
-    assert read_stack_metadata(tmp_path, catalog) == Placement("sandbox-nl", "nl-ams", "NL")
+    assert read_stack_metadata(tmp_path, one_region) == Placement("sandbox-nl", "nl-ams", "NL")
+
+
+def test_a_provider_with_several_regions_needs_the_region_named(tmp_path: Path, catalog) -> None:
+    assert len(catalog.providers["sandbox-nl"].regions) > 1
+    (tmp_path / "fedstack.json").write_text('{"provider": "sandbox-nl"}')
+    with pytest.raises(StackMetadataError, match="has several regions; name one of nl-ams"):
+        read_stack_metadata(tmp_path, catalog)
 
 
 def test_no_metadata_file_means_no_declared_placement(tmp_path: Path, catalog) -> None:

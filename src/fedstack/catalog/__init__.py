@@ -5,14 +5,28 @@ Pure Python: must not import cdktf, jsii or the web framework.
 
 from fedstack.catalog._countries import EEA, EU, is_country
 from fedstack.catalog._loader import load_catalog, modules_root
-from fedstack.catalog._model import CAPABILITIES, Capability, Catalog, Provider, Region
+from fedstack.catalog._model import (
+    CAPABILITIES,
+    GAIA_X_LEVELS,
+    SIZES,
+    Capability,
+    Catalog,
+    Fact,
+    Facts,
+    Provider,
+    Region,
+)
 
 __all__ = [
     "CAPABILITIES",
+    "GAIA_X_LEVELS",
+    "SIZES",
     "EEA",
     "EU",
     "Capability",
     "Catalog",
+    "Fact",
+    "Facts",
     "Provider",
     "Region",
     "is_country",

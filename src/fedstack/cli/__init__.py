@@ -10,6 +10,7 @@ import fedstack
 from fedstack.cli._demo import demo
 from fedstack.cli._drift import drift
 from fedstack.cli._output import stderr
+from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
 from fedstack.errors import FedstackError
 
@@ -31,13 +32,17 @@ def cli() -> None:
 
 cli.add_command(demo)
 cli.add_command(sandbox)
+cli.add_command(policy)
 cli.add_command(drift)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: FedstackError becomes one line on stderr and an exit code."""
     try:
-        cli.main(args=argv, prog_name="fedstack", standalone_mode=False)
+        # Without standalone mode click returns the code of ctx.exit(N) instead of exiting.
+        code = cli.main(args=argv, prog_name="fedstack", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         stderr.print("fedstack: interrupted")
         sys.exit(130)

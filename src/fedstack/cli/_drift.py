@@ -90,7 +90,7 @@ def drift(
     if bridge:
         answer = post_run(bridge, report, token=bridge_token())
         stderr.print(f"posted run {report.run_id} to the bridge" + (f": {answer['url']}" if "url" in answer else ""))
-    sys.exit(report.exit_code)
+    click.get_current_context().exit(report.exit_code)
 
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
