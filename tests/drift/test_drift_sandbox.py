@@ -372,27 +372,36 @@ def test_the_run_is_posted_to_the_bridge_with_the_bearer_token(
     assert "bridge-token-abc" not in drifted_run.stdout + drifted_run.stderr
 
 
-def test_a_broken_stack_exits_1_while_the_others_drift_is_still_reported(
+def test_the_python_api_exits_2_and_lists_ignored_drift_and_expired_rules(
     drifted_run: CliRun, deployed: Deployment, tmp_path: Path
 ) -> None:
-    stacks = discover_stacks([deployed.root])
-    assert [s.name for s in stacks] == ["broken", "de", "fr"]
     rules = tmp_path / "ignore.yaml"
     rules.write_text(
         "- address: aws_instance.*\n  attributes: [tags.owner, tags_all.owner]\n  reason: owner set by ops\n"
         "- address: aws_route53_record.*\n  reason: records are the DNS team's\n  expires: 2020-01-01\n"
     )
-    options = DriftOptions(parallel=3, env=deployed.env, timeout=240, ignore_rules=load_ignore_rules(rules))
+    stacks = discover_stacks([deployed.root / "fr", deployed.root / "de"])
+    options = DriftOptions(parallel=2, env=deployed.env, timeout=240, ignore_rules=load_ignore_rules(rules))
     report = run_drift(stacks, options)
+    assert report.exit_code == 2
+    assert _found_in_json(report) == EXPECTED  # ignored drift is still listed
+    ignored = {(s.name, r.address): r.ignore_reason for s in report.stacks for r in s.drift if r.ignored}
+    assert ignored == {("fr", "aws_instance.vm"): "owner set by ops"}
+    assert [rule.address for rule in report.expired_rules] == ["aws_route53_record.*"]
+
+
+def test_a_broken_stack_exits_1_while_the_others_drift_is_still_reported(
+    drifted_run: CliRun, deployed: Deployment, tmp_path: Path
+) -> None:
+    stacks = discover_stacks([deployed.root])
+    assert [s.name for s in stacks] == ["broken", "de", "fr"]
+    report = run_drift(stacks, DriftOptions(parallel=3, env=deployed.env, timeout=240))
     assert report.exit_code == 1
     status = {s.name: s.status for s in report.stacks}
     assert status == {"broken": "error", "de": "drift", "fr": "drift"}
     (broken,) = [s for s in report.stacks if s.name == "broken"]
     assert "init failed" in broken.error
-    assert _found_in_json(report) == EXPECTED  # ignored drift is still listed
-    ignored = {(s.name, r.address): r.ignore_reason for s in report.stacks for r in s.drift if r.ignored}
-    assert ignored == {("fr", "aws_instance.vm"): "owner set by ops"}
-    assert [rule.address for rule in report.expired_rules] == ["aws_route53_record.*"]
+    assert _found_in_json(report) == EXPECTED
     written = write_reports(report, ["junit", "sarif"], tmp_path)
     validate_junit(written["junit"])
     assert '<error type="StackError"' in written["junit"].read_text()
