@@ -53,8 +53,9 @@ def _json_line(lines: list[str], keys: tuple[str, str]) -> int | None:
     seen_outer = False
     for number, text in enumerate(lines, start=1):
         if not seen_outer:
-            seen_outer = bool(outer.search(text))
-            if seen_outer and inner.search(text[outer.search(text).end():]):
+            match = outer.search(text)
+            seen_outer = match is not None
+            if match is not None and inner.search(text[match.end() :]):
                 return number
         elif inner.search(text):
             return number

@@ -27,7 +27,7 @@ __all__ = [
     "Summary",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 """Version of the report JSON; consumers check it before reading anything else."""
 
 MASK = "(sensitive)"

@@ -81,3 +81,16 @@ def test_no_stacks_or_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         discover_stacks([tmp_path / "empty"])
     with pytest.raises(DriftError, match="no such file"):
         discover_stacks([tmp_path / "missing"])
+
+
+def test_declarations_are_found_in_hcl_and_json_for_resources_and_module_calls(tmp_path: Path) -> None:
+    from fedstack.bridge.drift.locations import declaration_line
+
+    hcl = write(tmp_path / "hcl" / "main.tf", 'provider "aws" {}\n\nmodule "bucket" {\n}\n\nresource "aws_instance" "vm" {\n}\n')
+    config = {"provider": {"aws": [{}]}, "resource": {"aws_instance": {"other": {}, "vm": {"ami": "x"}}}}
+    js = write(tmp_path / "json" / "main.tf.json", json.dumps(config, indent=2))
+    assert declaration_line(hcl.parent, "aws_instance.vm", "aws_instance", "vm") == (hcl, 6)
+    assert declaration_line(hcl.parent, "module.bucket.aws_s3_bucket.this", "aws_s3_bucket", "this") == (hcl, 3)
+    line = declaration_line(js.parent, "aws_instance.vm", "aws_instance", "vm")
+    assert line is not None and js.read_text().splitlines()[line[1] - 1].strip().startswith('"vm"')
+    assert declaration_line(hcl.parent, "aws_s3_bucket.gone", "aws_s3_bucket", "gone") is None
