@@ -10,6 +10,7 @@ import fedstack
 from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
 from fedstack.cli._inventory import inventory
+from fedstack.cli._drift import drift
 from fedstack.cli._output import stderr
 from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
@@ -38,6 +39,7 @@ cli.add_command(policy)
 cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
+cli.add_command(drift)
 
 
 def main(argv: list[str] | None = None) -> None:
