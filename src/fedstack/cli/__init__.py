@@ -9,6 +9,7 @@ import click
 import fedstack
 from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
+from fedstack.cli._drift import drift
 from fedstack.cli._inventory import inventory
 from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
@@ -39,6 +40,7 @@ cli.add_command(policy)
 cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
+cli.add_command(drift)
 cli.add_command(modules)
 
 
