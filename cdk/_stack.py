@@ -1,0 +1,91 @@
+"""FederatedStack: one Terraform stack per provider placement (provider + region) of a workload."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fedstack.cdk._aspect import PolicyAspect
+from fedstack.cdk._lib import (
+    Aspects,
+    HttpBackend,
+    LocalBackend,
+    TerraformProvider,
+    TerraformProviderGeneratorMetadata,
+    TerraformStack,
+)
+from fedstack.cdk._model import Placement
+from fedstack.cdk._providers import provider_block
+
+from fedstack import config
+
+if TYPE_CHECKING:
+    from fedstack.cdk._app import FederatedApp
+
+__all__ = ["FederatedStack", "stack_metadata"]
+
+
+class _Provider(TerraformProvider):
+    """A provider block without generated bindings: the modules carry the resource types."""
+
+
+class FederatedStack(TerraformStack):
+    """The stack of one workload at one provider and region: provider block, backend, policy aspect."""
+
+    def __init__(self, app: FederatedApp, *, workload: str, provider: str, region: str) -> None:
+        name = f"{workload}-{provider}-{region}"
+        super().__init__(app, name)
+        country = app.catalog.provider(provider).regions[region].country
+        self.placement = Placement(provider, region, country)
+        self.stack_name = name
+        self.workload_name = workload
+        self.project = app.project
+        block = provider_block(app.catalog, provider, region, app.endpoints)
+        terraform_provider = _Provider(
+            self,
+            block.local_name,
+            terraform_resource_type=block.local_name,
+            terraform_provider_source=block.source,
+            terraform_generator_metadata=TerraformProviderGeneratorMetadata(
+                provider_name=block.local_name, provider_version_constraint=block.version
+            ),
+        )
+        for key, value in block.config.items():
+            terraform_provider.add_override(key, value)
+        _backend(self, app.project, name, app.bridge_url)
+        Aspects.of(self).add(PolicyAspect(app))
+
+    def metadata(self) -> dict[str, object]:
+        """The fedstack.json written beside cdk.tf.json (read by the drift engine and the bridge)."""
+        return stack_metadata(self)
+
+
+def stack_metadata(stack: FederatedStack) -> dict[str, object]:
+    """Provider, region, workload and stack of a federated stack, as plain JSON."""
+    return {
+        "provider": stack.placement.provider,
+        "region": stack.placement.region,
+        "country": stack.placement.country,
+        "workload": stack.workload_name,
+        "stack": stack.stack_name,
+        "project": stack.project,
+    }
+
+
+def _backend(stack: TerraformStack, project: str, name: str, bridge_url: str | None) -> None:
+    if bridge_url:
+        address = f"{bridge_url}/v1/states/{project}/{name}"
+        # No username or password here: Terraform reads TF_HTTP_USERNAME/TF_HTTP_PASSWORD.
+        HttpBackend(
+            stack,
+            address=address,
+            lock_address=f"{address}/lock",
+            unlock_address=f"{address}/lock",
+            lock_method="LOCK",
+            unlock_method="UNLOCK",
+        )
+        return
+    # Absolute, outside cdktf.out: state survives a re-synth and cross-stack remote-state
+    # reads work from any stack folder.
+    folder = config.home() / "states" / project
+    folder.mkdir(parents=True, exist_ok=True)
+    LocalBackend(stack, path=str(folder / f"{name}.tfstate"))
