@@ -9,7 +9,9 @@ import click
 import fedstack
 from fedstack.cli._demo import demo
 from fedstack.cli._output import stderr
+from fedstack.cli._placement import plan_placement
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -30,6 +32,10 @@ def cli() -> None:
 
 cli.add_command(demo)
 cli.add_command(sandbox)
+cli.add_command(synth)
+cli.add_command(deploy)
+cli.add_command(destroy)
+cli.add_command(plan_placement)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,7 @@ from fedstack.placement._model import (
     PlacementError,
     Reason,
 )
-from fedstack.policy import Outcome, Policy
+from fedstack.policy import Policy
 
 __all__ = ["Placer"]
 
