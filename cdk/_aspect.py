@@ -37,10 +37,18 @@ class PolicyAspect:
             return
         finding = check.failures()[0]
         violation = PolicyViolation(
-            f"{node.node.path}: {placement.provider}/{placement.region} breaks policy "
+            f"{_culprit(node).node.path}: {placement.provider}/{placement.region} breaks policy "
             f"{self._app.policy.name!r}: rule {finding.rule_id} {finding.outcome.value}: "
             f"{finding.message}"
         )
         # jsii turns an exception raised here into a plain RuntimeError; the app re-raises this.
         self._app.violations.append(violation)
         raise violation
+
+
+def _culprit(node: Any) -> Any:
+    """The construct to name: a stack's first component (what the user wrote), else the node."""
+    for child in node.node.children:
+        if isinstance(getattr(child, "placement", None), Placement):
+            return child
+    return node

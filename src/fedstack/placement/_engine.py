@@ -53,7 +53,8 @@ class Placer:
         if not accepted:
             decision = Decision(
                 request.name, request.capability, None, None, None,
-                _eliminated_by(candidates), tuple(candidates),
+                _eliminated_by(candidates, [r.id for r in self.policy.rules]),
+                tuple(candidates),
             )
             self._record(decision)
             raise PlacementError(
@@ -208,19 +209,26 @@ def _pinned(request: ComponentRequest) -> bool:
     return bool(request.requirements.provider or request.requirements.region)
 
 
-def _eliminated_by(candidates: list[Candidate]) -> str:
-    """The stage (and rules) that refused the last remaining candidates."""
+def _eliminated_by(candidates: list[Candidate], rule_order: list[str]) -> str:
+    """The stage and rule that refused the last remaining candidates.
+
+    Candidates are filtered stage by stage, and inside a stage rule by rule (policy rules in
+    the policy's order), so the message names the constraint that emptied the list.
+    """
     remaining = candidates
     for stage in STAGES:
-        survivors = [c for c in remaining if not any(r.stage == stage for r in c.reasons)]
-        if not survivors:
-            rules = sorted({r.rule for c in remaining for r in c.reasons if r.stage == stage})
-            where = ", ".join(f"{c.provider}/{c.region}" for c in remaining)
-            example = next(r for r in remaining[0].reasons if r.stage == stage)
-            return (
-                f"{stage} {'/'.join(rules)} refused the last {len(remaining)} candidate(s) "
-                f"({where}); for example {remaining[0].provider}/{remaining[0].region}: "
-                f"{example.message}"
-            )
-        remaining = survivors
+        rules = list(dict.fromkeys(r.rule for c in remaining for r in c.reasons if r.stage == stage))
+        rules.sort(key=lambda rule: rule_order.index(rule) if rule in rule_order else len(rule_order))
+        for rule in rules:
+            survivors = [
+                c for c in remaining if not any(r.stage == stage and r.rule == rule for r in c.reasons)
+            ]
+            if not survivors:
+                where = ", ".join(f"{c.provider}/{c.region}" for c in remaining)
+                example = next(r for r in remaining[0].reasons if r.stage == stage and r.rule == rule)
+                return (
+                    f"{stage} {rule} refused the last {len(remaining)} candidate(s) ({where}); "
+                    f"for example {remaining[0].provider}/{remaining[0].region}: {example.message}"
+                )
+            remaining = survivors
     return "no candidates in the catalog"
