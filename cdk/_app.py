@@ -65,6 +65,10 @@ class FederatedApp(App):
         """Sandbox endpoints by provider: given, or read once from the sandbox state file."""
         if self._endpoints is None:
             self._endpoints = Sandbox().endpoints()
+            if os.environ.get(PLACEMENT_ONLY_ENV):
+                # Placement only: nothing is written, so a stopped sandbox must not stop it.
+                for name in self.catalog.sandbox_providers():
+                    self._endpoints.setdefault(name, "http://127.0.0.1:0")
         return self._endpoints
 
     def placement(self) -> dict[str, Any]:
@@ -82,11 +86,16 @@ class FederatedApp(App):
             ],
         }
 
-    def synth(self) -> None:
-        """Check the spread, enforce the policy (aspect) and write the stacks and fedstack.json."""
+    def write_placement_if_asked(self) -> None:
+        """In placement-only mode, write the decisions so far (also after a failed placement)."""
         plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
         if plan_out:
             Path(plan_out).write_text(json.dumps(self.placement(), indent=2))
+
+    def synth(self) -> None:
+        """Check the spread, enforce the policy (aspect) and write the stacks and fedstack.json."""
+        plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
+        self.write_placement_if_asked()
         for workload in self.workloads:
             workload.placer.check_spread()
         if plan_out:

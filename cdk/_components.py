@@ -42,7 +42,7 @@ class Component(TerraformHclModule):
             requirements,
             with_component.component_name if with_component is not None else None,
         )
-        decision: Decision = workload.placer.place(request)
+        decision: Decision = workload.place(request)
         assert decision.provider is not None and decision.region is not None
         stack = workload.stack_for(decision.provider, decision.region)
         catalog = workload.federated_app.catalog

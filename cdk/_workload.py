@@ -9,7 +9,7 @@ from constructs import Construct
 from fedstack.cdk._model import check_name
 from fedstack.cdk._stack import FederatedStack
 
-from fedstack.placement import Placer
+from fedstack.placement import ComponentRequest, Decision, PlacementError, Placer
 
 if TYPE_CHECKING:
     from fedstack.cdk._app import FederatedApp
@@ -38,6 +38,14 @@ class Workload(Construct):
         self.placer = Placer(app.catalog, app.policy, workload=id, spread=spread)
         self.stacks: dict[tuple[str, str], FederatedStack] = {}
         app.workloads.append(self)
+
+    def place(self, request: ComponentRequest) -> Decision:
+        """Place one component (PlacementError when nothing fits; the plan so far is kept)."""
+        try:
+            return self.placer.place(request)
+        except PlacementError:
+            self.federated_app.write_placement_if_asked()
+            raise
 
     def stack_for(self, provider: str, region: str) -> FederatedStack:
         """The workload's stack at `provider`/`region`, created on first use."""
