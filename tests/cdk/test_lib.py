@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from fedstack.cdk import CdkLibraryError, library_name
 from fedstack.cdk._lib import load_library
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fedstack.cdk import (
     Compute,
     DnsRecord,
@@ -18,6 +17,7 @@ from fedstack.cdk import (
     library_name,
 )
 from fedstack.cdk import _lib as cdk_lib
+
 from fedstack.catalog import load_catalog
 from fedstack.policy import Policy
 
