@@ -58,11 +58,15 @@ class Component(TerraformHclModule):
             "fedstack:component": id,
         }
         self.resource_name = f"{workload.workload_name}-{id}"
+        self.module_dir = catalog.module_path(decision.provider, self.capability)
         super().__init__(
             stack,
             id,
-            source=str(catalog.module_path(decision.provider, self.capability)),
+            source=str(self.module_dir),
             variables=_plain(self.inputs()),
+            # A module that looks its peer up (an instance finding its network's subnet) must
+            # wait for the whole peer, not only for the outputs it passes on.
+            depends_on=[with_component] if with_component is not None else None,
         )
 
     def inputs(self) -> dict[str, Any]:
@@ -169,6 +173,11 @@ class Network(Component):
     def network_id(self) -> str:
         """The network's provider identifier."""
         return self.get_string("network_id")
+
+    @property
+    def subnet_id(self) -> str:
+        """The identifier of the subnet instances attach to."""
+        return self.get_string("subnet_id")
 
 
 class Compute(Component):

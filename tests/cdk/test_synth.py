@@ -64,10 +64,14 @@ def test_every_labelled_module_carries_workload_stack_and_component(make_app, ex
     assert fr["module"]["assets"]["labels"]["fedstack:stack"] == FR
 
 
-def test_compute_uses_its_networks_id_within_the_same_stack(make_app, example) -> None:
+def test_compute_uses_its_network_in_the_same_stack_and_waits_for_all_of_it(
+    make_app, example
+) -> None:
     _, stacks = _example_stacks(make_app, example)
     synth = json.loads(cdk_lib.Testing.synth(stacks[DE]))
     assert synth["module"]["server"]["network_id"] == "${module.net.network_id}"
+    # The instance looks up its network's subnet: it must wait for the subnet, not just the VPC.
+    assert synth["module"]["server"]["depends_on"] == ["module.net"]
 
 
 def test_dns_record_reads_the_instance_address_through_a_cross_stack_reference(
