@@ -8,6 +8,7 @@ import click
 
 import fedstack
 from fedstack.cli._demo import demo
+from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
 from fedstack.cli._sandbox import sandbox
@@ -36,6 +37,7 @@ cli.add_command(synth)
 cli.add_command(deploy)
 cli.add_command(destroy)
 cli.add_command(plan_placement)
+cli.add_command(modules)
 
 
 def main(argv: list[str] | None = None) -> None:
