@@ -10,6 +10,7 @@ from typing import Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fedstack.catalog._countries import is_country
+from fedstack.errors import CatalogError
 
 __all__ = [
     "CAPABILITIES",
@@ -214,11 +215,11 @@ class Catalog(_Strict):
         return value
 
     def provider(self, name: str) -> Provider:
-        """The provider called `name`, or KeyError naming the known ones."""
+        """The provider called `name`, or CatalogError naming the known ones."""
         try:
             return self.providers[name]
         except KeyError:
-            raise KeyError(
+            raise CatalogError(
                 f"unknown provider {name!r}; the catalog lists {', '.join(sorted(self.providers))}"
             ) from None
 
@@ -226,7 +227,7 @@ class Catalog(_Strict):
         """Absolute path of the module implementing `capability` at `provider`."""
         entry = self.provider(provider).capabilities.get(capability)
         if entry is None:
-            raise KeyError(f"provider {provider!r} does not offer {capability!r}")
+            raise CatalogError(f"provider {provider!r} does not offer {capability!r}")
         return self.modules_root / entry.module
 
     def sandbox_providers(self) -> list[str]:

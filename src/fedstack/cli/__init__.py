@@ -11,6 +11,7 @@ from fedstack.cli._demo import demo
 from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
+from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.errors import FedstackError
@@ -38,6 +39,7 @@ cli.add_command(deploy)
 cli.add_command(destroy)
 cli.add_command(plan_placement)
 cli.add_command(modules)
+cli.add_command(policy)
 
 
 def main(argv: list[str] | None = None) -> None:

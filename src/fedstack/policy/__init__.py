@@ -1,31 +1,50 @@
 """The sovereignty policy engine: rules mapped to Gaia-X criteria, checked against the catalog.
 
-One engine for three places: placement (the CDK layer), Terraform/OpenTofu plans
-(`fedstack policy check`) and live state (the bridge inventory, through `check_resources`).
-Pure Python: must not import cdktf, jsii or the web framework.
+One engine for three places: placement (the CDK layer, `Policy.check_placement`),
+Terraform/OpenTofu plans (`check_plan`, `fedstack policy check`) and live state (the bridge
+inventory, through `check_resources`). Pure Python: must not import cdktf, jsii or the web
+framework.
 """
 
 from fedstack.policy._errors import PlanError, PolicyError
 from fedstack.policy._loader import load_policy
 from fedstack.policy._outcome import Finding, Outcome, worst
+from fedstack.policy._plan import Plan, parse_plan, read_plan
+from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
 from fedstack.policy._presets import PRESETS
+from fedstack.policy._report import FORMATS, PolicyReport, check_resources, render, write_reports
+from fedstack.policy._resolve import ResourcePlacement, Skipped, match_region, resolve_plan
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
 from fedstack.policy._subject import Subject
 
 __all__ = [
     "AREAS",
     "CERTIFICATIONS",
+    "FORMATS",
     "PRESETS",
     "RULE_TYPES",
     "Finding",
     "Outcome",
     "PlacementCheck",
+    "Plan",
     "PlanError",
     "Policy",
     "PolicyError",
+    "PolicyReport",
+    "ResourcePlacement",
     "Rule",
+    "Skipped",
     "Subject",
+    "check_plan",
+    "check_resources",
     "load_policy",
+    "match_region",
+    "parse_plan",
+    "read_plan",
+    "render",
+    "resolve_plan",
+    "sandbox_endpoints",
     "worst",
+    "write_reports",
 ]

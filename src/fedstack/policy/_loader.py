@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from fedstack.policy._errors import PolicyError
 from fedstack.policy._policy import Policy
 from fedstack.policy._presets import PRESETS
-from fedstack.policy._rules import RULE_TYPES
+from fedstack.policy._validation import describe
 
 __all__ = ["load_policy"]
 
@@ -36,31 +36,7 @@ def load_policy(name_or_path: str | Path) -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
-        raise PolicyError(f"{path}: {_describe(exc, raw)}") from None
-
-
-def _describe(exc: ValidationError, raw: dict[str, object]) -> str:
-    first = exc.errors()[0]
-    loc = list(first["loc"])
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        known = ", ".join(t.model_fields["id"].default for t in RULE_TYPES)
-        given = first["input"].get("id") if isinstance(first["input"], dict) else None
-        what = f"unknown rule id {given!r}" if given else "a rule needs an 'id'"
-        return f"{_key(loc)}: {what}; known: {known}{more}"
-    message = first["msg"].removeprefix("Value error, ")
-    return f"{_key(loc)}: {message}{more}"
-
-
-def _key(loc: list[object]) -> str:
-    # pydantic puts the union tag (the rule id) into the location: rules.0.<id>.<param>.
-    parts: list[str] = []
-    for index, part in enumerate(loc):
-        if index == 2 and loc[0] == "rules":
-            parts[-1] += f"({part})"
-            continue
-        parts.append(str(part))
-    return ".".join(parts) or "(top level)"
+        raise PolicyError(f"{path}: {describe(exc)}") from None
 
 
 def _one_line(text: str) -> str:

@@ -6,25 +6,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fedstack.catalog import Catalog
+from fedstack.policy._errors import PolicyError
 from fedstack.policy._outcome import Finding, Outcome, worst
-from fedstack.policy._rules import (
-    AllowedCountries,
-    AllowedProviders,
-    AnyRule,
-    Certifications,
-    DataLocation,
-    DeniedCountries,
-    DeniedProviders,
-    Headquarters,
-    MinGaiaXLabel,
-    NoNonEuControl,
-    ProcessingLocationDeclared,
-    Rule,
-)
+from fedstack.policy._rules import AnyRule, Rule
 from fedstack.policy._subject import Subject
+from fedstack.policy._validation import describe
 
 __all__ = ["PlacementCheck", "Policy"]
 
@@ -86,31 +75,40 @@ class Policy(BaseModel):
         name: str = "custom",
         description: str = "",
     ) -> Policy:
-        """A policy from keyword switches (the CDK layer's way); validated like a YAML file."""
-        rules: list[Rule] = []
+        """A policy from keyword switches (the CDK layer's way); validated like a YAML file.
+
+        `eu_only_locations` adds data-location-eu and processing-location-declared; the area
+        is the EEA by default, as the Gaia-X criteria say EU/EEA (`area="eu"` for the 27).
+        Certifications accept `secnumcloud`, `bsi_c5` (or `SecNumCloud`, `BSI C5`).
+        """
+        rules: list[dict[str, object]] = []
         if eu_only_locations:
-            rules.append(DataLocation(area=area))  # type: ignore[arg-type]
-            rules.append(ProcessingLocationDeclared())
+            rules += [
+                {"id": "data-location-eu", "area": area},
+                {"id": "processing-location-declared"},
+            ]
         if eu_headquarters:
-            rules.append(Headquarters(area=area))  # type: ignore[arg-type]
+            rules.append({"id": "headquarters-eu", "area": area})
         if no_non_eu_control:
-            rules.append(NoNonEuControl())
+            rules.append({"id": "no-non-eu-control"})
         if min_gaia_x_level is not None:
-            rules.append(MinGaiaXLabel(level=min_gaia_x_level))
-        required = [_certification_name(c) for c in certifications]
-        if required:
-            rules.append(Certifications(required=required))  # type: ignore[arg-type]
+            rules.append({"id": "gaia-x-label-min", "level": min_gaia_x_level})
+        if required := [_certification_name(c) for c in certifications]:
+            rules.append({"id": "certifications", "required": required})
         if allowed_providers is not None:
-            rules.append(AllowedProviders(providers=list(allowed_providers)))
+            rules.append({"id": "providers-allowed", "providers": list(allowed_providers)})
         if denied := list(denied_providers):
-            rules.append(DeniedProviders(providers=denied))
+            rules.append({"id": "providers-denied", "providers": denied})
         if allowed_countries is not None:
-            rules.append(AllowedCountries(countries=[c.upper() for c in allowed_countries]))
+            rules.append(
+                {"id": "countries-allowed", "countries": [c.upper() for c in allowed_countries]}
+            )
         if denied_c := [c.upper() for c in denied_countries]:
-            rules.append(DeniedCountries(countries=denied_c))
-        return cls.model_validate(
-            {"name": name, "description": description, "rules": [r.model_dump() for r in rules]}
-        )
+            rules.append({"id": "countries-denied", "countries": denied_c})
+        try:
+            return cls.model_validate({"name": name, "description": description, "rules": rules})
+        except ValidationError as exc:
+            raise PolicyError(f"Policy.build: {describe(exc)}") from None
 
     def rule(self, rule_id: str) -> Rule:
         """The rule of this policy with `rule_id`, or KeyError naming the ones it has."""
@@ -133,6 +131,17 @@ class Policy(BaseModel):
     ) -> PlacementCheck:
         """Check one placement (catalog provider and region names) against every rule."""
         return self.check_subject(Subject.resolve(catalog, provider, region))
+
+    def check_catalog(
+        self, catalog: Catalog, capability: str | None = None
+    ) -> list[PlacementCheck]:
+        """Every provider/region of the catalog (offering `capability`, when given), checked."""
+        return [
+            self.check_placement(catalog, name, region)
+            for name, provider in catalog.providers.items()
+            if capability is None or capability in provider.capabilities
+            for region in provider.regions
+        ]
 
     def to_yaml(self) -> str:
         """The policy as a YAML file `load_policy` reads back (start of a custom policy)."""

@@ -42,6 +42,21 @@ CERTIFICATIONS: dict[str, str] = {"secnumcloud": "SecNumCloud (ANSSI)", "bsi_c5"
 
 Area = Literal["eu", "eea"]
 
+# Where the criterion numbers come from, and how far they were checked (see docs/policy-rules.md).
+_P51_NOTE = (
+    "Numbers from the Gaia-X Policy Rules / Compliance Document numbering. A Gaia-X compliance "
+    "tool's criteria table groups P5.1.1 under Label Level 2 and P5.1.2 to P5.1.7 (European "
+    "Control) under Label Level 3, and Gaia-X's label descriptions say Level 2 offers a European "
+    "location and Level 3 mandates it; the text of this single criterion was not found in the "
+    "copies searched, so its exact wording is not confirmed."
+)
+_BASE_NOTE = (
+    "Number from the Gaia-X Policy Rules / Compliance Document numbering. A Gaia-X compliance "
+    "tool's criteria table lists it among the criteria every level needs (Standard Compliance); "
+    "the text of the criterion was not found in the copies searched, so its exact wording is "
+    "not confirmed."
+)
+
 
 class Rule(BaseModel):
     """Base of every rule: the class carries the documentation, the instance the parameters."""
@@ -54,6 +69,7 @@ class Rule(BaseModel):
     criterion: ClassVar[str]
     checks: ClassVar[str]
     facts: ClassVar[tuple[str, ...]]
+    source_note: ClassVar[str] = ""
 
     def evaluate(self, subject: Subject) -> Finding:
         """The finding of this rule for one placement."""
@@ -109,6 +125,7 @@ class DataLocation(Rule):
         "Gaia-X P5.1.2: data stored and processed only in the EU/EEA (Label Level 3); "
         "P5.1.1: the option of an EU/EEA location is offered (Label Level 2)"
     )
+    source_note: ClassVar[str] = _P51_NOTE
     checks: ClassVar[str] = "The country of the placement's region is in the EU (or EEA)."
     facts: ClassVar[tuple[str, ...]] = ("regions.<region>.country",)
 
@@ -135,6 +152,7 @@ class Headquarters(Rule):
     criterion: ClassVar[str] = (
         "Gaia-X P5.1.4: the provider's registered head office is in the EU/EEA (Label Level 3)"
     )
+    source_note: ClassVar[str] = _P51_NOTE
     checks: ClassVar[str] = "The provider's headquarters country is in the EU (or EEA)."
     facts: ClassVar[tuple[str, ...]] = ("headquarters",)
 
@@ -163,6 +181,7 @@ class NoNonEuControl(Rule):
         "Gaia-X P5.1.5: the provider is not controlled, directly or indirectly, by entities "
         "headquartered outside the EU/EEA (Label Level 3)"
     )
+    source_note: ClassVar[str] = _P51_NOTE
     checks: ClassVar[str] = "The catalog fact non_eu_control is false, from a verified source."
     facts: ClassVar[tuple[str, ...]] = ("facts.non_eu_control",)
 
@@ -198,8 +217,9 @@ class ProcessingLocationDeclared(Rule):
     )
     criterion: ClassVar[str] = (
         "Gaia-X P1.2.5: the provider declares the locations where data is processed "
-        "(number as given in the brief; not confirmed against the published criteria)"
+        "(Standard Compliance; wording not confirmed, see the source note)"
     )
+    source_note: ClassVar[str] = _BASE_NOTE
     checks: ClassVar[str] = (
         "The placement's region is one the catalog lists for the provider, with its country."
     )
@@ -235,7 +255,11 @@ class TransfersDisclosed(Rule):
     )
     criterion: ClassVar[str] = (
         "Gaia-X P2.2.3: the provider discloses the third countries data may be transferred to "
-        "(number as given in the brief; not confirmed against the published criteria)"
+        "(Standard Compliance; wording not confirmed, see the source note)"
+    )
+    source_note: ClassVar[str] = _BASE_NOTE + (
+        " The catalog has no third_country_transfers fact yet, so this rule is unknown for "
+        "every provider until one is added."
     )
     checks: ClassVar[str] = (
         "The catalog fact third_country_transfers (the disclosed list of non-EU/EEA countries, "

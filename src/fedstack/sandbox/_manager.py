@@ -48,9 +48,15 @@ class Sandbox:
 
     def up(self, providers: Sequence[str] | None = None) -> dict[str, SandboxServer]:
         """Start a server for each provider not already running; idempotent."""
-        wanted = list(providers) if providers else load_catalog().sandbox_providers()
+        known = load_catalog().sandbox_providers()
+        wanted = list(providers) if providers else known
         if not wanted:
             raise SandboxError("the catalog lists no sandbox providers")
+        unknown = sorted(set(wanted) - set(known))
+        if unknown:
+            raise SandboxError(
+                f"unknown sandbox provider {', '.join(unknown)}; the catalog lists {', '.join(known)}"
+            )
         with self._locked():
             servers = {
                 name: server
