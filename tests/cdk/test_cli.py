@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -69,7 +70,7 @@ def test_unsatisfiable_policy_is_one_clear_line_from_the_cli(cli_env, tmp_path) 
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert lines[-1].startswith("fedstack: error: no placement for component 'assets'")
-    assert "policy gaia-x-label-min refused the last 3 candidate(s)" in lines[-1]
+    assert re.search(r"policy gaia-x-label-min refused the last \d+ candidate\(s\)", lines[-1])
     assert "Traceback" not in done.stderr
     # The table still shows why each candidate was refused.
     plain = " ".join(done.stdout.split())
