@@ -25,13 +25,14 @@ from pathlib import Path
 
 os.environ.setdefault("FEDSTACK_HOME", tempfile.mkdtemp(prefix="fedstack-bench-home-"))
 
-from fedstack.catalog import load_catalog  # noqa: E402
-from fedstack.cdk import Compute, FederatedApp, Network, ObjectStore, Workload, library_name  # noqa: E402
-from fedstack.cdk import _lib as cdk  # noqa: E402
-from fedstack.sandbox import aws_provider_config  # noqa: E402
+from fedstack.cdk import Compute, FederatedApp, Network, ObjectStore, Workload, library_name
+from fedstack.cdk import _lib as cdk
+
+from fedstack.catalog import load_catalog
+from fedstack.sandbox import aws_provider_config
 
 ENDPOINTS = {"sandbox-fr": "http://127.0.0.1:1", "sandbox-de": "http://127.0.0.1:2", "sandbox-nl": "http://127.0.0.1:3"}
-ROUNDS = 3
+ROUNDS = 5
 
 
 def fedstack_app(workloads: int, outdir: str) -> None:

@@ -19,7 +19,7 @@ from fedstack.cdk._model import PolicyViolation, check_name
 
 from fedstack import config
 from fedstack.catalog import Catalog, load_catalog
-from fedstack.policy import Policy, load_policy
+from fedstack.policy import PlacementCheck, Policy, load_policy
 from fedstack.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class FederatedApp(App):
         self._endpoints = dict(endpoints) if endpoints is not None else None
         self.workloads: list[Workload] = []
         self.violations: list[PolicyViolation] = []
+        self.policy_checks: dict[tuple[str, str], PlacementCheck] = {}
 
     @property
     def endpoints(self) -> dict[str, str]:
@@ -115,4 +116,5 @@ class FederatedApp(App):
                 folder = outdir / "stacks" / stack.stack_name
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "fedstack.json").write_text(json.dumps(stack.metadata(), indent=2) + "\n")
-        (outdir / "placement.json").write_text(json.dumps(self.placement(), indent=2) + "\n")
+        # Compact: it lists every candidate of every component (large for big apps).
+        (outdir / "placement.json").write_text(json.dumps(self.placement(), separators=(",", ":")))

@@ -35,7 +35,9 @@ class Workload(Construct):
         self.federated_app = app
         self.workload_name = id
         self.labels = dict(labels or {})
-        self.placer = Placer(app.catalog, app.policy, workload=id, spread=spread)
+        self.placer = Placer(
+            app.catalog, app.policy, workload=id, spread=spread, checks=app.policy_checks
+        )
         self.stacks: dict[tuple[str, str], FederatedStack] = {}
         app.workloads.append(self)
 

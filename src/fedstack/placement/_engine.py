@@ -17,7 +17,7 @@ from fedstack.placement._model import (
     PlacementError,
     Reason,
 )
-from fedstack.policy import Policy
+from fedstack.policy import PlacementCheck, Policy
 
 __all__ = ["Placer"]
 
@@ -29,7 +29,15 @@ class Placer:
     decisions. Ties are broken by the catalog's order of providers and regions.
     """
 
-    def __init__(self, catalog: Catalog, policy: Policy, *, workload: str, spread: int = 1) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        policy: Policy,
+        *,
+        workload: str,
+        spread: int = 1,
+        checks: dict[tuple[str, str], PlacementCheck] | None = None,
+    ) -> None:
         if spread < 1:
             raise PlacementError(f"workload {workload!r}: spread must be at least 1, not {spread}")
         self.catalog = catalog
@@ -38,6 +46,9 @@ class Placer:
         self.spread = spread
         self.decisions: list[Decision] = []
         self._by_name: dict[str, Decision] = {}
+        # The catalog and the policy are immutable: one check per provider+region is enough,
+        # and several workloads of one app may share the cache (`checks`).
+        self._checks: dict[tuple[str, str], PlacementCheck] = {} if checks is None else checks
 
     # -- public -------------------------------------------------------------------------------
 
@@ -104,7 +115,7 @@ class Placer:
             reasons.append(Reason("capability", cap, f"{provider_name} does not offer {cap}: {why}"))
         reasons += self._offering(request, provider_name)
         if not _pinned(request):
-            check = self.policy.check_placement(self.catalog, provider_name, region_name)
+            check = self._check(provider_name, region_name)
             for finding in check.failures():
                 reasons.append(
                     Reason("policy", finding.rule_id, f"{finding.outcome.value}: {finding.message}")
@@ -197,8 +208,14 @@ class Placer:
     def _pinned_policy_warnings(self, request: ComponentRequest, chosen: Candidate) -> tuple[str, ...]:
         if not _pinned(request):
             return ()
-        check = self.policy.check_placement(self.catalog, chosen.provider, chosen.region)
+        check = self._check(chosen.provider, chosen.region)
         return tuple(f"{f.rule_id} {f.outcome.value}: {f.message}" for f in check.failures())
+
+    def _check(self, provider: str, region: str) -> PlacementCheck:
+        key = (provider, region)
+        if key not in self._checks:
+            self._checks[key] = self.policy.check_placement(self.catalog, provider, region)
+        return self._checks[key]
 
     def _record(self, decision: Decision) -> None:
         self.decisions.append(decision)
