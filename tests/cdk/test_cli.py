@@ -26,7 +26,7 @@ def _fedstack(*args: str, env: dict[str, str], cwd: Path | None = None) -> subpr
 
 def _copy_example(tmp_path: Path) -> Path:
     app = tmp_path / "app"
-    app.mkdir()
+    app.mkdir(parents=True)
     for name in ("main.py", "cdktf.json"):
         shutil.copy(EXAMPLE / name, app / name)
     return app
@@ -94,10 +94,18 @@ def _stacks(outdir: Path) -> dict[str, Any]:
     }
 
 
-def test_cdktf_cli_synth_writes_the_same_stacks_as_fedstack_synth(cli_env, tmp_path, sandbox) -> None:
+def test_cdktf_cli_synth_and_plain_python_write_the_same_stacks_as_fedstack_synth(
+    cli_env, tmp_path, sandbox
+) -> None:
     if not CDKTF_CLI.exists():
         pytest.fail(f"{CDKTF_CLI} is missing: run `make node_modules` (npm ci installs cdktf-cli)")
     app = _copy_example(tmp_path)
+    plain = _copy_example(tmp_path / "plain")
+    done = subprocess.run(
+        [sys.executable, "main.py"], cwd=plain, env=cli_env, capture_output=True, text=True,
+        timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr
     ours = _fedstack("synth", str(app), "--out", str(tmp_path / "fedstack.out"), "--json", env=cli_env)
     assert ours.returncode == 0, ours.stderr
     theirs = subprocess.run(
@@ -107,6 +115,7 @@ def test_cdktf_cli_synth_writes_the_same_stacks_as_fedstack_synth(cli_env, tmp_p
     assert theirs.returncode == 0, theirs.stdout + theirs.stderr
     ours_stacks = _stacks(tmp_path / "fedstack.out")
     assert ours_stacks == _stacks(app / "cdktf.out")
+    assert ours_stacks == _stacks(plain / "cdktf.out")
     assert len(ours_stacks) == 3
     for name in ours_stacks:
         meta = json.loads((app / "cdktf.out" / "stacks" / name / "fedstack.json").read_text())
