@@ -59,6 +59,7 @@ class Component(TerraformHclModule):
         }
         self.resource_name = f"{workload.workload_name}-{id}"
         self.module_dir = catalog.module_path(decision.provider, self.capability)
+        stack.require_providers(self.module_dir)
         super().__init__(
             stack,
             id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fedstack.cdk._aspect import PolicyAspect
@@ -14,7 +15,7 @@ from fedstack.cdk._lib import (
     TerraformStack,
 )
 from fedstack.cdk._model import Placement
-from fedstack.cdk._providers import provider_block
+from fedstack.cdk._providers import module_providers, provider_block
 
 from fedstack import config
 
@@ -39,20 +40,32 @@ class FederatedStack(TerraformStack):
         self.stack_name = name
         self.workload_name = workload
         self.project = app.project
-        block = provider_block(app.catalog, provider, region, app.endpoints)
-        terraform_provider = _Provider(
-            self,
-            block.local_name,
-            terraform_resource_type=block.local_name,
-            terraform_provider_source=block.source,
-            terraform_generator_metadata=TerraformProviderGeneratorMetadata(
-                provider_name=block.local_name, provider_version_constraint=block.version
-            ),
-        )
-        for key, value in block.config.items():
-            terraform_provider.add_override(key, value)
+        self._app = app
+        self._configured: set[str] = set()
         _backend(self, app.project, name, app.bridge_url)
         Aspects.of(self).add(PolicyAspect(app))
+
+    def require_providers(self, module_dir: Path) -> None:
+        """Configure (once) every provider the module at `module_dir` requires."""
+        for local_name, source, version in module_providers(module_dir):
+            if local_name in self._configured:
+                continue
+            block = provider_block(
+                self._app.catalog, self.placement.provider, self.placement.region,
+                self._app.endpoints, local_name=local_name, source=source, version=version or None,
+            )
+            terraform_provider = _Provider(
+                self,
+                local_name,
+                terraform_resource_type=local_name,
+                terraform_provider_source=source,
+                terraform_generator_metadata=TerraformProviderGeneratorMetadata(
+                    provider_name=local_name, provider_version_constraint=block.version
+                ),
+            )
+            for key, value in block.config.items():
+                terraform_provider.add_override(key, value)
+            self._configured.add(local_name)
 
     def metadata(self) -> dict[str, object]:
         """The fedstack.json written beside cdk.tf.json (read by the drift engine and the bridge)."""

@@ -9,6 +9,7 @@ import pytest
 from fedstack.cdk import (
     Compute,
     DnsRecord,
+    KubernetesCluster,
     Network,
     ObjectStore,
     PlacementError,
@@ -208,3 +209,25 @@ def test_the_library_in_use_is_reported(make_app) -> None:
     Workload(app, "shop")
     assert library_name() in ("cdktf", "cdktn")
     assert type(app).__mro__[1].__module__.startswith(library_name())
+
+
+def test_stack_at_a_real_provider_configures_every_provider_its_modules_require(make_app) -> None:
+    from fedstack.cdk._providers import module_providers
+
+    app = make_app(policy="eu-data-residency")
+    shop = Workload(app, "shop")
+    net = Network(shop, "net", prefer=["ovhcloud"])
+    KubernetesCluster(shop, "k8s", network=net, node_size="m", node_count=3)
+    stack = next(iter(shop.stacks.values()))
+    assert stack.placement.provider == "ovhcloud"
+    synth = json.loads(cdk_lib.Testing.synth(stack))
+    wanted = {
+        name: {"source": source, "version": version}
+        for component in ("network", "kubernetes")
+        for name, source, version in module_providers(load_catalog().module_path("ovhcloud", component))
+    }
+    assert "ovh" in wanted
+    assert synth["terraform"]["required_providers"] == wanted
+    # Native providers get empty blocks: credentials and endpoints come from the environment.
+    assert synth["provider"] == {name: [{}] for name in wanted}
+    assert synth["module"]["k8s"]["depends_on"] == ["module.net"]

@@ -113,6 +113,10 @@ class Placer:
         if cap not in provider.capabilities:
             why = provider.unsupported.get(cap) or "the catalog lists no module for it"
             reasons.append(Reason("capability", cap, f"{provider_name} does not offer {cap}: {why}"))
+        elif not provider.offers(cap, region_name):
+            reasons.append(
+                Reason("capability", cap, f"{provider_name} does not offer {cap} in {region_name}")
+            )
         reasons += self._offering(request, provider_name)
         if not _pinned(request):
             check = self._check(provider_name, region_name)
