@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from fedstack.errors import FedstackError
@@ -101,4 +101,25 @@ class Decision:
 
     def to_json(self) -> dict[str, Any]:
         """A plain-JSON form for `plan-placement --json` and the synth output."""
-        return asdict(self)
+        # Written by hand: dataclasses.asdict deep-copies every field, slow for big apps.
+        return {
+            "component": self.component,
+            "capability": self.capability,
+            "provider": self.provider,
+            "region": self.region,
+            "country": self.country,
+            "why": self.why,
+            "pinned": self.pinned,
+            "policy_warnings": list(self.policy_warnings),
+            "candidates": [
+                {
+                    "provider": c.provider,
+                    "region": c.region,
+                    "country": c.country,
+                    "reasons": [
+                        {"stage": r.stage, "rule": r.rule, "message": r.message} for r in c.reasons
+                    ],
+                }
+                for c in self.candidates
+            ],
+        }
