@@ -73,14 +73,15 @@ class FederatedStack(TerraformStack):
 
 
 def stack_metadata(stack: FederatedStack) -> dict[str, object]:
-    """Provider, region, workload and stack of a federated stack, as plain JSON."""
+    """Provider, region, workload and stack of a federated stack, as plain JSON.
+
+    Exactly these four keys: the drift engine and the bridge read the file strictly.
+    """
     return {
         "provider": stack.placement.provider,
         "region": stack.placement.region,
-        "country": stack.placement.country,
         "workload": stack.workload_name,
         "stack": stack.stack_name,
-        "project": stack.project,
     }
 
 
