@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from fedstack.cli._output import print_json, stderr, stdout
+
+if TYPE_CHECKING:
+    from fedstack.stacks import StackInfo
 
 __all__ = ["deploy", "destroy", "synth"]
 
@@ -26,7 +30,7 @@ _OUT = click.option(
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
-def _synthesize(app: Path, outdir: Path | None) -> tuple[Path, list]:  # type: ignore[type-arg]
+def _synthesize(app: Path, outdir: Path | None) -> tuple[Path, list[StackInfo]]:
     from fedstack.stacks import read_stacks, resolve_app, run_app
 
     script = resolve_app(app)
@@ -67,7 +71,7 @@ def synth(app: Path, outdir: Path | None, as_json: bool) -> None:
     stderr.print(f"{len(stacks)} stack(s) in {out}")
 
 
-def _apply_all(action: str, app: Path, outdir: Path | None, patterns: tuple[str, ...],
+def _apply_all(action: Literal["deploy", "destroy"], app: Path, outdir: Path | None, patterns: tuple[str, ...],
                parallelism: int, as_json: bool) -> None:
     from fedstack.catalog import load_catalog
     from fedstack.errors import FedstackError
@@ -87,7 +91,7 @@ def _apply_all(action: str, app: Path, outdir: Path | None, patterns: tuple[str,
                 progress.update(tasks[stack], description=message[:100])
 
         results = run_stacks(
-            chosen, action, catalog=load_catalog(), parallelism=parallelism, on_event=on_event  # type: ignore[arg-type]
+            chosen, action, catalog=load_catalog(), parallelism=parallelism, on_event=on_event
         )
     if as_json:
         print_json({"action": action, "outdir": str(out), "results": [r.__dict__ for r in results]})
