@@ -51,7 +51,7 @@ test: venv venv-cdktf node_modules
 	@status=0; \
 	FEDSTACK_CDK=cdktn $(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=$$?; \
 	echo "== CDK tests again on cdktf ($(VENV_CDKTF))"; \
-	FEDSTACK_CDK=cdktf $(VENV_CDKTF)/bin/python -m pytest tests/cdk --ignore=tests/cdk/test_e2e.py $(PYTEST_ARGS) || status=$$?; \
+	FEDSTACK_CDK=cdktf $(VENV_CDKTF)/bin/python -m pytest tests/cdk --ignore=tests/cdk/test_cdk_e2e.py $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
 
 clean:

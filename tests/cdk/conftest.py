@@ -1,7 +1,7 @@
 """Fixtures of the CDK layer's tests: apps on the real catalog, and the example app.
 
 These tests run once per CDK library (`make test` runs tests/cdk in .venv with cdktn and in
-.venv-cdktf with cdktf); the end-to-end deploy (test_e2e.py) runs under one of them only.
+.venv-cdktf with cdktf); the end-to-end deploy (test_cdk_e2e.py) runs under one of them only.
 """
 
 from __future__ import annotations
@@ -57,9 +57,14 @@ def example() -> ModuleType:
     return module
 
 
-def load_stack(outdir: Path, name: str) -> dict[str, Any]:
-    """The synthesized cdk.tf.json of one stack."""
-    return json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text())
+@pytest.fixture(scope="session")
+def load_stack() -> Callable[[Path, str], dict[str, Any]]:
+    """Read the synthesized cdk.tf.json of one stack of an output folder."""
+
+    def load(outdir: Path, name: str) -> dict[str, Any]:
+        return json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text())
+
+    return load
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLE, REPO
-
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "federated-webapp"
 CDKTF_CLI = REPO / "node_modules" / ".bin" / "cdktf"
 
 

@@ -22,8 +22,6 @@ from fedstack.cdk import _lib as cdk_lib
 from fedstack.catalog import load_catalog
 from fedstack.policy import Policy
 
-from .conftest import load_stack
-
 FR, DE, NL = "webapp-sandbox-fr-fr-par", "webapp-sandbox-de-de-fra", "webapp-sandbox-nl-nl-ams"
 
 
@@ -76,7 +74,7 @@ def test_compute_uses_its_network_in_the_same_stack_and_waits_for_all_of_it(
 
 
 def test_dns_record_reads_the_instance_address_through_a_cross_stack_reference(
-    make_app, example
+    make_app, example, load_stack
 ) -> None:
     # Cross-stack references are wired by the app's synth, so read its output files.
     app, _ = _example_stacks(make_app, example)
@@ -175,7 +173,7 @@ def test_spread_that_cannot_be_reached_fails_the_synth(make_app) -> None:
         app.synth()
 
 
-def test_synth_writes_fedstack_json_and_dependencies(make_app, example) -> None:
+def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_stack) -> None:
     app, _ = _example_stacks(make_app, example)
     app.synth()
     outdir = Path(app.outdir)

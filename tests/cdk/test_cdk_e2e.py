@@ -16,7 +16,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from .conftest import EXAMPLE
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
 
 FR, DE, NL = "webapp-sandbox-fr-fr-par", "webapp-sandbox-de-de-fra", "webapp-sandbox-nl-nl-ams"
 
