@@ -31,7 +31,9 @@ def _provider(**changes: Any) -> dict[str, Any]:
     return provider
 
 
-def _write(tmp_path: Path, provider: dict[str, Any], folders: tuple[str, ...] = ("object_storage/example",)) -> Path:
+def _write(
+    tmp_path: Path, provider: dict[str, Any], folders: tuple[str, ...] = ("object_storage/example",)
+) -> Path:
     for folder in folders:
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "main.tf").write_text("# module\n")
@@ -115,7 +117,14 @@ def test_unknown_size_class_is_refused(tmp_path: Path) -> None:
 
 
 CLOUD_PROVIDERS = {
-    "ovhcloud", "scaleway", "ionos", "hetzner", "exoscale", "upcloud", "stackit", "open-telekom-cloud",
+    "ovhcloud",
+    "scaleway",
+    "ionos",
+    "hetzner",
+    "exoscale",
+    "upcloud",
+    "stackit",
+    "open-telekom-cloud",
 }
 
 
@@ -177,3 +186,8 @@ def test_capability_region_that_is_not_a_provider_region_is_refused(tmp_path: Pa
         capabilities={"object_storage": {"module": "object_storage/example", "regions": ["lon"]}}
     )
     assert "'lon' is not a region" in _refusal(_write(tmp_path, provider))
+
+
+def test_asking_for_an_unsupported_capability_gives_the_catalogs_reason() -> None:
+    with pytest.raises(CatalogError, match="Hetzner offers no managed Kubernetes service"):
+        load_catalog().module_path("hetzner", "kubernetes")

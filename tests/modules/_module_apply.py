@@ -16,7 +16,12 @@ from typing import Any
 import boto3
 
 from fedstack.catalog import load_catalog
-from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config, module_root_config
+from fedstack.sandbox import (
+    SANDBOX_CREDENTIALS,
+    SandboxServer,
+    aws_provider_config,
+    module_root_config,
+)
 from fedstack.terraform import Terraform
 
 __all__ = ["PROVIDER", "REGION", "Applied", "apply_root", "client_for", "sandbox_root"]
@@ -55,7 +60,9 @@ def sandbox_root(
 ) -> dict[str, Any]:
     """One root config calling, per capability, its PROVIDER module with (inputs, outputs)."""
     catalog = load_catalog()
-    provider = aws_provider_config(server.endpoint, catalog.provider(PROVIDER).region_api_name(REGION))
+    provider = aws_provider_config(
+        server.endpoint, catalog.provider(PROVIDER).region_api_name(REGION)
+    )
     root: dict[str, Any] = {}
     for capability, (inputs, outputs) in calls.items():
         one = module_root_config(
@@ -65,8 +72,11 @@ def sandbox_root(
             provider=provider,
             outputs=outputs,
         )
-        root = {**one, "module": {**root.get("module", {}), **one["module"]},
-                "output": {**root.get("output", {}), **one["output"]}}
+        root = {
+            **one,
+            "module": {**root.get("module", {}), **one["module"]},
+            "output": {**root.get("output", {}), **one["output"]},
+        }
     return root
 
 

@@ -6,10 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from _module_apply import PROVIDER
 
 from fedstack.sandbox import SandboxServer
-
-from _module_apply import PROVIDER
 
 
 @pytest.fixture(scope="module")

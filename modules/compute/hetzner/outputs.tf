@@ -10,5 +10,5 @@ output "private_ip" {
 
 output "public_ip" {
   description = "Public IPv4 address of the instance; empty when it has none."
-  value       = coalesce(hcloud_server.this.ipv4_address, "")
+  value       = hcloud_server.this.ipv4_address == null ? "" : hcloud_server.this.ipv4_address
 }

@@ -10,5 +10,5 @@ output "private_ip" {
 
 output "public_ip" {
   description = "Public IPv4 address of the instance; empty when it has none."
-  value       = coalesce(one([for nic in openstack_compute_instance_v2.this.network : nic.fixed_ip_v4 if nic.name == "Ext-Net"]), "")
+  value       = join("", [for nic in openstack_compute_instance_v2.this.network : nic.fixed_ip_v4 if nic.name == "Ext-Net"])
 }

@@ -10,5 +10,5 @@ output "private_ip" {
 
 output "public_ip" {
   description = "Public IPv4 address of the instance; empty when it has none."
-  value       = coalesce(one([for nic in upcloud_server.this.network_interface : nic.ip_address if nic.type == "public"]), "")
+  value       = join("", [for nic in upcloud_server.this.network_interface : nic.ip_address if nic.type == "public"])
 }

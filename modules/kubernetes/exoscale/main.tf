@@ -29,9 +29,8 @@ resource "exoscale_sks_nodepool" "this" {
 }
 
 resource "exoscale_sks_kubeconfig" "admin" {
-  zone        = var.location
-  cluster_id  = exoscale_sks_cluster.this.id
-  user        = "kubernetes-admin"
-  groups      = ["system:masters"]
-  ttl_seconds = 0
+  zone       = var.location
+  cluster_id = exoscale_sks_cluster.this.id
+  user       = "kubernetes-admin"
+  groups     = ["system:masters"]
 }

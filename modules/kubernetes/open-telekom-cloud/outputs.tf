@@ -5,7 +5,7 @@ output "cluster_id" {
 
 output "api_endpoint" {
   description = "URL of the Kubernetes API server."
-  value       = coalesce(opentelekomcloud_cce_cluster_v3.this.external, opentelekomcloud_cce_cluster_v3.this.internal)
+  value       = opentelekomcloud_cce_cluster_v3.this.external != "" ? opentelekomcloud_cce_cluster_v3.this.external : opentelekomcloud_cce_cluster_v3.this.internal
 }
 
 output "kubeconfig" {

@@ -10,9 +10,8 @@ resource "ovh_cloud_project_storage" "this" {
   region_name  = upper(var.location)
   name         = var.name
 
-  versioning = {
-    status = var.versioning ? "enabled" : "disabled"
-  }
+  # Left unset unless asked: a new bucket has no versioning.
+  versioning = var.versioning ? { status = "enabled" } : null
 
   lifecycle {
     precondition {

@@ -13,7 +13,7 @@ from fedstack.catalog._hcl import ModuleSpec, read_module
 from fedstack.catalog._interfaces import INTERFACES
 from fedstack.catalog._model import Catalog
 
-__all__ = ["REQUIRED_FILES", "check_module", "check_catalog_tables", "module_folders"]
+__all__ = ["REQUIRED_FILES", "check_catalog_tables", "check_module", "module_folders"]
 
 REQUIRED_FILES = ("versions.tf", "variables.tf", "outputs.tf", "main.tf", "README.md")
 """The files every module folder has, as in terraform-aws-modules."""
@@ -34,12 +34,44 @@ def _norm(type_: str | None) -> str:
 
 def check_module(folder: Path, capability: str) -> list[str]:
     """Problems of one module folder against its capability's interface; empty when it conforms."""
-    problems = [f"{folder}: missing {name}" for name in REQUIRED_FILES if not (folder / name).is_file()]
+    problems = [
+        f"{folder}: missing {name}" for name in REQUIRED_FILES if not (folder / name).is_file()
+    ]
     spec = read_module(folder)
     problems += _declarations(spec)
     problems += _interface(spec, capability)
     problems += _versions(spec)
     problems += _resource_providers(spec)
+    problems += _references(spec, capability)
+    return problems
+
+
+_VAR = re.compile(r"\bvar\.([A-Za-z_][A-Za-z0-9_-]*)")
+_LOCAL = re.compile(r"\blocal\.([A-Za-z_][A-Za-z0-9_-]*)")
+_DATA = re.compile(r"\bdata\.([a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
+_RESOURCE = re.compile(r"(?<![.\w])([a-z0-9]+_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)")
+
+
+def _references(spec: ModuleSpec, capability: str) -> list[str]:
+    # What `terraform validate` would catch without a provider schema: a reference to a
+    # variable, local, resource or data source that is not declared, and a provider-specific
+    # variable that nothing uses.
+    problems = []
+    used_vars = set(_VAR.findall(spec.text))
+    for name in sorted(used_vars - set(spec.variables)):
+        problems.append(f"{spec.path}: var.{name} is used but not declared")
+    for name in sorted(set(_LOCAL.findall(spec.text)) - set(spec.locals)):
+        problems.append(f"{spec.path}: local.{name} is used but not defined")
+    for type_, name in sorted(set(_DATA.findall(spec.text))):
+        if f"{type_}.{name}" not in spec.data_sources:
+            problems.append(f"{spec.path}: data.{type_}.{name} is used but not declared")
+    for type_, name in sorted(set(_RESOURCE.findall(spec.text))):
+        if type_ in spec.resource_types and f"{type_}.{name}" not in spec.resources:
+            problems.append(f"{spec.path}: {type_}.{name} is used but not declared")
+    interface = INTERFACES.get(capability)
+    common = {i.name for i in interface.inputs} if interface else set()
+    for name in sorted(set(spec.variables) - used_vars - common):
+        problems.append(f"{spec.path}/variables.tf: variable {name!r} is declared but never used")
     return problems
 
 
@@ -124,7 +156,7 @@ def _versions(spec: ModuleSpec) -> list[str]:
         if not (_PESSIMISTIC.match(version) or _BOUNDED.match(version)):
             problems.append(
                 f"{where}: provider {req.name!r} version {version!r} is not a range "
-                "(use \"~> X.Y\" or \">= X, < Y\")"
+                '(use "~> X.Y" or ">= X, < Y")'
             )
     return problems
 
@@ -153,7 +185,10 @@ def check_catalog_tables(catalog: Catalog) -> list[str]:
                     f"{catalog.modules_root / entry.module}/main.tf: local.regions {found!r} differs "
                     f"from the api_region of providers.{name}.regions {api_names!r}"
                 )
-        for capability, tables in (("compute", ("flavours", "images")), ("kubernetes", ("flavours",))):
+        for capability, tables in (
+            ("compute", ("flavours", "images")),
+            ("kubernetes", ("flavours",)),
+        ):
             entry = provider.capabilities.get(capability)
             if entry is None:
                 continue

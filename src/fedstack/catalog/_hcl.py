@@ -6,6 +6,7 @@ loading the catalog does not pay for the HCL parser.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from fedstack.errors import CatalogError
 
-__all__ = ["ModuleSpec", "ProviderRequirement", "Variable", "OutputSpec", "read_module"]
+__all__ = ["ModuleSpec", "OutputSpec", "ProviderRequirement", "Variable", "read_module"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class Variable:
     required: bool
     default: Any = None
     sensitive: bool = False
+    conditions: tuple[str, ...] = ()
+
+    @property
+    def needed(self) -> bool:
+        """Required, or optional in type only: a validation refuses its null default."""
+        return self.required or f"var.{self.name} != null" in self.conditions
 
 
 @dataclass(frozen=True)
@@ -59,11 +66,24 @@ class ModuleSpec:
     locals: dict[str, Any] = field(default_factory=dict)
     resource_types: frozenset[str] = frozenset()
     data_types: frozenset[str] = frozenset()
+    resources: frozenset[str] = frozenset()
+    data_sources: frozenset[str] = frozenset()
+    text: str = ""
 
 
 def read_module(path: Path) -> ModuleSpec:
-    """Parse every *.tf file of the module folder `path`."""
+    """Parse every *.tf file of the module folder `path` (cached while the files are unchanged)."""
+    files = tuple(
+        (tf.name, tf.stat().st_mtime_ns, tf.stat().st_size) for tf in sorted(path.glob("*.tf"))
+    )
+    return _read_module(path, files)
+
+
+@functools.lru_cache(maxsize=256)
+def _read_module(path: Path, files: tuple[tuple[str, int, int], ...]) -> ModuleSpec:
+    # `files` (names, mtimes, sizes) is the cache key: an edited module is parsed again.
     import hcl2  # lazy: the parser is only needed for module checks and docs
+    from lark.exceptions import LarkError
 
     variables: dict[str, Variable] = {}
     outputs: dict[str, OutputSpec] = {}
@@ -72,12 +92,14 @@ def read_module(path: Path) -> ModuleSpec:
     local_values: dict[str, Any] = {}
     resource_types: set[str] = set()
     data_types: set[str] = set()
+    addresses: dict[str, set[str]] = {"resource": set(), "data": set()}
+    texts: list[str] = []
     required_version = None
     for tf in sorted(path.glob("*.tf")):
         try:
             with tf.open() as handle:
                 doc = hcl2.load(handle)
-        except Exception as exc:  # python-hcl2 raises lark errors of several kinds
+        except (LarkError, ValueError, OSError) as exc:
             raise CatalogError(f"{tf}: cannot parse HCL: {str(exc).splitlines()[0]}") from None
         for block in doc.get("variable", []):
             for name, body in block.items():
@@ -85,15 +107,22 @@ def read_module(path: Path) -> ModuleSpec:
         for block in doc.get("output", []):
             for name, body in block.items():
                 outputs[_str(name)] = OutputSpec(
-                    _str(name), _str(body.get("description", "")), bool(body.get("sensitive", False))
+                    _str(name),
+                    _str(body.get("description", "")),
+                    bool(body.get("sensitive", False)),
                 )
+        texts.append(_without_comments(tf.read_text()))
         for kind, types in (("resource", resource_types), ("data", data_types)):
             for block in doc.get(kind, []):
-                types.update(_str(name) for name in block)
+                for type_, named in block.items():
+                    types.add(_str(type_))
+                    addresses[kind].update(f"{_str(type_)}.{_str(name)}" for name in named)
         for block in doc.get("provider", []):
             provider_blocks.extend(_str(name) for name in block)
         for block in doc.get("locals", []):
-            local_values.update({_str(k): _value(v) for k, v in block.items() if not k.startswith("__")})
+            local_values.update(
+                {_str(k): _value(v) for k, v in block.items() if not k.startswith("__")}
+            )
         for block in doc.get("terraform", []):
             if "required_version" in block:
                 required_version = _str(block["required_version"])
@@ -104,8 +133,25 @@ def read_module(path: Path) -> ModuleSpec:
                             _str(name), _str(spec.get("source", "")), _str(spec.get("version", ""))
                         )
     return ModuleSpec(
-        path, variables, outputs, required_version, providers, provider_blocks, local_values,
-        frozenset(resource_types), frozenset(data_types),
+        path,
+        variables,
+        outputs,
+        required_version,
+        providers,
+        provider_blocks,
+        local_values,
+        frozenset(resource_types),
+        frozenset(data_types),
+        frozenset(addresses["resource"]),
+        frozenset(addresses["data"]),
+        "\n".join(texts),
+    )
+
+
+def _without_comments(text: str) -> str:
+    # Whole-line comments only: enough for scanning references, and never cuts a string.
+    return "\n".join(
+        line for line in text.splitlines() if not line.lstrip().startswith(("#", "//"))
     )
 
 
@@ -118,6 +164,9 @@ def _variable(name: str, body: dict[str, Any]) -> Variable:
         required="default" not in body,
         default=_value(body.get("default")),
         sensitive=bool(body.get("sensitive", False)),
+        conditions=tuple(
+            _expression(rule.get("condition", "")) for rule in body.get("validation", [])
+        ),
     )
 
 

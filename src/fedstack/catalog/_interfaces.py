@@ -52,7 +52,9 @@ def _in(name: str, type_: str, description: str, *, required: bool = True) -> In
     return Input(name, type_, required, description)
 
 
-_LABELS = _in("labels", "map(string)", "labels applied to every resource that takes them", required=False)
+_LABELS = _in(
+    "labels", "map(string)", "labels applied to every resource that takes them", required=False
+)
 _LOCATION = _in("location", "string", "catalog region (a key of the provider's regions)")
 
 INTERFACES: dict[str, Interface] = {
@@ -63,7 +65,12 @@ INTERFACES: dict[str, Interface] = {
             _LOCATION,
             _in("versioning", "bool", "keep every version of every object", required=False),
             _LABELS,
-            _in("force_destroy", "bool", "allow destroying a bucket that holds objects", required=False),
+            _in(
+                "force_destroy",
+                "bool",
+                "allow destroying a bucket that holds objects",
+                required=False,
+            ),
         ),
         (
             Output("bucket_name", "string", "name of the bucket"),
@@ -81,7 +88,9 @@ INTERFACES: dict[str, Interface] = {
             _LABELS,
         ),
         (
-            Output("network_id", "string", "network identifier, the input of compute and kubernetes"),
+            Output(
+                "network_id", "string", "network identifier, the input of compute and kubernetes"
+            ),
             Output("subnet_id", "string", "subnet identifier"),
             Output("cidr", "string", "IPv4 range in CIDR notation"),
         ),
@@ -112,7 +121,12 @@ INTERFACES: dict[str, Interface] = {
             _LOCATION,
             _in("node_size", "string", "size class of the nodes, xs to xl (catalog sizes)"),
             _in("node_count", "number", "number of nodes in the default pool", required=False),
-            _in("network_id", "string", "network for the nodes; null where the provider needs none", required=False),
+            _in(
+                "network_id",
+                "string",
+                "network for the nodes; null where the provider needs none",
+                required=False,
+            ),
             _LABELS,
         ),
         (

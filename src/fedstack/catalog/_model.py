@@ -145,7 +145,7 @@ class Provider(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _capabilities_consistent(self) -> "Provider":
+    def _capabilities_consistent(self) -> Provider:
         for name in self.unsupported:
             if name not in CAPABILITIES:
                 raise ValueError(f"unknown capability {name!r} in unsupported")
@@ -227,7 +227,9 @@ class Catalog(_Strict):
         """Absolute path of the module implementing `capability` at `provider`."""
         entry = self.provider(provider).capabilities.get(capability)
         if entry is None:
-            raise CatalogError(f"provider {provider!r} does not offer {capability!r}")
+            reason = self.provider(provider).unsupported.get(capability)
+            because = f": {reason}" if reason else ""
+            raise CatalogError(f"provider {provider!r} does not offer {capability!r}{because}")
         return self.modules_root / entry.module
 
     def sandbox_providers(self) -> list[str]:

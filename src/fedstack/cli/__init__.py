@@ -45,7 +45,10 @@ cli.add_command(policy)
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: FedstackError becomes one line on stderr and an exit code."""
     try:
-        cli.main(args=argv, prog_name="fedstack", standalone_mode=False)
+        # Without standalone mode click returns the code of ctx.exit(N) instead of exiting.
+        code = cli.main(args=argv, prog_name="fedstack", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         stderr.print("fedstack: interrupted")
         sys.exit(130)

@@ -32,8 +32,15 @@ def _root(path: str | None) -> Path:
 
 @modules.command()
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 when a README is stale.")
-@click.option("--root", "root", type=click.Path(file_okay=False), help="modules/ folder (default: the installed one).")
-@click.option("--json", "as_json", is_flag=True, help="Print the READMEs and whether each changed as JSON.")
+@click.option(
+    "--root",
+    "root",
+    type=click.Path(file_okay=False),
+    help="modules/ folder (default: the installed one).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the READMEs and whether each changed as JSON."
+)
 def docs(check: bool, root: str | None, as_json: bool) -> None:
     """Render each module README's inputs/outputs section from variables.tf and outputs.tf.
 
@@ -58,7 +65,12 @@ def docs(check: bool, root: str | None, as_json: bool) -> None:
 
 
 @modules.command("check")
-@click.option("--catalog", "catalog_file", type=click.Path(dir_okay=False), help="catalog.yaml (default: the installed one); its folder is the modules root.")
+@click.option(
+    "--catalog",
+    "catalog_file",
+    type=click.Path(dir_okay=False),
+    help="catalog.yaml (default: the installed one); its folder is the modules root.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
 def check_command(catalog_file: str | None, as_json: bool) -> None:
     """Check every module against its capability's common interface and the catalog.
