@@ -7,13 +7,16 @@ import sys
 import click
 
 import fedstack
+from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
 from fedstack.cli._modules import modules
+from fedstack.cli._inventory import inventory
 from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
 from fedstack.cli._synth import deploy, destroy, synth
+from fedstack.cli._token import token
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -40,6 +43,9 @@ cli.add_command(destroy)
 cli.add_command(plan_placement)
 cli.add_command(modules)
 cli.add_command(policy)
+cli.add_command(bridge)
+cli.add_command(token)
+cli.add_command(inventory)
 
 
 def main(argv: list[str] | None = None) -> None:

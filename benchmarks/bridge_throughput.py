@@ -1,0 +1,354 @@
+"""Benchmark: bridge state GET/POST throughput and latency on SQLite and PostgreSQL, and inventory queries.
+
+Runs a real `fedstack bridge serve` per database (PostgreSQL from initdb/pg_ctl in a temporary
+folder, run as the `postgres` user when we are root) and prints one table per measurement, with
+the floor of writing the same bytes to a local file with fsync beside it.
+
+    .venv/bin/python benchmarks/bridge_throughput.py            # a few minutes
+    .venv/bin/python benchmarks/bridge_throughput.py --quick    # smaller counts, for a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from fedstack.bridge.store import create_token, migrate, open_engine
+from rich.console import Console
+from rich.table import Table
+
+console = Console(width=140)
+SIZES = {"10 KB": 10 * 1024, "1 MB": 1024 * 1024, "20 MB": 20 * 1024 * 1024}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextmanager
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server; yields a database URL."""
+    root = Path(tempfile.mkdtemp(prefix="fedstack-bench-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data, port = root / "data", _free_port()
+    subprocess.run(
+        _as_postgres(["initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
+    subprocess.run(
+        _as_postgres(
+            ["pg_ctl", "-D", str(data), "-l", str(root / "log"), "-o", options, "-w", "start"]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True
+        ) as conn:
+            conn.execute("CREATE DATABASE bench")
+        yield f"postgresql://postgres@127.0.0.1:{port}/bench"
+    finally:
+        subprocess.run(
+            _as_postgres(["pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def bridge(db_url: str, log: Path) -> Iterator[tuple[str, str]]:
+    """A running bridge on `db_url`; yields (url, admin token)."""
+    engine = open_engine(db_url)
+    migrate(engine)
+    token = create_token(engine, "*", "admin").secret
+    engine.dispose()
+    port = _free_port()
+    command = [
+        sys.executable,
+        "-c",
+        "from fedstack.cli import main; main()",
+        "bridge",
+        "serve",
+        "--db",
+        db_url,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise SystemExit(f"the bridge did not start: {log.read_text()[-1000:]}")
+        time.sleep(0.1)
+    try:
+        yield url, token
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _state(serial: int, lineage: str, size: int) -> bytes:
+    head = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": serial,
+        "lineage": lineage,
+        "resources": [],
+    }
+    filler = max(0, size - len(json.dumps(head)) - 60)
+    head["outputs"] = {"blob": {"type": "string", "value": "x" * filler}}
+    return json.dumps(head).encode()
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _timed(count: int, action: Callable[[int], None]) -> tuple[list[float], float]:
+    latencies = []
+    started = time.perf_counter()
+    for i in range(count):
+        t0 = time.perf_counter()
+        action(i)
+        latencies.append(time.perf_counter() - t0)
+    return latencies, time.perf_counter() - started
+
+
+def _row(
+    table: Table,
+    store: str,
+    op: str,
+    size_name: str,
+    size: int,
+    latencies: list[float],
+    total: float,
+) -> None:
+    count = len(latencies)
+    table.add_row(
+        store,
+        op,
+        size_name,
+        str(count),
+        f"{count / total:,.1f}",
+        f"{count * size / total / 1e6:,.1f}",
+        f"{statistics.median(latencies) * 1000:,.2f}",
+        f"{_percentile(latencies, 0.99) * 1000:,.2f}",
+    )
+
+
+def bench_states(table: Table, store: str, url: str, token: str, counts: dict[str, int]) -> None:
+    """POST then GET each size `counts[size]` times on one stack per size."""
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120
+    ) as client:
+        for size_name, size in SIZES.items():
+            stack = f"/v1/states/bench/s-{uuid.uuid4().hex[:8]}"
+            lineage = str(uuid.uuid4())
+            bodies = [_state(i + 1, lineage, size) for i in range(counts[size_name])]
+
+            def post(i: int, stack: str = stack, bodies: list[bytes] = bodies) -> None:
+                client.post(stack, content=bodies[i]).raise_for_status()
+
+            def get(_: int, stack: str = stack) -> None:
+                client.get(stack).raise_for_status()
+
+            _row(table, store, "POST", size_name, size, *_timed(len(bodies), post))
+            _row(table, store, "GET", size_name, size, *_timed(len(bodies), get))
+
+
+def bench_file_floor(table: Table, counts: dict[str, int]) -> None:
+    """The floor: the same bytes written to a local file with fsync, and read back."""
+    folder = Path(tempfile.mkdtemp(prefix="fedstack-bench-file-"))
+    try:
+        for size_name, size in SIZES.items():
+            bodies = [_state(i + 1, "floor", size) for i in range(counts[size_name])]
+            target = folder / "state.json"
+
+            def write(i: int, target: Path = target, bodies: list[bytes] = bodies) -> None:
+                with open(target, "wb") as handle:
+                    handle.write(bodies[i])
+                    handle.flush()
+                    os.fsync(handle.fileno())
+
+            def read(_: int, target: Path = target) -> None:
+                target.read_bytes()
+
+            _row(table, "local file + fsync", "write", size_name, size, *_timed(len(bodies), write))
+            _row(table, "local file", "read", size_name, size, *_timed(len(bodies), read))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _resources(stack: int, count: int) -> list[dict[str, object]]:
+    regions = ["eu-west-3", "eu-central-1", "eu-west-1"]
+    types = ["aws_s3_bucket", "aws_instance", "aws_route53_record", "aws_vpc"]
+    return [
+        {
+            "mode": "managed",
+            "type": types[i % 4],
+            "name": f"r{i}",
+            "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+            "instances": [
+                {
+                    "schema_version": 0,
+                    "attributes": {
+                        "id": f"s{stack}-r{i}",
+                        "region": regions[(stack + i) % 3],
+                        "tags": {"team": f"team-{i % 17}"},
+                    },
+                    "sensitive_attributes": [],
+                }
+            ],
+        }
+        for i in range(count)
+    ]
+
+
+def bench_inventory(
+    table: Table, store: str, url: str, token: str, total: int, queries: int
+) -> float:
+    """Index `total` resources (100 stacks), then time typical inventory queries; returns index seconds."""
+    stacks = 100
+    per_stack = total // stacks
+    started = time.perf_counter()
+    with httpx.Client(
+        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=300
+    ) as client:
+        for s in range(stacks):
+            body = json.dumps(
+                {
+                    "version": 4,
+                    "serial": 1,
+                    "lineage": str(uuid.uuid4()),
+                    "resources": _resources(s, per_stack),
+                }
+            )
+            client.post(f"/v1/states/inv/stack-{s:03d}", content=body).raise_for_status()
+        indexed = time.perf_counter() - started
+        cases = {
+            "first page, no filter": {},
+            "country=FR": {"country": "FR"},
+            "provider+type": {"provider": "sandbox-de", "type": "aws_instance"},
+            "stack": {"stack": "stack-042"},
+            "text q=team-13": {"q": "team-13"},
+            "deep page offset=50000": {"offset": 50_000},
+        }
+        for name, params in cases.items():
+            latencies, _ = _timed(
+                queries,
+                lambda _i, p=params: client.get(
+                    "/v1/inventory", params={"limit": 100, **p}
+                ).raise_for_status(),
+            )
+            matched = client.get("/v1/inventory", params={"limit": 1, **params}).json()["total"]
+            table.add_row(
+                store,
+                name,
+                f"{matched:,}",
+                f"{statistics.median(latencies) * 1000:,.1f}",
+                f"{_percentile(latencies, 0.99) * 1000:,.1f}",
+            )
+    return indexed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small counts (smoke run)")
+    args = parser.parse_args()
+    counts = (
+        {"10 KB": 50, "1 MB": 10, "20 MB": 3}
+        if args.quick
+        else {"10 KB": 200, "1 MB": 30, "20 MB": 5}
+    )
+    resources, queries = (10_000, 5) if args.quick else (100_000, 20)
+
+    console.print("[bold]fedstack bridge throughput[/]")
+    console.print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{subprocess.run(['postgres', '--version'], capture_output=True, text=True, check=False).stdout.strip()}"
+    )
+    console.print(
+        f"inputs: states {', '.join(f'{n} x{c}' for n, c in counts.items())}; inventory {resources:,} resources in 100 stacks, {queries} runs per query"
+    )
+    console.print(
+        "one client, sequential requests over one keep-alive connection, Bearer token (auth on), SQLite synchronous=FULL"
+    )
+
+    states = Table(
+        "store", "op", "size", "n", "req/s", "MB/s", "p50 ms", "p99 ms", title="state GET/POST"
+    )
+    inventory = Table(
+        "store",
+        "query (limit 100)",
+        "matches",
+        "p50 ms",
+        "p99 ms",
+        title=f"inventory queries over {resources:,} resources",
+    )
+    index_times: dict[str, float] = {}
+    work = Path(tempfile.mkdtemp(prefix="fedstack-bench-"))
+    try:
+        bench_file_floor(states, counts)
+        with bridge(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite.log") as (url, token):
+            bench_states(states, "bridge sqlite", url, token, counts)
+            index_times["sqlite"] = bench_inventory(
+                inventory, "sqlite", url, token, resources, queries
+            )
+        with postgres() as pg_url, bridge(pg_url, work / "pg.log") as (url, token):
+            bench_states(states, "bridge pg", url, token, counts)
+            index_times["postgresql"] = bench_inventory(
+                inventory, "postgresql", url, token, resources, queries
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    console.print(states)
+    console.print(inventory)
+    for store, seconds in index_times.items():
+        console.print(
+            f"indexing {resources:,} resources (100 state writes) on {store}: {seconds:.1f} s ({resources / seconds:,.0f} resources/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()

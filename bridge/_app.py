@@ -1,0 +1,66 @@
+"""The bridge's ASGI app: `create_app(settings)` opens and migrates the database, mounts the routes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fedstack.bridge._errors import BridgeError
+from fedstack.bridge._metrics import BridgeMetrics
+from fedstack.bridge._settings import BridgeSettings
+from fedstack.bridge.api import audit, health, inventory, stacks, states
+from fedstack.bridge.api._deps import BridgeContext
+from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
+
+import fedstack
+
+__all__ = ["create_app"]
+
+_DESCRIPTION = """\
+The fedstack bridge: the Terraform/OpenTofu HTTP state backend of every federated stack
+(versions, locks), one inventory across providers, and the audit log.
+
+Authenticate with HTTP basic (any user name, a bridge token as password: `TF_HTTP_PASSWORD`)
+or a Bearer token. `LOCK`/`UNLOCK` on `.../lock` are accepted beside `POST`/`DELETE`.
+"""
+
+
+def create_app(settings: BridgeSettings) -> FastAPI:
+    """A ready-to-serve app for `settings`; the database schema is migrated before it returns."""
+    engine = open_engine(settings.db_url)
+    wait_for_database(engine)
+    migrate(engine)
+    check_keys(engine)
+    metrics = BridgeMetrics(engine)
+    on_row_wait(metrics.row_wait.observe)
+
+    app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
+    app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
+    for module in (health, states, stacks, inventory, audit):
+        app.include_router(module.router)
+
+    @app.exception_handler(BridgeError)
+    async def _bridge_error(_request: Request, exc: BridgeError) -> JSONResponse:
+        headers = {"WWW-Authenticate": 'Basic realm="fedstack"'} if exc.status == 401 else None
+        return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return JSONResponse(
+            {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400
+        )
+
+    app.add_middleware(_MetricsMiddleware, metrics=metrics)
+    return app
+
+
+class _MetricsMiddleware:
+    """Adapter so Starlette's add_middleware can install BridgeMetrics.middleware."""
+
+    def __init__(self, app: object, metrics: BridgeMetrics) -> None:
+        self._wrapped = metrics.middleware(app)  # type: ignore[arg-type]
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        await self._wrapped(scope, receive, send)  # type: ignore[arg-type]

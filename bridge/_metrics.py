@@ -1,0 +1,108 @@
+"""Prometheus metrics of one bridge process: requests, latencies, lock waits, states, inventory size.
+
+Counts that live in the database (stacks, versions, resources, locks) are read at scrape time,
+so every replica reports the same totals. Must not import the web framework (it is plain ASGI).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+from fedstack.bridge.store._models import locks, resources, stacks, state_versions
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import Engine, func, select
+
+__all__ = ["BridgeMetrics"]
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _StoreCollector(Collector):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        with self._engine.connect() as conn:
+            figures = {
+                "stacks": conn.execute(select(func.count()).select_from(stacks)).scalar_one(),
+                "state_versions": conn.execute(
+                    select(func.count()).select_from(state_versions)
+                ).scalar_one(),
+                "inventory_resources": conn.execute(
+                    select(func.count()).select_from(resources)
+                ).scalar_one(),
+                "locks_held": conn.execute(select(func.count()).select_from(locks)).scalar_one(),
+                "encrypted_stacks": conn.execute(
+                    select(func.count()).select_from(stacks).where(stacks.c.encrypted.is_(True))
+                ).scalar_one(),
+            }
+        for name, value in figures.items():
+            yield GaugeMetricFamily(
+                f"fedstack_bridge_{name}",
+                f"Number of {name.replace('_', ' ')} in the store",
+                value=value,
+            )
+
+
+class BridgeMetrics:
+    """The metrics registry of one app, and the ASGI middleware that fills it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "fedstack_bridge_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "fedstack_bridge_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.lock_conflicts = Counter(
+            "fedstack_bridge_lock_conflicts",
+            "Lock requests refused because another holder has the lock",
+            registry=self.registry,
+        )
+        self.row_wait = Histogram(
+            "fedstack_bridge_stack_row_wait_seconds",
+            "Time a writer waited for its stack row (database lock wait)",
+            buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30),
+            registry=self.registry,
+        )
+        self.registry.register(_StoreCollector(engine))
+
+    def middleware(self, app: ASGIApp) -> ASGIApp:
+        """Wrap an ASGI app so every HTTP request is counted and timed, by route template."""
+
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            status = {"code": 500}
+
+            async def send_status(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    status["code"] = message["status"]
+                await send(message)
+
+            started = time.perf_counter()
+            try:
+                await app(scope, receive, send_status)
+            finally:
+                route = scope.get("route")
+                # The route template, never the raw path: stack names must not explode the label set.
+                label = getattr(route, "path", None) or "unmatched"
+                self.latency.labels(scope["method"], label).observe(time.perf_counter() - started)
+                self.requests.labels(scope["method"], label, str(status["code"])).inc()
+
+        return wrapped

@@ -1,0 +1,94 @@
+"""Read a Terraform/OpenTofu state body: checksum, lineage and serial, or "encrypted".
+
+Pure Python: must not import the web framework or the database layer.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from fedstack.bridge._errors import BadRequest
+
+__all__ = ["ParsedState", "check_content_md5", "parse_state", "with_serial"]
+
+
+@dataclass(frozen=True)
+class ParsedState:
+    """One state body as received, with what the bridge needs to check and index it."""
+
+    body: bytes
+    sha256: str
+    md5: str
+    encrypted: bool
+    serial: int | None
+    lineage: str | None
+    document: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        """Body length in bytes."""
+        return len(self.body)
+
+
+def parse_state(body: bytes) -> ParsedState:
+    """Check that `body` is a state document; BadRequest says what is wrong with it."""
+    if not body:
+        raise BadRequest("the request body is empty; send the state as JSON")
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"the state body is not JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise BadRequest("the state body must be a JSON object")
+    # OpenTofu state encryption: serial and lineage are inside the ciphertext, so the bridge
+    # stores the body as it is and cannot check or index it.
+    encrypted = "encrypted_data" in document
+    serial = document.get("serial")
+    lineage = document.get("lineage")
+    if not encrypted:
+        if not isinstance(serial, int) or isinstance(serial, bool) or serial < 0:
+            raise BadRequest("not a Terraform state: 'serial' must be a non-negative integer")
+        if (
+            not isinstance(lineage, str)
+            or not lineage
+            or len(lineage) > 128
+            or not lineage.isprintable()
+        ):
+            raise BadRequest(
+                "not a Terraform state: 'lineage' must be a printable string of 1 to 128 characters"
+            )
+        if serial >= 2**63:
+            raise BadRequest("not a Terraform state: 'serial' is out of range")
+    return ParsedState(
+        body=body,
+        sha256=hashlib.sha256(body).hexdigest(),
+        md5=hashlib.md5(body, usedforsecurity=False).hexdigest(),
+        encrypted=encrypted,
+        serial=serial if not encrypted else None,
+        lineage=lineage if not encrypted else None,
+        document=document,
+    )
+
+
+def check_content_md5(body: bytes, header: str | None) -> None:
+    """Refuse a body whose Content-MD5 header (base64 of the MD5 digest) does not match."""
+    if header is None:
+        return
+    try:
+        sent = base64.b64decode(header.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest("the Content-MD5 header is not base64") from None
+    if sent != hashlib.md5(body, usedforsecurity=False).digest():
+        raise BadRequest("the body does not match its Content-MD5 header (corrupted in transit?)")
+
+
+def with_serial(state: ParsedState, serial: int) -> bytes:
+    """The same state document with another serial (used when an old version is restored)."""
+    document = dict(state.document)
+    document["serial"] = serial
+    return json.dumps(document, indent=2).encode() + b"\n"

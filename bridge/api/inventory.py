@@ -1,0 +1,55 @@
+"""`GET /v1/inventory`: every indexed resource across providers, filtered and paged."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.store import InventoryFilter, query_inventory, unindexed_stacks
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1", tags=["inventory"])
+Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
+
+
+@router.get("/inventory", summary="Resources across every stack and provider")
+def inventory(
+    who: Caller,
+    request: Request,
+    provider: Text = None,
+    region: Text = None,
+    country: Annotated[
+        str | None, Query(max_length=2, pattern=r"^[^\x00]*$", description="ISO 3166-1 alpha-2")
+    ] = None,
+    type: Text = None,
+    project: Text = None,
+    stack: Text = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes"
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
+    who.require("state:read")
+    projects = who.visible_projects()
+    where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
+    engine = context(request).engine
+    total, items = query_inventory(engine, where, limit=limit, offset=offset)
+    unindexed = [
+        s
+        for s in unindexed_stacks(engine, projects)
+        if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
+    ]
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "items": items,
+        "unindexed": unindexed,
+    }

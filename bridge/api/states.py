@@ -1,0 +1,304 @@
+"""The Terraform HTTP backend: state GET/POST/PUT/DELETE, LOCK/UNLOCK, versions and restore."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from fedstack.bridge._errors import BridgeError
+from fedstack.bridge._principal import Principal
+from fedstack.bridge._statefile import check_content_md5, parse_state
+from fedstack.bridge.api._deps import BridgeContext, Caller, context, read_body, stack_names
+from fedstack.bridge.store import (
+    acquire,
+    delete_state,
+    force_release,
+    get_version,
+    holder,
+    list_versions,
+    parse_lock_info,
+    read_current,
+    release,
+    restore_version,
+    write_state,
+)
+from starlette.concurrency import run_in_threadpool
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/v1/states", tags=["states"])
+Names = Annotated[tuple[str, str], Depends(stack_names)]
+LockID = Annotated[
+    str | None, Query(alias="ID", max_length=256, description="The lock ID, required while locked")
+]
+VersionNumber = Annotated[
+    int, Path(ge=1, le=2**31 - 1, description="The bridge's version number (1, 2, ...)")
+]
+_STATE = "/{project}/{stack}"
+# The body is read raw (size limit, exact bytes), so the OpenAPI document declares it by hand.
+_STATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": "Terraform state (v4) or OpenTofu encrypted state",
+                }
+            }
+        },
+    }
+}
+_LOCK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["ID"],
+                    "properties": {
+                        "ID": {"type": "string"},
+                        "Operation": {"type": "string"},
+                        "Who": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+_UNLOCK_BODY = {
+    "requestBody": {
+        "required": False,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["ID"],
+                    "properties": {"ID": {"type": "string"}},
+                }
+            }
+        },
+    }
+}
+_LOCK = "/{project}/{stack}/lock"
+
+
+@router.get(
+    _STATE, summary="Current state", responses={200: {"content": {"application/json": {}}}, 204: {}}
+)
+def get_state(names: Names, who: Caller, request: Request) -> Response:
+    """The current state (200, with Content-MD5), or 204 when the stack has none."""
+    project, stack = names
+    who.require("state:read", project)
+    current = read_current(context(request).engine, project, stack)
+    if current is None:
+        return Response(status_code=204)
+    md5 = base64.b64encode(bytes.fromhex(current.md5)).decode()
+    return Response(
+        current.body,
+        media_type="application/json",
+        headers={"Content-MD5": md5, "X-Fedstack-Version": str(current.version)},
+    )
+
+
+def _store(
+    bridge: BridgeContext,
+    names: tuple[str, str],
+    body: bytes,
+    lock_id: str | None,
+    md5: str | None,
+    who: str,
+) -> dict[str, Any]:
+    # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
+    check_content_md5(body, md5)
+    state = parse_state(body)
+    keep = bridge.settings.keep_versions
+    result = write_state(
+        bridge.engine, *names, state, lock_id=lock_id or None, who=who, keep_versions=keep
+    )
+    return {"version": result.version, "created": result.created, "serial": state.serial}
+
+
+async def _write(
+    request: Request, names: tuple[str, str], who: Principal, lock_id: str | None, md5: str | None
+) -> JSONResponse:
+    who.require("state:write", names[0])
+    body = await read_body(request)
+    return JSONResponse(
+        await run_in_threadpool(_store, context(request), names, body, lock_id, md5, who.token_id)
+    )
+
+
+@router.post(_STATE, summary="Store a new state version", openapi_extra=_STATE_BODY)
+async def post_state(
+    names: Names,
+    who: Caller,
+    request: Request,
+    lock_id: LockID = None,
+    content_md5: Annotated[str | None, Header(alias="Content-MD5")] = None,
+) -> JSONResponse:
+    """Store the body as the stack's new version (lock, lineage, serial and size checked)."""
+    return await _write(request, names, who, lock_id, content_md5)
+
+
+@router.put(_STATE, summary="Store a new state version (same as POST)", openapi_extra=_STATE_BODY)
+async def put_state(
+    names: Names,
+    who: Caller,
+    request: Request,
+    lock_id: LockID = None,
+    content_md5: Annotated[str | None, Header(alias="Content-MD5")] = None,
+) -> JSONResponse:
+    """Same as POST, for clients configured with `update_method = "PUT"`."""
+    return await _write(request, names, who, lock_id, content_md5)
+
+
+@router.delete(_STATE, summary="Empty the stack (versions are kept)")
+def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) -> dict[str, Any]:
+    """Make the stack empty; every stored version stays readable and restorable."""
+    project, stack = names
+    who.require("state:write", project)
+    deleted = delete_state(
+        context(request).engine, project, stack, lock_id=lock_id or None, who=who.token_id
+    )
+    return {"deleted": deleted}
+
+
+async def _lock(request: Request, names: tuple[str, str], who: Principal) -> JSONResponse:
+    project, stack = names
+    who.require("state:write", project)
+    info = parse_lock_info(await read_body(request))
+    bridge = context(request)
+    try:
+        await run_in_threadpool(acquire, bridge.engine, project, stack, info, who.token_id)
+    except BridgeError as exc:
+        if exc.status == 423:
+            bridge.metrics.lock_conflicts.inc()
+        raise
+    return JSONResponse(info)
+
+
+async def _unlock(request: Request, names: tuple[str, str], who: Principal) -> JSONResponse:
+    project, stack = names
+    who.require("state:write", project)
+    body = await read_body(request)
+    engine = context(request).engine
+    info = parse_lock_info(body) if body.strip() else None
+    # Terraform's force-unlock sends no body; an ID-only body is the same request from other
+    # clients. Breaking someone else's lock is for admins; releasing your own is not.
+    if info is None or set(info) == {"ID"}:
+        who.require("admin", project)
+        lock_id = info["ID"] if info else None
+        broken = await run_in_threadpool(
+            force_release, engine, project, stack, lock_id, who.token_id
+        )
+        return JSONResponse({"unlocked": broken, "forced": True})
+    # Not locked at all is a success too: a retried UNLOCK must not fail the client's run.
+    released = await run_in_threadpool(release, engine, project, stack, info["ID"], who.token_id)
+    return JSONResponse({"unlocked": released, "forced": False})
+
+
+_LOCK_RESPONSES: dict[int | str, dict[str, Any]] = {
+    423: {"description": "Locked by someone else; the body is the holder's LockInfo"}
+}
+
+
+@router.api_route(_LOCK, methods=["LOCK"], include_in_schema=False)
+async def lock_custom(names: Names, who: Caller, request: Request) -> JSONResponse:
+    """LOCK with Terraform's LockInfo JSON."""
+    return await _lock(request, names, who)
+
+
+@router.post(
+    _LOCK,
+    summary="Take the lock (same as LOCK)",
+    responses=_LOCK_RESPONSES,
+    openapi_extra=_LOCK_BODY,
+)
+async def lock_post(names: Names, who: Caller, request: Request) -> JSONResponse:
+    """Take the lock with Terraform's LockInfo JSON; 423 with the holder's LockInfo when taken."""
+    return await _lock(request, names, who)
+
+
+@router.api_route(_LOCK, methods=["UNLOCK"], include_in_schema=False)
+async def unlock_custom(names: Names, who: Caller, request: Request) -> JSONResponse:
+    """UNLOCK with the LockInfo JSON; no body or an ID-only body is a force-unlock (admin)."""
+    return await _unlock(request, names, who)
+
+
+@router.delete(
+    _LOCK,
+    summary="Release the lock (same as UNLOCK)",
+    responses=_LOCK_RESPONSES,
+    openapi_extra=_UNLOCK_BODY,
+)
+async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResponse:
+    """Release the lock; no body or an ID-only body is a force-unlock, for the admin scope only."""
+    return await _unlock(request, names, who)
+
+
+@router.get(_LOCK, summary="Who holds the lock", responses={204: {"description": "Not locked"}})
+def get_lock(names: Names, who: Caller, request: Request) -> Response:
+    """The holder's LockInfo (200), or 204 when the stack is not locked."""
+    project, stack = names
+    who.require("state:read", project)
+    current = holder(context(request).engine, project, stack)
+    if current is None:
+        return Response(status_code=204)
+    return Response(json.dumps(current.info), media_type="application/json")
+
+
+@router.get(_STATE + "/versions", summary="Every stored version")
+def versions(
+    names: Names,
+    who: Caller,
+    request: Request,
+    serial: Annotated[
+        int | None, Query(ge=0, le=2**63 - 1, description="Only versions with this serial")
+    ] = None,
+) -> dict[str, Any]:
+    """Every version of the stack (or those with one serial), oldest first, without bodies."""
+    project, stack = names
+    who.require("state:read", project)
+    found = list_versions(context(request).engine, project, stack)
+    if serial is not None:
+        found = [v for v in found if v.serial == serial]
+    return {"project": project, "stack": stack, "versions": [v.__dict__ for v in found]}
+
+
+@router.get(
+    _STATE + "/versions/{version}",
+    summary="One stored version",
+    responses={200: {"content": {"application/json": {}}}},
+)
+def version(names: Names, version: VersionNumber, who: Caller, request: Request) -> Response:
+    """The body of one stored version, exactly as it was written."""
+    project, stack = names
+    who.require("state:read", project)
+    stored = get_version(context(request).engine, project, stack, version)
+    return Response(
+        stored.body,
+        media_type="application/json",
+        headers={"X-Fedstack-Version": str(stored.version)},
+    )
+
+
+@router.post(_STATE + "/versions/{version}/restore", summary="Restore a version (admin)")
+def restore(names: Names, version: VersionNumber, who: Caller, request: Request) -> dict[str, Any]:
+    """Write an old version again as a new version (its serial moved past the newest)."""
+    project, stack = names
+    who.require("admin", project)
+    bridge = context(request)
+    result = restore_version(
+        bridge.engine,
+        project,
+        stack,
+        version,
+        who=who.token_id,
+        keep_versions=bridge.settings.keep_versions,
+    )
+    return {"version": result.version, "restored_from": version}

@@ -1,0 +1,94 @@
+"""The bridge's storage: SQLAlchemy 2 on SQLite (WAL) or PostgreSQL, migrated by Alembic.
+
+States and their versions, locks, tokens, the audit log and the inventory. Must not import
+the web framework: the CLI (`fedstack token create`) uses it without starting a server.
+"""
+
+from fedstack.bridge.store._audit import read_audit, record
+from fedstack.bridge.store._engine import (
+    is_sqlite,
+    migrate,
+    open_engine,
+    wait_for_database,
+    write_transaction,
+)
+from fedstack.bridge.store._inventory import (
+    ENCRYPTED_NOTE,
+    InventoryFilter,
+    list_stacks,
+    query_inventory,
+    set_stack_placement,
+    stack_summary,
+    unindexed_stacks,
+)
+from fedstack.bridge.store._locks import (
+    LockHolder,
+    acquire,
+    force_release,
+    holder,
+    parse_lock_info,
+    release,
+)
+from fedstack.bridge.store._names import NAME_PATTERN, check_name
+from fedstack.bridge.store._rows import on_row_wait
+from fedstack.bridge.store._sealing import check_keys, reseal_versions
+from fedstack.bridge.store._states import (
+    StoredState,
+    VersionInfo,
+    WriteResult,
+    delete_state,
+    get_version,
+    list_versions,
+    read_current,
+    restore_version,
+    write_state,
+)
+from fedstack.bridge.store._tokens import (
+    NewToken,
+    create_token,
+    list_tokens,
+    revoke_token,
+    verify_token,
+)
+
+__all__ = [
+    "ENCRYPTED_NOTE",
+    "NAME_PATTERN",
+    "InventoryFilter",
+    "LockHolder",
+    "NewToken",
+    "StoredState",
+    "VersionInfo",
+    "WriteResult",
+    "acquire",
+    "check_keys",
+    "check_name",
+    "create_token",
+    "delete_state",
+    "force_release",
+    "get_version",
+    "holder",
+    "is_sqlite",
+    "list_stacks",
+    "list_tokens",
+    "list_versions",
+    "migrate",
+    "on_row_wait",
+    "open_engine",
+    "parse_lock_info",
+    "query_inventory",
+    "read_audit",
+    "read_current",
+    "record",
+    "release",
+    "reseal_versions",
+    "restore_version",
+    "revoke_token",
+    "set_stack_placement",
+    "stack_summary",
+    "unindexed_stacks",
+    "verify_token",
+    "wait_for_database",
+    "write_state",
+    "write_transaction",
+]

@@ -1,0 +1,126 @@
+"""Open the bridge database (SQLite in WAL mode, or PostgreSQL via psycopg 3) and migrate it.
+
+Must not import the web framework.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from fedstack.errors import ConfigError
+
+__all__ = ["is_sqlite", "migrate", "open_engine", "write_transaction"]
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Any constant works: replicas starting together take this advisory lock to migrate one at a time.
+_MIGRATION_LOCK_KEY = 0x66656473
+
+
+def is_sqlite(engine: Engine | Connection) -> bool:
+    """True when the database is SQLite."""
+    return engine.dialect.name == "sqlite"
+
+
+def open_engine(url: str) -> Engine:
+    """An Engine for `url`; `postgresql://` URLs use psycopg 3, SQLite files get WAL mode."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"FEDSTACK_DB: {url!r} is not a database URL (sqlite:///file or postgresql://...)"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    if parsed.get_backend_name() != "postgresql":
+        raise ConfigError(
+            f"FEDSTACK_DB: unsupported database {parsed.drivername!r}; use sqlite or postgresql"
+        )
+    return create_engine(parsed, pool_pre_ping=True, pool_size=8, max_overflow=8)
+
+
+def _sqlite_engine(url: Any) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself (the pysqlite recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a version the bridge acknowledged survives a crash of the machine, not only of the process.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A writer takes the write lock up front: a deferred transaction that upgrades later can
+        # fail with "database is locked" without waiting, an IMMEDIATE one waits its turn.
+        immediate = conn.get_execution_options().get("fedstack_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its first statement."""
+    with engine.connect() as conn:
+        conn.execution_options(fedstack_write=True)
+        with conn.begin():
+            yield conn
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (run at every start; replicas take turns)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    try:
+        with write_transaction(engine) as conn:
+            if not is_sqlite(engine):
+                conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except OperationalError as exc:
+        raise ConfigError(
+            f"cannot open the bridge database {engine.url!r}: {_one_line(exc.orig)}"
+        ) from None
+
+
+def wait_for_database(engine: Engine, timeout: float = 10.0) -> None:
+    """Retry a first connection for up to `timeout` seconds (a database starting beside us)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return
+        except OperationalError as exc:
+            if time.monotonic() > deadline:
+                raise ConfigError(
+                    f"cannot reach the bridge database {engine.url!r}: {_one_line(exc.orig)}"
+                ) from None
+            time.sleep(0.2)
+
+
+def _one_line(error: object) -> str:
+    """A driver's multi-line message as one line, for the CLI's one-line errors."""
+    return " ".join(str(error).split())

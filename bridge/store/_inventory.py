@@ -1,0 +1,213 @@
+"""The cross-provider inventory: index a state's resources, set stack placement, query.
+
+Indexing runs inside the transaction that stores the state version, so the inventory never
+disagrees with the current state. Must not import the web framework.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
+from fedstack.bridge._resources import resource_rows
+from fedstack.bridge._statefile import ParsedState
+from fedstack.bridge.store._audit import record
+from fedstack.bridge.store._engine import write_transaction
+from fedstack.bridge.store._models import locks, resources, stacks
+from fedstack.bridge.store._names import check_name
+from fedstack.bridge.store._rows import lock_stack_row
+from sqlalchemy import Connection, Engine, Row, delete, func, select
+
+__all__ = [
+    "ENCRYPTED_NOTE",
+    "InventoryFilter",
+    "index_state",
+    "list_stacks",
+    "query_inventory",
+    "set_stack_placement",
+    "stack_summary",
+    "unindexed_stacks",
+]
+
+ENCRYPTED_NOTE = "encrypted, not indexed"
+
+
+@dataclass(frozen=True)
+class InventoryFilter:
+    """What `GET /v1/inventory` filters on; None means any. `text` matches address and attributes."""
+
+    projects: list[str] | None = None
+    project: str | None = None
+    stack: str | None = None
+    provider: str | None = None
+    region: str | None = None
+    country: str | None = None
+    type: str | None = None
+    text: str | None = None
+
+
+def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
+    """Replace the stack's inventory rows by the resources of `state` (none when encrypted)."""
+    conn.execute(delete(resources).where(resources.c.stack_id == stack.id))
+    if state.encrypted:
+        return
+    fixed = (
+        placement_of_stack(stack.provider, stack.region)
+        if stack.provider and stack.region
+        else None
+    )
+    rows = []
+    for item in resource_rows(state.document):
+        place = fixed or placement_of_region(item.region)
+        rows.append(
+            {
+                "stack_id": stack.id,
+                "project": stack.project,
+                "stack": stack.name,
+                "address": item.address,
+                "type": item.type,
+                "name": item.name,
+                "module": item.module,
+                "index_key": item.index_key,
+                "terraform_provider": item.terraform_provider,
+                "provider": place.provider,
+                "region": place.region,
+                "country": place.country,
+                "attributes": json.dumps(item.attributes, sort_keys=True),
+                "search": item.search_text(),
+            }
+        )
+    if rows:
+        conn.execute(resources.insert(), rows)
+
+
+def set_stack_placement(
+    engine: Engine, project: str, stack: str, provider: str, region: str, *, who: str
+) -> Placement:
+    """Record where a stack runs (checked against the catalog) and re-place its inventory rows."""
+    place = placement_of_stack(provider, region)
+    with write_transaction(engine) as conn:
+        row = lock_stack_row(conn, project, stack)
+        conn.execute(
+            stacks.update()
+            .where(stacks.c.id == row.id)
+            .values(provider=provider, region=region, updated_at=datetime.now(UTC))
+        )
+        conn.execute(
+            resources.update()
+            .where(resources.c.stack_id == row.id)
+            .values(provider=place.provider, region=place.region, country=place.country)
+        )
+        record(conn, who, "placement", project, stack, provider=provider, region=region)
+    return place
+
+
+def query_inventory(
+    engine: Engine, where: InventoryFilter, *, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
+    query = select(resources)
+    if where.projects is not None:
+        query = query.where(resources.c.project.in_(where.projects))
+    for column, value in (
+        (resources.c.project, where.project),
+        (resources.c.stack, where.stack),
+        (resources.c.provider, where.provider),
+        (resources.c.region, where.region),
+        (resources.c.country, where.country.upper() if where.country else None),
+        (resources.c.type, where.type),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if where.text:
+        pattern = "%" + _escape_like(where.text.lower()) + "%"
+        query = query.where(resources.c.search.like(pattern, escape="\\"))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        page = conn.execute(
+            query.order_by(
+                resources.c.project, resources.c.stack, resources.c.address, resources.c.id
+            )
+            .limit(limit)
+            .offset(offset)
+        ).all()
+    return total, [_resource(r) for r in page]
+
+
+def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+    """Every stack the caller may see, with placement, current version and inventory size."""
+    counts = (
+        select(resources.c.stack_id, func.count().label("n"))
+        .group_by(resources.c.stack_id)
+        .subquery()
+    )
+    query = (
+        select(stacks, func.coalesce(counts.c.n, 0).label("resource_count"), locks.c.lock_id)
+        .outerjoin(counts, counts.c.stack_id == stacks.c.id)
+        .outerjoin(locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name))
+        .order_by(stacks.c.project, stacks.c.name)
+    )
+    if projects is not None:
+        query = query.where(stacks.c.project.in_(projects))
+    with engine.connect() as conn:
+        return [_stack(r) for r in conn.execute(query).all()]
+
+
+def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+    """Stacks whose current state could not be indexed (encrypted OpenTofu states), with why."""
+    query = select(stacks.c.project, stacks.c.name).where(stacks.c.encrypted.is_(True))
+    if projects is not None:
+        query = query.where(stacks.c.project.in_(projects))
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
+    return [{"project": r.project, "stack": r.name, "note": ENCRYPTED_NOTE} for r in rows]
+
+
+def stack_summary(engine: Engine, project: str, stack: str) -> dict[str, Any] | None:
+    """One stack as in `list_stacks`, or None when the bridge never saw it."""
+    check_name("project", project)
+    for item in list_stacks(engine, [project]):
+        if item["stack"] == stack:
+            return item
+    return None
+
+
+def _stack(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "project": row.project,
+        "stack": row.name,
+        "provider": row.provider,
+        "region": row.region,
+        "current_version": row.current_version,
+        "versions": row.last_version,
+        "encrypted": row.encrypted,
+        "indexed": not row.encrypted,
+        "note": ENCRYPTED_NOTE if row.encrypted else None,
+        "resource_count": row.resource_count,
+        "locked": row.lock_id is not None,
+        "updated_at": row.updated_at,
+    }
+
+
+def _resource(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "project": row.project,
+        "stack": row.stack,
+        "address": row.address,
+        "type": row.type,
+        "name": row.name,
+        "module": row.module,
+        "index_key": row.index_key,
+        "terraform_provider": row.terraform_provider,
+        "provider": row.provider,
+        "region": row.region,
+        "country": row.country,
+        "attributes": json.loads(row.attributes),
+    }
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

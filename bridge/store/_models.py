@@ -1,0 +1,134 @@
+"""The bridge's tables (SQLAlchemy 2 Core metadata); Alembic migrations create them.
+
+Must not import the web framework.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["audit", "locks", "metadata", "resources", "stacks", "state_versions", "tokens"]
+
+metadata = MetaData()
+
+_NAME = String(128)
+
+stacks = Table(
+    "stacks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("name", _NAME, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # The version number of the current state; NULL when the stack is empty or deleted.
+    Column("current_version", Integer, nullable=True),
+    Column("last_version", Integer, nullable=False, default=0),
+    Column("encrypted", Boolean, nullable=False, default=False),
+    # Stack metadata: which catalog provider and region the stack runs at.
+    Column("provider", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    UniqueConstraint("project", "name", name="uq_stacks_project_name"),
+)
+
+state_versions = Table(
+    "state_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("stack_id", Integer, ForeignKey("stacks.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("serial", BigInteger, nullable=True),
+    Column("lineage", String(128), nullable=True),
+    Column("encrypted", Boolean, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("md5", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    # The FEDSTACK_BRIDGE_KEY key the body is sealed with; NULL when stored in clear.
+    Column("key_id", String(16), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("restored_from", Integer, nullable=True),
+    # A version number is written once: the unique key makes an overwrite impossible.
+    UniqueConstraint("stack_id", "version", name="uq_state_versions_stack_version"),
+)
+
+locks = Table(
+    "locks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("lock_id", String(256), nullable=False),
+    Column("info", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("token_id", String(64), nullable=False),
+    # One row per stack: acquiring a lock is an INSERT, so it holds across bridge replicas.
+    UniqueConstraint("project", "stack", name="uq_locks_project_stack"),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("scope", String(32), nullable=False),
+    Column("secret_sha256", String(64), nullable=False),
+    Column("description", String(256), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("token_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+)
+
+resources = Table(
+    "resources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("stack_id", Integer, ForeignKey("stacks.id"), nullable=False),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("type", String(128), nullable=False),
+    Column("name", String(256), nullable=False),
+    Column("module", Text, nullable=False),
+    Column("index_key", Text, nullable=True),
+    Column("terraform_provider", String(128), nullable=False),
+    Column("provider", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("attributes", Text, nullable=False),
+    Column("search", Text, nullable=False),
+    Index("ix_resources_stack_id", "stack_id"),
+    Index("ix_resources_provider", "provider"),
+    Index("ix_resources_region", "region"),
+    Index("ix_resources_country", "country"),
+    Index("ix_resources_type", "type"),
+    Index("ix_resources_listing", "project", "stack", "address", "id"),
+    Index("ix_resources_stack", "stack"),
+)

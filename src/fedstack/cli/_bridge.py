@@ -1,0 +1,133 @@
+"""`fedstack bridge serve`: run the state backend, inventory and audit service."""
+
+from __future__ import annotations
+
+import click
+
+from fedstack.cli._output import stderr, stdout
+
+__all__ = ["bridge"]
+
+
+@click.group()
+def bridge() -> None:
+    """Run the bridge: Terraform HTTP state backend, inventory and audit log.
+
+    \b
+    Examples:
+      fedstack bridge serve                            # SQLite under FEDSTACK_HOME, port 8700
+      fedstack bridge serve --db postgresql://u:p@db/fedstack --host 0.0.0.0 --port 8700
+      fedstack bridge serve --no-auth                  # local development only (loopback)
+      export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)   # seal states at rest
+    """
+
+
+@bridge.command()
+@click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Database URL (FEDSTACK_DB): sqlite:///file or postgresql://...; default a SQLite file under FEDSTACK_HOME.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--port", default=8700, show_default=True, type=click.IntRange(0, 65535), help="Port to bind."
+)
+@click.option(
+    "--max-state-size",
+    "max_state_bytes",
+    type=click.IntRange(1024),
+    envvar="FEDSTACK_BRIDGE_MAX_STATE_BYTES",
+    help="Largest state body accepted, in bytes (default 64 MiB).",
+)
+@click.option(
+    "--keep-versions",
+    type=click.IntRange(0),
+    envvar="FEDSTACK_BRIDGE_KEEP_VERSIONS",
+    help="Keep only each stack's newest N versions (default 0: keep every version).",
+)
+@click.option(
+    "--no-auth",
+    is_flag=True,
+    envvar="FEDSTACK_BRIDGE_NO_AUTH",
+    help="Treat every caller as admin; only allowed on a loopback --host.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve(
+    db_url: str | None,
+    host: str,
+    port: int,
+    max_state_bytes: int | None,
+    keep_versions: int | None,
+    no_auth: bool,
+    log_level: str,
+) -> None:
+    """Serve the bridge until interrupted (migrates the database first).
+
+    \b
+    Point Terraform at it with a backend "http" block:
+      address        = "http://127.0.0.1:8700/v1/states/<project>/<stack>"
+      lock_address   = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
+      unlock_address = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
+    and export TF_HTTP_USERNAME=fedstack TF_HTTP_PASSWORD=<token from `fedstack token create`>.
+    """
+    from fedstack.bridge._server import serve as run
+    from fedstack.bridge._settings import BridgeSettings
+
+    settings = BridgeSettings.from_env(
+        db_url=db_url,
+        host=host,
+        port=port,
+        max_state_bytes=max_state_bytes,
+        keep_versions=keep_versions,
+        auth=not no_auth,
+    )
+    if no_auth:
+        stderr.print("[yellow]auth is off: every caller on this machine is admin[/]")
+    run(settings, log_level=log_level)
+
+
+@bridge.command()
+def keygen() -> None:
+    """Print a new random key for FEDSTACK_BRIDGE_KEY (AES-256, base64).
+
+    \b
+    Example:
+      export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)
+    """
+    from fedstack.bridge._crypto import generate_key
+
+    stdout.print(generate_key())
+
+
+@bridge.command(name="rotate-key")
+@click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.",
+)
+def rotate_key(db_url: str | None) -> None:
+    """Re-seal every state version under the first key of FEDSTACK_BRIDGE_KEY.
+
+    Also seals versions stored before encryption was turned on. Contents, hashes and version
+    numbers stay the same; only the seal changes.
+
+    \b
+    Example (rotation):
+      export FEDSTACK_BRIDGE_KEY="$(fedstack bridge keygen),$FEDSTACK_BRIDGE_KEY"
+      fedstack bridge rotate-key
+      export FEDSTACK_BRIDGE_KEY="<the new key only>"   # then restart the bridge
+    """
+    from fedstack.bridge._settings import default_db_url
+    from fedstack.bridge.store import migrate, open_engine, reseal_versions
+
+    engine = open_engine(db_url or default_db_url())
+    migrate(engine)
+    count = reseal_versions(engine)
+    stdout.print(f"re-sealed {count} state version(s) under the primary key")

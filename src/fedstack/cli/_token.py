@@ -1,0 +1,102 @@
+"""`fedstack token create|list|revoke`: bridge tokens, shown once and stored hashed."""
+
+from __future__ import annotations
+
+import click
+
+from fedstack.cli._output import print_json, stderr, stdout
+
+__all__ = ["token"]
+
+_SCOPES = ["state:read", "state:write", "drift:write", "admin"]
+_DB = click.option(
+    "--db",
+    "db_url",
+    envvar="FEDSTACK_DB",
+    help="Bridge database URL (FEDSTACK_DB); default the SQLite file under FEDSTACK_HOME.",
+)
+
+
+@click.group()
+def token() -> None:
+    """Manage bridge tokens (written straight to the bridge's database).
+
+    \b
+    Examples:
+      fedstack token create --project shop --scope state:write
+      fedstack token create --project '*' --scope admin --description "ops team"
+      fedstack token list --json
+      fedstack token revoke 3f9c0a12b4de
+    """
+
+
+def _engine(db_url: str | None):  # type: ignore[no-untyped-def]
+    from fedstack.bridge._settings import default_db_url
+    from fedstack.bridge.store import migrate, open_engine
+
+    engine = open_engine(db_url or default_db_url())
+    migrate(engine)
+    return engine
+
+
+@token.command()
+@click.option(
+    "--project", required=True, help="Project the token works on ('*' for every project)."
+)
+@click.option("--scope", required=True, type=click.Choice(_SCOPES), help="What the token may do.")
+@click.option("--description", default="", help="A note on who or what uses the token.")
+@_DB
+@click.option("--json", "as_json", is_flag=True, help="Print the token as JSON.")
+def create(project: str, scope: str, description: str, db_url: str | None, as_json: bool) -> None:
+    """Create a token and print it once; only its hash is stored.
+
+    \b
+    Example:
+      export TF_HTTP_USERNAME=fedstack
+      export TF_HTTP_PASSWORD=$(fedstack token create --project shop --scope state:write)
+    """
+    from fedstack.bridge.store import create_token
+
+    new = create_token(_engine(db_url), project, scope, description)
+    if as_json:
+        print_json({"id": new.id, "project": new.project, "scope": new.scope, "token": new.secret})
+        return
+    stdout.print(new.secret)
+    stderr.print(f"token {new.id} ({new.scope} on {new.project}): shown once, store it now")
+
+
+@token.command(name="list")
+@_DB
+@click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
+def list_(db_url: str | None, as_json: bool) -> None:
+    """List tokens (ids, projects, scopes; never secrets)."""
+    from rich.table import Table
+
+    from fedstack.bridge.store import list_tokens
+
+    found = list_tokens(_engine(db_url))
+    if as_json:
+        print_json(found)
+        return
+    table = Table("id", "project", "scope", "description", "created", "revoked")
+    for t in found:
+        table.add_row(
+            *(
+                str(t[k] or "")
+                for k in ("id", "project", "scope", "description", "created_at", "revoked_at")
+            )
+        )
+    stdout.print(table)
+
+
+@token.command()
+@click.argument("token_id")
+@_DB
+def revoke(token_id: str, db_url: str | None) -> None:
+    """Revoke a token by its id (the part after `fst_`)."""
+    from fedstack.bridge.store import revoke_token
+    from fedstack.errors import ConfigError
+
+    if not revoke_token(_engine(db_url), token_id):
+        raise ConfigError(f"no active token with id {token_id!r} (see `fedstack token list`)")
+    stdout.print(f"revoked {token_id}")

@@ -1,0 +1,194 @@
+"""Helpers for the bridge tests: start a real bridge process, make state bodies, wait with deadlines."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fedstack.bridge.store import create_token, migrate, open_engine
+
+MAX_STATE_BYTES = 2 * 1024 * 1024
+"""The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
+
+
+def free_port() -> int:
+    """A TCP port on loopback that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float, what: str, interval: float = 0.05
+) -> None:
+    """Poll `condition` until it holds; fail naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class BridgeProcess:
+    """One `fedstack bridge serve` subprocess on a loopback port."""
+
+    db_url: str
+    log: Path
+    extra_args: list[str] = field(default_factory=list)
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL of the bridge."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> BridgeProcess:
+        """Start the process and wait until /readyz answers."""
+        return self.launch().wait_ready()
+
+    def launch(self) -> BridgeProcess:
+        """Start the process without waiting for it."""
+        command = [
+            sys.executable,
+            "-c",
+            "from fedstack.cli import main; main()",
+            "bridge",
+            "serve",
+            "--db",
+            self.db_url,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+            )
+        return self
+
+    def wait_ready(self) -> BridgeProcess:
+        """Wait until /readyz answers (the database is migrated and reachable)."""
+        wait_until(self._ready, timeout=60, what=f"the bridge on {self.url} (log: {self.log})")
+        return self
+
+    def _ready(self) -> bool:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(
+                f"the bridge exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}"
+            )
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), then SIGKILL after 15 s."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def kill9(self) -> None:
+        """Kill the process at once, as a crash would."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Tokens of one test project (`project`) plus an all-projects admin."""
+
+    project: str
+    read: str
+    write: str
+    admin: str
+    other_project_write: str
+    root: str
+
+
+def make_tokens(db_url: str, project: str) -> Tokens:
+    """Create one token per scope for `project` in the bridge database."""
+    engine = open_engine(db_url)
+    migrate(engine)
+    try:
+
+        def make(p: str, scope: str) -> str:
+            return create_token(engine, p, scope).secret
+
+        return Tokens(
+            project=project,
+            read=make(project, "state:read"),
+            write=make(project, "state:write"),
+            admin=make(project, "admin"),
+            other_project_write=make(project + "-other", "state:write"),
+            root=make("*", "admin"),
+        )
+    finally:
+        engine.dispose()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Authorization header for a Bearer token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def state_body(
+    serial: int, lineage: str, resources: list[dict[str, Any]] | None = None, pad: int = 0
+) -> bytes:
+    """A Terraform v4 state document as bytes (optionally padded to grow it)."""
+    document: dict[str, Any] = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": serial,
+        "lineage": lineage,
+        "outputs": {},
+        "resources": resources or [],
+        "check_results": None,
+    }
+    if pad:
+        document["outputs"] = {"padding": {"value": "x" * pad, "type": "string"}}
+    return json.dumps(document, indent=2).encode()
+
+
+def lock_info(who: str = "alice@laptop", lock_id: str | None = None) -> dict[str, Any]:
+    """A LockInfo as Terraform sends it."""
+    return {
+        "ID": lock_id or str(uuid.uuid4()),
+        "Operation": "OperationTypeApply",
+        "Info": "",
+        "Who": who,
+        "Version": "1.11.4",
+        "Created": "2026-11-29T12:00:00Z",
+        "Path": "",
+    }
+
+
+def new_lineage() -> str:
+    """A fresh lineage."""
+    return str(uuid.uuid4())
+
+
+def unique(prefix: str) -> str:
+    """A unique, valid project or stack name."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"

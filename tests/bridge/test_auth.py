@@ -1,0 +1,156 @@
+"""Tokens, scopes and the audit log: 401 and 403 kept apart, secrets never stored."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body
+
+
+def _url(bridge: BridgeProcess, tokens: Tokens) -> str:
+    return f"{bridge.url}/v1/states/{tokens.project}/app"
+
+
+def test_missing_or_unknown_credentials_answer_401(bridge: BridgeProcess, tokens: Tokens) -> None:
+    url = _url(bridge, tokens)
+    bare = httpx.get(url)
+    assert bare.status_code == 401
+    assert bare.headers["WWW-Authenticate"].startswith("Basic")
+    forged = tokens.write[:-4] + "AAAA"
+    for headers in (bearer(forged), bearer("not-a-token"), {"Authorization": "Digest abc"}):
+        assert httpx.get(url, headers=headers).status_code == 401
+
+
+def test_basic_auth_takes_the_token_as_password_and_ignores_the_user(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens)
+    body = state_body(1, new_lineage())
+    assert httpx.post(url, content=body, auth=("anything", tokens.write)).status_code == 200
+    assert httpx.get(url, auth=("someone-else", tokens.read)).content == body
+    assert httpx.get(url, auth=("x", "wrong")).status_code == 401
+
+
+def test_valid_token_without_the_scope_or_project_answers_403(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens)
+    body = state_body(1, new_lineage())
+    read_only = httpx.post(url, content=body, headers=bearer(tokens.read))
+    assert read_only.status_code == 403
+    assert "needs state:write" in read_only.json()["error"]
+    elsewhere = httpx.post(url, content=body, headers=bearer(tokens.other_project_write))
+    assert elsewhere.status_code == 403
+    assert "is for project" in elsewhere.json()["error"]
+    assert (
+        httpx.request(
+            "LOCK", url + "/lock", json=lock_info(), headers=bearer(tokens.read)
+        ).status_code
+        == 403
+    )
+    assert httpx.get(f"{bridge.url}/v1/audit", headers=bearer(tokens.write)).status_code == 403
+    assert httpx.get(url, headers=bearer(tokens.read)).status_code == 204  # nothing was stored
+
+
+def test_audit_log_records_who_wrote_locked_and_unlocked(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens)
+    info = lock_info()
+    httpx.request("LOCK", url + "/lock", json=info, headers=bearer(tokens.write)).raise_for_status()
+    httpx.post(
+        url,
+        params={"ID": info["ID"]},
+        content=state_body(1, new_lineage()),
+        headers=bearer(tokens.write),
+    ).raise_for_status()
+    httpx.request(
+        "UNLOCK", url + "/lock", json=info, headers=bearer(tokens.write)
+    ).raise_for_status()
+    entries = httpx.get(
+        f"{bridge.url}/v1/audit", params={"project": tokens.project}, headers=bearer(tokens.admin)
+    ).json()["entries"]
+    writer_id = tokens.write.split("_")[1]
+    assert [(e["action"], e["who"], e["stack"]) for e in entries] == [
+        ("unlock", writer_id, "app"),
+        ("write", writer_id, "app"),
+        ("lock", writer_id, "app"),
+    ]
+    assert entries[1]["detail"]["version"] == 1
+    assert all(e["at"] for e in entries)
+
+
+def test_project_admin_sees_only_its_own_audit_entries(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    other = f"{bridge.url}/v1/states/{tokens.project}-other/app"
+    httpx.post(
+        other, content=state_body(1, new_lineage()), headers=bearer(tokens.other_project_write)
+    ).raise_for_status()
+    mine = httpx.get(f"{bridge.url}/v1/audit", headers=bearer(tokens.admin)).json()["entries"]
+    assert all(e["project"] == tokens.project for e in mine)
+    everything = httpx.get(
+        f"{bridge.url}/v1/audit",
+        params={"project": f"{tokens.project}-other"},
+        headers=bearer(tokens.root),
+    ).json()
+    assert everything["total"] == 1
+
+
+def _fedstack(*args: str, db: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from fedstack.cli import main; main()", *args]
+    return subprocess.run(
+        command + ["--db", db], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(
+    bridge: BridgeProcess, tokens: Tokens, tmp_path: Path
+) -> None:
+    created = _fedstack(
+        "token", "create", "--project", tokens.project, "--scope", "state:read", db=bridge.db_url
+    )
+    assert created.returncode == 0, created.stderr
+    secret = created.stdout.strip()
+    assert secret.startswith("fst_")
+    assert httpx.get(_url(bridge, tokens), headers=bearer(secret)).status_code == 204
+    listed = _fedstack("token", "list", "--json", db=bridge.db_url)
+    assert secret.split("_")[1] in listed.stdout
+    assert secret.split("_", 2)[2] not in listed.stdout
+    if bridge.db_url.startswith("sqlite:///"):
+        database = Path(bridge.db_url.removeprefix("sqlite:///"))
+        raw = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+        assert secret.split("_", 2)[2].encode() not in raw
+
+
+def test_revoked_token_answers_401(bridge: BridgeProcess, tokens: Tokens) -> None:
+    token_id = tokens.read.split("_")[1]
+    assert _fedstack("token", "revoke", token_id, db=bridge.db_url).returncode == 0
+    assert httpx.get(_url(bridge, tokens), headers=bearer(tokens.read)).status_code == 401
+
+
+def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from fedstack.cli import main; main()",
+            "bridge",
+            "serve",
+            "--no-auth",
+            "--host",
+            "0.0.0.0",
+            "--db",
+            f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().count("\n") == 0
+    assert "--no-auth is only allowed on a loopback address" in done.stderr

@@ -1,0 +1,295 @@
+"""The inventory: resources indexed with each write, placed through the catalog, secrets masked."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+from bridge_helpers import (
+    BridgeProcess,
+    Tokens,
+    bearer,
+    make_tokens,
+    new_lineage,
+    state_body,
+    unique,
+)
+from fedstack.bridge.store import open_engine
+from fedstack.bridge.store._models import resources as resources_table
+from sqlalchemy import select
+
+SECRET = "correct-horse-battery-staple"
+
+
+def _bucket(name: str, region: str, module: str | None = None) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": name,
+        "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+        "instances": [
+            {
+                "schema_version": 0,
+                "attributes": {
+                    "id": f"{name}-bucket",
+                    "bucket": f"{name}-bucket",
+                    "region": region,
+                    "tags": {"team": "shop"},
+                },
+                "sensitive_attributes": [],
+            }
+        ],
+    }
+    if module:
+        resource["module"] = module
+    return resource
+
+
+def _secret_holder() -> dict[str, Any]:
+    return {
+        "mode": "managed",
+        "type": "aws_db_instance",
+        "name": "db",
+        "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+        "instances": [
+            {
+                "index_key": 0,
+                "schema_version": 0,
+                "attributes": {
+                    "id": "db-1",
+                    "region": "eu-central-1",
+                    "master_credentials": {"user": "admin", "pass_phrase": SECRET},
+                    "echo": SECRET,
+                },
+                "sensitive_attributes": [
+                    [
+                        {"type": "get_attr", "value": "master_credentials"},
+                        {"type": "get_attr", "value": "pass_phrase"},
+                    ]
+                ],
+            }
+        ],
+    }
+
+
+def _data_source() -> dict[str, Any]:
+    return {
+        "mode": "data",
+        "type": "aws_region",
+        "name": "here",
+        "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+        "instances": [{"attributes": {"name": "eu-west-3"}}],
+    }
+
+
+def _inventory(bridge: BridgeProcess, token: str, **params: Any) -> dict[str, Any]:
+    response = httpx.get(f"{bridge.url}/v1/inventory", params=params, headers=bearer(token))
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _write(
+    bridge: BridgeProcess,
+    tokens: Tokens,
+    stack: str,
+    resources: list[dict[str, Any]],
+    serial: int = 1,
+    lineage: str | None = None,
+) -> None:
+    url = f"{bridge.url}/v1/states/{tokens.project}/{stack}"
+    httpx.post(
+        url,
+        content=state_body(serial, lineage or new_lineage(), resources),
+        headers=bearer(tokens.write),
+    ).raise_for_status()
+
+
+def test_write_indexes_managed_resources_placed_by_their_region(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    _write(
+        bridge,
+        tokens,
+        "storage",
+        [_bucket("logs", "eu-west-3", module="module.store"), _data_source()],
+    )
+    page = _inventory(bridge, tokens.read, project=tokens.project)
+    assert page["total"] == 1
+    item = page["items"][0]
+    assert item["address"] == "module.store.aws_s3_bucket.logs"
+    assert item["module"] == "module.store"
+    assert item["terraform_provider"] == "hashicorp/aws"
+    # eu-west-3 is the API region of exactly one catalog region: sandbox-fr's fr-par.
+    assert (item["provider"], item["region"], item["country"]) == ("sandbox-fr", "fr-par", "FR")
+
+
+def test_stack_placement_decides_provider_region_and_country(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    _write(bridge, tokens, "storage", [_bucket("logs", "eu-west-3")])
+    url = f"{bridge.url}/v1/stacks/{tokens.project}/storage"
+    placed = httpx.put(
+        url, json={"provider": "sandbox-nl", "region": "nl-ams"}, headers=bearer(tokens.write)
+    )
+    assert placed.json()["country"] == "NL"
+    item = _inventory(bridge, tokens.read, project=tokens.project)["items"][0]
+    assert (item["provider"], item["region"], item["country"]) == ("sandbox-nl", "nl-ams", "NL")
+    summary = httpx.get(url, headers=bearer(tokens.read)).json()
+    assert (summary["provider"], summary["resource_count"], summary["current_version"]) == (
+        "sandbox-nl",
+        1,
+        1,
+    )
+
+
+def test_stack_placement_outside_the_catalog_is_refused(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = f"{bridge.url}/v1/stacks/{tokens.project}/storage"
+    unknown = httpx.put(
+        url, json={"provider": "nowhere-cloud", "region": "x"}, headers=bearer(tokens.write)
+    )
+    assert unknown.status_code == 400
+    assert "unknown provider 'nowhere-cloud'" in unknown.json()["error"]
+    wrong_region = httpx.put(
+        url, json={"provider": "sandbox-fr", "region": "de-fra"}, headers=bearer(tokens.write)
+    )
+    assert wrong_region.status_code == 400
+    assert "has no region 'de-fra'" in wrong_region.json()["error"]
+
+
+def test_sensitive_values_are_masked_and_never_stored_in_the_inventory(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    _write(bridge, tokens, "db", [_secret_holder()])
+    item = _inventory(bridge, tokens.read, project=tokens.project)["items"][0]
+    assert item["address"] == "aws_db_instance.db[0]"
+    assert item["attributes"]["master_credentials"] == {
+        "user": "admin",
+        "pass_phrase": "(sensitive)",
+    }
+    assert item["attributes"]["echo"] == "(sensitive)"  # the same value copied elsewhere
+    assert _inventory(bridge, tokens.read, q="horse")["total"] == 0
+    engine = open_engine(bridge.db_url)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(resources_table.c.attributes, resources_table.c.search).where(
+                resources_table.c.project == tokens.project
+            )
+        ).all()
+    engine.dispose()
+    assert stored and all(SECRET not in attributes + search for attributes, search in stored)
+
+
+def test_inventory_filters_and_pages(bridge: BridgeProcess, tokens: Tokens) -> None:
+    _write(bridge, tokens, "fr", [_bucket(f"fr{i}", "eu-west-3") for i in range(5)])
+    _write(bridge, tokens, "de", [_bucket("de0", "eu-central-1"), _secret_holder()])
+    mine = {"project": tokens.project}
+    assert _inventory(bridge, tokens.read, **mine)["total"] == 7
+    assert _inventory(bridge, tokens.read, **mine, country="fr")["total"] == 5
+    assert _inventory(bridge, tokens.read, **mine, provider="sandbox-de")["total"] == 2
+    assert (
+        _inventory(bridge, tokens.read, **mine, region="de-fra", type="aws_db_instance")["total"]
+        == 1
+    )
+    assert _inventory(bridge, tokens.read, **mine, stack="de")["total"] == 2
+    assert [
+        i["address"] for i in _inventory(bridge, tokens.read, **mine, q="FR3-BUCKET")["items"]
+    ] == ["aws_s3_bucket.fr3"]
+    assert (
+        _inventory(bridge, tokens.read, **mine, q="100%_")["total"] == 0
+    )  # LIKE wildcards are literal
+    pages = [_inventory(bridge, tokens.read, **mine, limit=3, offset=o)["items"] for o in (0, 3, 6)]
+    addresses = [f"{i['stack']}:{i['address']}" for page in pages for i in page]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert len(set(addresses)) == 7
+    assert _inventory(bridge, tokens.other_project_write, project=tokens.project)["total"] == 0
+
+
+def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, tokens: Tokens) -> None:
+    lineage = new_lineage()
+    _write(
+        bridge,
+        tokens,
+        "fr",
+        [_bucket("a", "eu-west-3"), _bucket("b", "eu-west-3")],
+        serial=1,
+        lineage=lineage,
+    )
+    _write(bridge, tokens, "fr", [_bucket("b", "eu-west-3")], serial=2, lineage=lineage)
+    items = _inventory(bridge, tokens.read, project=tokens.project)["items"]
+    assert [i["address"] for i in items] == ["aws_s3_bucket.b"]
+
+
+def test_inventory_cli_prints_json_and_a_table(sqlite_bridge: BridgeProcess) -> None:
+    """The CLI only speaks HTTP, so one database kind is enough here."""
+    bridge = sqlite_bridge
+    tokens = make_tokens(bridge.db_url, unique("cli"))
+    _write(bridge, tokens, "fr", [_bucket("logs", "eu-west-3")])
+    base = [
+        sys.executable,
+        "-c",
+        "from fedstack.cli import main; main()",
+        "inventory",
+        "--bridge",
+        bridge.url,
+        "--project",
+        tokens.project,
+    ]
+    env = {"FEDSTACK_BRIDGE_TOKEN": tokens.read}
+    as_json = subprocess.run(
+        [*base, "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **env},
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    assert [i["address"] for i in json.loads(as_json.stdout)["items"]] == ["aws_s3_bucket.logs"]
+    table = subprocess.run(
+        base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, **env, "COLUMNS": "200"},
+    )
+    assert "aws_s3_bucket.logs" in table.stdout and "sandbox-fr" in table.stdout
+    refused = subprocess.run(
+        base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "FEDSTACK_BRIDGE_TOKEN": "nope"},
+    )
+    assert refused.returncode == 1
+    assert "bridge answered 401" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_metrics_report_requests_states_and_inventory_size(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    _write(bridge, tokens, "fr", [_bucket("logs", "eu-west-3")])
+    text = httpx.get(f"{bridge.url}/metrics").text
+    for name in (
+        'fedstack_bridge_requests_total{method="POST",route="/v1/states/{project}/{stack}",status="200"}',
+        "fedstack_bridge_request_seconds_bucket",
+        "fedstack_bridge_stack_row_wait_seconds_count",
+        "fedstack_bridge_lock_conflicts_total",
+        "fedstack_bridge_stacks ",
+        "fedstack_bridge_state_versions ",
+        "fedstack_bridge_inventory_resources ",
+    ):
+        assert name in text, name
+    sizes = [
+        line
+        for line in text.splitlines()
+        if line.startswith("fedstack_bridge_inventory_resources ")
+    ]
+    assert float(sizes[0].split()[1]) >= 1

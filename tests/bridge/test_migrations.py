@@ -1,0 +1,26 @@
+"""Alembic migrations build exactly the schema the code declares, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from fedstack.bridge.store import migrate, open_engine
+from fedstack.bridge.store._models import metadata
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_migrated_schema_matches_the_models_and_migrating_twice_is_a_no_op(
+    kind: str, new_database: Callable[[str], str]
+) -> None:
+    engine = open_engine(new_database(kind))
+    try:
+        migrate(engine)
+        migrate(engine)
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
