@@ -1,10 +1,22 @@
 """The bridge's storage: SQLAlchemy 2 on SQLite (WAL) or PostgreSQL, migrated by Alembic.
 
-States and their versions, locks, tokens, the audit log and the inventory. Must not import
+States and their versions, locks, tokens, the audit log, the inventory and drift history. Must not import
 the web framework: the CLI (`fedstack token create`) uses it without starting a server.
 """
 
 from fedstack.bridge.store._audit import read_audit, record
+from fedstack.bridge.store._drift import (
+    DriftEvent,
+    StoredRun,
+    drift_overview,
+    get_run,
+    list_runs,
+    mask_sensitive,
+    query_periods,
+    run_series,
+    stack_series,
+    store_run,
+)
 from fedstack.bridge.store._engine import (
     is_sqlite,
     migrate,
@@ -53,6 +65,16 @@ from fedstack.bridge.store._tokens import (
 
 __all__ = [
     "ENCRYPTED_NOTE",
+    "DriftEvent",
+    "StoredRun",
+    "drift_overview",
+    "get_run",
+    "list_runs",
+    "mask_sensitive",
+    "query_periods",
+    "run_series",
+    "stack_series",
+    "store_run",
     "NAME_PATTERN",
     "InventoryFilter",
     "LockHolder",
