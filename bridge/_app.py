@@ -9,8 +9,8 @@ from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import audit, drift, health, inventory, stacks, states
-from fedstack.bridge.dashboard import pages
 from fedstack.bridge.api._deps import BridgeContext
+from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
 import fedstack

@@ -44,7 +44,9 @@ def _parse_report(body: bytes) -> DriftReport:
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("the drift run is not JSON: post the report `fedstack drift` writes") from None
+        raise BadRequest(
+            "the drift run is not JSON: post the report `fedstack drift` writes"
+        ) from None
     if not isinstance(document, dict):
         raise BadRequest("the drift run must be a JSON object (a DriftReport)")
     version = document.get("schema_version")
@@ -74,7 +76,9 @@ def _check_lengths(report: DriftReport) -> None:
             checks += [("region", resource.region, 64), ("country", resource.country, 2)]
     for what, value, limit in checks:
         if value is not None and (len(value) > limit or not value):
-            raise BadRequest(f"the drift report's {what} {value[:40]!r} is empty or over {limit} characters")
+            raise BadRequest(
+                f"the drift report's {what} {value[:40]!r} is empty or over {limit} characters"
+            )
 
 
 @router.post(
@@ -95,9 +99,7 @@ async def post_drift_run(
     who.require("drift:write", target)
     report = _parse_report(await read_body(request))
     bridge = context(request)
-    stored = await run_in_threadpool(
-        store_run, bridge.engine, target, report, who=who.token_id
-    )
+    stored = await run_in_threadpool(store_run, bridge.engine, target, report, who=who.token_id)
     url = run_page_url(request, stored.id)
     if stored.events and bridge.settings.webhook:
         body = webhook_body(target, stored.id, report.run_id, url, stored.events)

@@ -48,9 +48,12 @@ def drift_chart(points: list[ChartPoint], *, title: str = "Drifted resources per
         return _TOP + plot_h - value / top * plot_h
 
     coords = [(x(i, p), y(p.drifted)) for i, p in enumerate(points)]
-    parts = [
+    svg_open = (
         f'<svg class="chart" role="img" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
-        f'width="{_WIDTH}" height="{_HEIGHT}" xmlns="http://www.w3.org/2000/svg">',
+        f'width="{_WIDTH}" height="{_HEIGHT}" xmlns="http://www.w3.org/2000/svg">'
+    )
+    parts = [
+        svg_open,
         f"<title>{escape(title)}</title>",
         f'<line class="axis" x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{_LEFT + plot_w}" y2="{_TOP + plot_h}"/>',
         f'<line class="axis" x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{_TOP + plot_h}"/>',

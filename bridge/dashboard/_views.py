@@ -68,11 +68,15 @@ def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow]
             group = groups.setdefault(place, GroupRow(*place))
             group.stacks.add(key)
             group.resources += count
-            if row.last_run_at and (group.last_run_at is None or row.last_run_at > group.last_run_at):
+            if row.last_run_at and (
+                group.last_run_at is None or row.last_run_at > group.last_run_at
+            ):
                 group.last_run_at, group.last_run = row.last_run_at, row.last_run
     for place, count in _drifting_by_placement(engine, projects).items():
         groups.setdefault(place, GroupRow(*place)).drifted += count
-    ordered = sorted(groups.values(), key=lambda g: (g.provider or "~", g.region or "~", g.country or "~"))
+    ordered = sorted(
+        groups.values(), key=lambda g: (g.provider or "~", g.region or "~", g.country or "~")
+    )
     return ordered, sorted(stacks.values(), key=lambda s: (s.project, s.stack))
 
 

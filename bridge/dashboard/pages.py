@@ -89,9 +89,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
     who.require("state:read", project)
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
-    _, periods = await run_in_threadpool(
-        query_periods, engine, [project], stack=stack, limit=200
-    )
+    _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
     points = _points(await run_in_threadpool(stack_series, engine, project, stack))
     if summary is None and not points:
         raise NotFound(f"unknown stack {project}/{stack}")
@@ -118,7 +116,6 @@ async def run_page(run: int, who: Caller, request: Request) -> HTMLResponse:
     summary, report = found
     who.require("state:read", summary["project"])
     return _page("run.html", run=summary, report=report)
-
 
 
 def _points(series: list[dict[str, Any]]) -> list[ChartPoint]:

@@ -313,7 +313,9 @@ def query_periods(
     return total, [_period(r) for r in rows]
 
 
-def run_series(engine: Engine, projects: list[str] | None, *, limit: int = 60) -> list[dict[str, Any]]:
+def run_series(
+    engine: Engine, projects: list[str] | None, *, limit: int = 60
+) -> list[dict[str, Any]]:
     """The newest `limit` runs, oldest first: when each arrived and how many resources drifted."""
     query = select(drift_runs.c.id, drift_runs.c.received_at, drift_runs.c.resources_drifted)
     if projects is not None:
@@ -326,7 +328,9 @@ def run_series(engine: Engine, projects: list[str] | None, *, limit: int = 60) -
     ]
 
 
-def stack_series(engine: Engine, project: str, stack: str, *, limit: int = 60) -> list[dict[str, Any]]:
+def stack_series(
+    engine: Engine, project: str, stack: str, *, limit: int = 60
+) -> list[dict[str, Any]]:
     """Like run_series, for one stack: the resources that stack had drifting in each run."""
     query = (
         select(drift_runs.c.id, drift_runs.c.received_at, drift_run_stacks.c.resources_drifted)
@@ -343,7 +347,9 @@ def stack_series(engine: Engine, project: str, stack: str, *, limit: int = 60) -
     ]
 
 
-def drift_overview(engine: Engine, projects: list[str] | None) -> dict[tuple[Any, ...], dict[str, Any]]:
+def drift_overview(
+    engine: Engine, projects: list[str] | None
+) -> dict[tuple[Any, ...], dict[str, Any]]:
     """Per (project, stack): open drift periods and the stack's last run (id, time, status)."""
     open_counts = select(
         drift_periods.c.project, drift_periods.c.stack, func.count().label("n")

@@ -39,7 +39,8 @@ def drifted(address: str, *changes: AttributeChange, kind: str = "update") -> Re
         provider="sandbox-fr",
         region="fr-par",
         country="FR",
-        changes=list(changes) or [AttributeChange(path="tags.owner", before="alice", after="mallory")],
+        changes=list(changes)
+        or [AttributeChange(path="tags.owner", before="alice", after="mallory")],
     )
 
 
