@@ -23,6 +23,7 @@ from drift_runs_helpers import (
     webhook_receiver,
 )
 from fedstack.bridge import BridgeSettings, running_bridge
+from fedstack.bridge.drift import post_run
 from fedstack.bridge.drift.schema import MASK, AttributeChange, DriftReport
 from fedstack.bridge.store import create_token, open_engine
 
@@ -319,3 +320,14 @@ def test_pages_escape_hostile_values_and_need_a_read_token(
     assert b.get(f"/dashboard/runs/{posted['id']}", outsider).status_code == 403
     basic = httpx.get(f"{b.url}/dashboard", auth=("me", p.reader))
     assert basic.status_code == 200 and f"{p.name}/web" in basic.text
+
+
+def test_the_cli_client_posts_to_the_project_named_by_fedstack_bridge_project(
+    drift_bridge: DriftBridge, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FEDSTACK_BRIDGE_PROJECT", project.name)
+    everywhere = drift_bridge.token("*", "drift:write")
+    answer = post_run(drift_bridge.url, report(stack("web")), token=everywhere)
+    assert answer["project"] == project.name
+    assert answer["url"] == f"{drift_bridge.url}/dashboard/runs/{answer['id']}"
+    assert drift_bridge.get("/v1/drift-runs", project.reader).json()["total"] == 1
