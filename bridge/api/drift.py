@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
@@ -20,12 +20,13 @@ from fedstack.bridge.store import check_name, get_run, list_runs, query_periods,
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-__all__ = ["DEFAULT_PROJECT", "router", "run_page_url"]
+__all__ = ["DEFAULT_PROJECT", "RunId", "router", "run_page_url"]
 
 DEFAULT_PROJECT = "default"
 """The project of a run posted by an all-projects token without `?project=`."""
 
 router = APIRouter(prefix="/v1", tags=["drift"])
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bridge's number of the run")]
 Name = Annotated[str | None, Query(max_length=128, pattern=r"^[a-z0-9._-]{1,128}$")]
 
 
@@ -144,7 +145,7 @@ def drift_runs(
 
 
 @router.get("/drift-runs/{run}", summary="One drift run, with first_seen_drifting filled in")
-def drift_run(run: int, who: Caller, request: Request) -> dict[str, Any]:
+def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     """The run's summary and its report (sensitive values masked)."""
     who.require("state:read")
     found = get_run(context(request).engine, run)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.api._deps import Caller, context, stack_names
+from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
 from fedstack.bridge.dashboard._views import overview
 from fedstack.bridge.drift.schema import MASK
@@ -107,7 +108,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
 
 
 @router.get("/runs/{run}", response_class=HTMLResponse)
-async def run_page(run: int, who: Caller, request: Request) -> HTMLResponse:
+async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     """One run: per stack status, per resource attribute diffs (masked values stay masked)."""
     who.require("state:read")
     found = await run_in_threadpool(get_run, context(request).engine, run)
