@@ -8,8 +8,9 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
-from fedstack.bridge.api import audit, health, inventory, stacks, states
+from fedstack.bridge.api import audit, drift, health, inventory, stacks, states
 from fedstack.bridge.api._deps import BridgeContext
+from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
 import fedstack
@@ -18,7 +19,8 @@ __all__ = ["create_app"]
 
 _DESCRIPTION = """\
 The fedstack bridge: the Terraform/OpenTofu HTTP state backend of every federated stack
-(versions, locks), one inventory across providers, and the audit log.
+(versions, locks), one inventory across providers, the audit log, drift runs with
+per-resource history, and a server-rendered dashboard under `/dashboard`.
 
 Authenticate with HTTP basic (any user name, a bridge token as password: `TF_HTTP_PASSWORD`)
 or a Bearer token. `LOCK`/`UNLOCK` on `.../lock` are accepted beside `POST`/`DELETE`.
@@ -36,7 +38,7 @@ def create_app(settings: BridgeSettings) -> FastAPI:
 
     app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
     app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
-    for module in (health, states, stacks, inventory, audit):
+    for module in (health, states, stacks, inventory, audit, drift, pages):
         app.include_router(module.router)
 
     @app.exception_handler(BridgeError)

@@ -44,6 +44,8 @@ class BridgeSettings:
     # 0 keeps every version forever; N keeps a stack's newest N (an explicit choice, never a default).
     keep_versions: int = 0
     auth: bool = True
+    # Where drift changes (newly drifted, newly resolved) are POSTed as JSON; None: no webhook.
+    webhook: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_state_bytes < 1024:
@@ -53,6 +55,10 @@ class BridgeSettings:
         if self.keep_versions < 0:
             raise ConfigError(
                 f"keep-versions must be 0 (keep all) or more, not {self.keep_versions}"
+            )
+        if self.webhook is not None and not self.webhook.startswith(("http://", "https://")):
+            raise ConfigError(
+                f"the webhook must be an http:// or https:// URL, not {self.webhook[:40]!r}"
             )
         # Without auth anyone who reaches the port is admin: only the local machine may.
         if not self.auth and not is_loopback(self.host):
@@ -71,6 +77,7 @@ class BridgeSettings:
             ),
             "keep_versions": _int_setting("FEDSTACK_BRIDGE_KEEP_VERSIONS", 0),
             "auth": config.setting("FEDSTACK_BRIDGE_NO_AUTH", "0") not in ("1", "true", "yes"),
+            "webhook": config.setting("FEDSTACK_BRIDGE_WEBHOOK"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

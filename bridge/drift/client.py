@@ -1,7 +1,8 @@
 """Post a drift run to the bridge: `POST {bridge}/v1/drift-runs` with a bearer token, over httpx.
 
 The token comes from FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD (the same bridge token
-Terraform's http backend uses); it is never printed. Must not import the web framework.
+Terraform's http backend uses); it is never printed. FEDSTACK_BRIDGE_PROJECT, when set, names
+the project (`?project=`) for a token valid on every project. Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ def post_run(
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    # Only needed with an all-projects token: a project's own token names its project.
+    project = config.setting("FEDSTACK_BRIDGE_PROJECT")
+    params = {"project": project} if project else None
     try:
         response = httpx.post(
-            url, content=report.model_dump_json(), headers=headers, timeout=timeout
+            url, content=report.model_dump_json(), headers=headers, params=params, timeout=timeout
         )
     except httpx.HTTPError as exc:
         raise BridgeError(f"cannot post the drift run to {url}: {exc}") from None

@@ -1,10 +1,22 @@
 """The bridge's storage: SQLAlchemy 2 on SQLite (WAL) or PostgreSQL, migrated by Alembic.
 
-States and their versions, locks, tokens, the audit log and the inventory. Must not import
+States and their versions, locks, tokens, the audit log, the inventory and drift history. Must not import
 the web framework: the CLI (`fedstack token create`) uses it without starting a server.
 """
 
 from fedstack.bridge.store._audit import read_audit, record
+from fedstack.bridge.store._drift import (
+    DriftEvent,
+    StoredRun,
+    drift_overview,
+    get_run,
+    list_runs,
+    mask_sensitive,
+    query_periods,
+    run_series,
+    stack_series,
+    store_run,
+)
 from fedstack.bridge.store._engine import (
     is_sqlite,
     migrate,
@@ -54,9 +66,11 @@ from fedstack.bridge.store._tokens import (
 __all__ = [
     "ENCRYPTED_NOTE",
     "NAME_PATTERN",
+    "DriftEvent",
     "InventoryFilter",
     "LockHolder",
     "NewToken",
+    "StoredRun",
     "StoredState",
     "VersionInfo",
     "WriteResult",
@@ -65,18 +79,23 @@ __all__ = [
     "check_name",
     "create_token",
     "delete_state",
+    "drift_overview",
     "force_release",
+    "get_run",
     "get_version",
     "holder",
     "is_sqlite",
+    "list_runs",
     "list_stacks",
     "list_tokens",
     "list_versions",
+    "mask_sensitive",
     "migrate",
     "on_row_wait",
     "open_engine",
     "parse_lock_info",
     "query_inventory",
+    "query_periods",
     "read_audit",
     "read_current",
     "record",
@@ -84,8 +103,11 @@ __all__ = [
     "reseal_versions",
     "restore_version",
     "revoke_token",
+    "run_series",
     "set_stack_placement",
+    "stack_series",
     "stack_summary",
+    "store_run",
     "unindexed_stacks",
     "verify_token",
     "wait_for_database",

@@ -21,7 +21,18 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["audit", "locks", "metadata", "resources", "stacks", "state_versions", "tokens"]
+__all__ = [
+    "audit",
+    "drift_periods",
+    "drift_run_stacks",
+    "drift_runs",
+    "locks",
+    "metadata",
+    "resources",
+    "stacks",
+    "state_versions",
+    "tokens",
+]
 
 metadata = MetaData()
 
@@ -131,4 +142,65 @@ resources = Table(
     Index("ix_resources_type", "type"),
     Index("ix_resources_listing", "project", "stack", "address", "id"),
     Index("ix_resources_stack", "stack"),
+)
+
+# Drift runs posted by `fedstack drift --bridge`: the report as received (sensitive values masked).
+drift_runs = Table(
+    "drift_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("run_id", String(128), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("exit_code", Integer, nullable=False),
+    Column("stacks", Integer, nullable=False),
+    Column("resources_drifted", Integer, nullable=False),
+    Column("token_id", String(64), nullable=False),
+    Column("report", Text, nullable=False),
+    # A retried POST of the same run must not count twice.
+    UniqueConstraint("project", "run_id", name="uq_drift_runs_project_run"),
+    Index("ix_drift_runs_project", "project", "id"),
+)
+
+# One row per stack of a run: what the stack page and the overview's "last run" read.
+drift_run_stacks = Table(
+    "drift_run_stacks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run", Integer, ForeignKey("drift_runs.id"), nullable=False),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("provider", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("resources_drifted", Integer, nullable=False),
+    Index("ix_drift_run_stacks_stack", "project", "stack", "run"),
+)
+
+# Drift history: one row per period a resource was seen drifting; resolved_at NULL while open.
+drift_periods = Table(
+    "drift_periods",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("type", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("ignored", Boolean, nullable=False),
+    Column("provider", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("first_run", Integer, ForeignKey("drift_runs.id"), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_run", Integer, ForeignKey("drift_runs.id"), nullable=False),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Column("resolved_run", Integer, ForeignKey("drift_runs.id"), nullable=True),
+    Index("ix_drift_periods_resource", "project", "stack", "address"),
+    Index("ix_drift_periods_open", "project", "resolved_at"),
 )

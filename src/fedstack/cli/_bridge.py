@@ -18,6 +18,7 @@ def bridge() -> None:
       fedstack bridge serve                            # SQLite under FEDSTACK_HOME, port 8700
       fedstack bridge serve --db postgresql://u:p@db/fedstack --host 0.0.0.0 --port 8700
       fedstack bridge serve --no-auth                  # local development only (loopback)
+      fedstack bridge serve --webhook https://hooks.example.eu/drift   # drift changes
       export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)   # seal states at rest
     """
 
@@ -53,6 +54,12 @@ def bridge() -> None:
     help="Treat every caller as admin; only allowed on a loopback --host.",
 )
 @click.option(
+    "--webhook",
+    envvar="FEDSTACK_BRIDGE_WEBHOOK",
+    metavar="URL",
+    help="POST newly drifted and newly resolved resources here as JSON (FEDSTACK_BRIDGE_WEBHOOK).",
+)
+@click.option(
     "--log-level",
     default="info",
     show_default=True,
@@ -65,6 +72,7 @@ def serve(
     max_state_bytes: int | None,
     keep_versions: int | None,
     no_auth: bool,
+    webhook: str | None,
     log_level: str,
 ) -> None:
     """Serve the bridge until interrupted (migrates the database first).
@@ -75,6 +83,7 @@ def serve(
       lock_address   = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
       unlock_address = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
     and export TF_HTTP_USERNAME=fedstack TF_HTTP_PASSWORD=<token from `fedstack token create`>.
+    The dashboard is at http://127.0.0.1:8700/dashboard (a state:read token as basic-auth password).
     """
     from fedstack.bridge._server import serve as run
     from fedstack.bridge._settings import BridgeSettings
@@ -86,6 +95,7 @@ def serve(
         max_state_bytes=max_state_bytes,
         keep_versions=keep_versions,
         auth=not no_auth,
+        webhook=webhook,
     )
     if no_auth:
         stderr.print("[yellow]auth is off: every caller on this machine is admin[/]")

@@ -1,0 +1,180 @@
+"""Drift runs and history: `POST /v1/drift-runs` (scope drift:write), and the JSON to read them.
+
+The project a run belongs to is the `project` query parameter, else the token's own project,
+else `default` (an all-projects token or --no-auth without `?project=`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
+from fastapi.responses import JSONResponse
+from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge._principal import ALL_PROJECTS, Principal
+from fedstack.bridge._webhook import deliver, webhook_body
+from fedstack.bridge.api._deps import Caller, context, read_body
+from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.bridge.store import check_name, get_run, list_runs, query_periods, store_run
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+__all__ = ["DEFAULT_PROJECT", "RunId", "router", "run_page_url"]
+
+DEFAULT_PROJECT = "default"
+"""The project of a run posted by an all-projects token without `?project=`."""
+
+router = APIRouter(prefix="/v1", tags=["drift"])
+RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bridge's number of the run")]
+Name = Annotated[str | None, Query(max_length=128, pattern=r"^[a-z0-9._-]{1,128}$")]
+
+
+def run_page_url(request: Request, run: int) -> str:
+    """The dashboard page of a run, on the address the caller reached this bridge at."""
+    return str(request.base_url).rstrip("/") + f"/dashboard/runs/{run}"
+
+
+def _project_of(who: Principal, project: str | None) -> str:
+    if project is not None:
+        return check_name("project", project)
+    return DEFAULT_PROJECT if who.project == ALL_PROJECTS else who.project
+
+
+def _parse_report(body: bytes) -> DriftReport:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(
+            "the drift run is not JSON: post the report `fedstack drift` writes"
+        ) from None
+    if not isinstance(document, dict):
+        raise BadRequest("the drift run must be a JSON object (a DriftReport)")
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise BadRequest(
+            f"unsupported drift report schema_version {version!r}: this bridge reads version "
+            f"{SCHEMA_VERSION}; use a fedstack CLI of the same release as the bridge"
+        )
+    try:
+        report = DriftReport.model_validate(document)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise BadRequest(f"the drift report is not valid at {where}: {first['msg']}") from None
+    _check_lengths(report)
+    return report
+
+
+def _check_lengths(report: DriftReport) -> None:
+    """Refuse values longer than the columns that keep them (a 400, not a database error)."""
+    checks: list[tuple[str, str | None, int]] = [("run_id", report.run_id, 128)]
+    for stack in report.stacks:
+        checks += [("stack name", stack.name, 128), ("stack provider", stack.provider, 64)]
+        checks += [("stack region", stack.region, 64), ("stack country", stack.country, 2)]
+        for resource in stack.drift:
+            checks += [("resource type", resource.type, 128), ("provider", resource.provider, 64)]
+            checks += [("region", resource.region, 64), ("country", resource.country, 2)]
+    for what, value, limit in checks:
+        if value is not None and (len(value) > limit or not value):
+            raise BadRequest(
+                f"the drift report's {what} {value[:40]!r} is empty or over {limit} characters"
+            )
+
+
+@router.post(
+    "/drift-runs",
+    status_code=201,
+    summary="Store a drift run (the JSON report of `fedstack drift`)",
+    responses={
+        200: {"description": "This run_id was stored before; nothing changed"},
+        400: {"description": "Not a DriftReport, or an unknown schema_version"},
+        413: {"description": "Larger than the bridge's size limit"},
+    },
+)
+async def post_drift_run(
+    who: Caller, request: Request, background: BackgroundTasks, project: Name = None
+) -> JSONResponse:
+    """Store the run, update per-resource history; the webhook hears of new changes after commit."""
+    target = _project_of(who, project)
+    who.require("drift:write", target)
+    report = _parse_report(await read_body(request))
+    bridge = context(request)
+    stored = await run_in_threadpool(store_run, bridge.engine, target, report, who=who.token_id)
+    url = run_page_url(request, stored.id)
+    if stored.events and bridge.settings.webhook:
+        body = webhook_body(target, stored.id, report.run_id, url, stored.events)
+        background.add_task(deliver, bridge.settings.webhook, body)
+    return JSONResponse(
+        {
+            "id": stored.id,
+            "url": url,
+            "project": target,
+            "run_id": report.run_id,
+            "created": stored.created,
+            "newly_drifted": sum(1 for e in stored.events if e.change == "drifted"),
+            "newly_resolved": sum(1 for e in stored.events if e.change == "resolved"),
+        },
+        status_code=201 if stored.created else 200,
+        background=background,
+    )
+
+
+@router.get("/drift-runs", summary="Drift runs, newest first")
+def drift_runs(
+    who: Caller,
+    request: Request,
+    project: Name = None,
+    stack: Name = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Summaries of the runs the caller may see (filter by project and stack)."""
+    who.require("state:read")
+    total, items = list_runs(
+        context(request).engine,
+        who.visible_projects(),
+        project=project,
+        stack=stack,
+        limit=limit,
+        offset=offset,
+    )
+    for item in items:
+        item["url"] = run_page_url(request, item["id"])
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
+
+
+@router.get("/drift-runs/{run}", summary="One drift run, with first_seen_drifting filled in")
+def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
+    """The run's summary and its report (sensitive values masked)."""
+    who.require("state:read")
+    found = get_run(context(request).engine, run)
+    if found is None:
+        raise NotFound(f"unknown drift run {run}")
+    summary, report = found
+    who.require("state:read", summary["project"])
+    return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
+
+
+@router.get("/drift/resources", summary="Per-resource drift history")
+def drift_resources(
+    who: Caller,
+    request: Request,
+    state: Literal["drifting", "resolved"] | None = None,
+    project: Name = None,
+    stack: Name = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    """Periods a resource drifted: first seen, last seen, resolved at (null while drifting)."""
+    who.require("state:read")
+    total, items = query_periods(
+        context(request).engine,
+        who.visible_projects(),
+        state=state,
+        project=project,
+        stack=stack,
+        limit=limit,
+        offset=offset,
+    )
+    return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -1,0 +1,148 @@
+"""What each dashboard page shows, gathered from the store into plain dataclasses.
+
+Must not import the web framework: pages.py renders these, tests may call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from fedstack.bridge.store import drift_overview, list_stacks
+from fedstack.bridge.store._models import drift_periods, resources
+from sqlalchemy import Engine, func, select
+
+__all__ = ["GroupRow", "StackRow", "overview"]
+
+_Key = tuple[str | None, str | None, str | None]
+
+
+@dataclass
+class GroupRow:
+    """One provider/region/country line of the overview."""
+
+    provider: str | None
+    region: str | None
+    country: str | None
+    stacks: set[tuple[str, str]] = field(default_factory=set)
+    resources: int = 0
+    drifted: int = 0
+    last_run_at: dt.datetime | None = None
+    last_run: int | None = None
+
+
+@dataclass
+class StackRow:
+    """One stack of the overview: placement, inventory size, drift now and its last run."""
+
+    project: str
+    stack: str
+    provider: str | None
+    region: str | None
+    country: str | None
+    resources: int
+    drifting: int
+    last_run: int | None
+    last_run_at: dt.datetime | None
+    last_status: str | None
+
+
+def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow], list[StackRow]]:
+    """The overview's rows by placement and by stack, for the projects the caller may see."""
+    drift = drift_overview(engine, projects)
+    inventory = _inventory_by_placement(engine, projects)
+    stacks: dict[tuple[str, str], StackRow] = {}
+    for item in list_stacks(engine, projects):
+        key = (item["project"], item["stack"])
+        place = next(iter(sorted(inventory.get(key, {}), key=str)), (None, None, None))
+        stacks[key] = _stack_row(key, place, item["resource_count"], item, drift.get(key))
+    for key, entry in drift.items():
+        if key not in stacks:
+            place = (entry.get("provider"), entry.get("region"), entry.get("country"))
+            stacks[key] = _stack_row(key, place, 0, None, entry)
+    groups: dict[_Key, GroupRow] = {}
+    for key, row in stacks.items():
+        places = inventory.get(key) or {(row.provider, row.region, row.country): 0}
+        for place, count in places.items():
+            group = groups.setdefault(place, GroupRow(*place))
+            group.stacks.add(key)
+            group.resources += count
+            if row.last_run_at and (
+                group.last_run_at is None or row.last_run_at > group.last_run_at
+            ):
+                group.last_run_at, group.last_run = row.last_run_at, row.last_run
+    for place, count in _drifting_by_placement(engine, projects).items():
+        groups.setdefault(place, GroupRow(*place)).drifted += count
+    ordered = sorted(
+        groups.values(), key=lambda g: (g.provider or "~", g.region or "~", g.country or "~")
+    )
+    return ordered, sorted(stacks.values(), key=lambda s: (s.project, s.stack))
+
+
+def _stack_row(
+    key: tuple[str, str],
+    place: _Key,
+    count: int,
+    item: dict[str, Any] | None,
+    drift: dict[str, Any] | None,
+) -> StackRow:
+    provider, region, country = place
+    if item is not None and item.get("provider"):
+        provider, region = item["provider"], item["region"]
+    drift = drift or {}
+    return StackRow(
+        project=key[0],
+        stack=key[1],
+        provider=provider or drift.get("provider"),
+        region=region or drift.get("region"),
+        country=country or drift.get("country"),
+        resources=count,
+        drifting=drift.get("drifting", 0),
+        last_run=drift.get("last_run"),
+        last_run_at=drift.get("last_run_at"),
+        last_status=drift.get("last_status"),
+    )
+
+
+def _inventory_by_placement(
+    engine: Engine, projects: list[str] | None
+) -> dict[tuple[str, str], dict[_Key, int]]:
+    query = select(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+        func.count().label("n"),
+    ).group_by(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+    )
+    if projects is not None:
+        query = query.where(resources.c.project.in_(projects))
+    result: dict[tuple[str, str], dict[_Key, int]] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(query).all():
+            result.setdefault((r.project, r.stack), {})[(r.provider, r.region, r.country)] = r.n
+    return result
+
+
+def _drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[_Key, int]:
+    query = (
+        select(
+            drift_periods.c.provider,
+            drift_periods.c.region,
+            drift_periods.c.country,
+            func.count().label("n"),
+        )
+        .where(drift_periods.c.resolved_at.is_(None))
+        .group_by(drift_periods.c.provider, drift_periods.c.region, drift_periods.c.country)
+    )
+    if projects is not None:
+        query = query.where(drift_periods.c.project.in_(projects))
+    with engine.connect() as conn:
+        return {(r.provider, r.region, r.country): r.n for r in conn.execute(query).all()}

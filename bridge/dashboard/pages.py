@@ -1,0 +1,123 @@
+"""The dashboard's routes: `/dashboard` (overview), `/dashboard/stacks/<p>/<s>`, `/dashboard/runs/<id>`.
+
+Pages need `state:read` like the API (HTTP basic with a token as password, so a browser asks
+once; or a Bearer token); a bridge started with --no-auth serves them openly on loopback.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fedstack.bridge._errors import NotFound
+from fedstack.bridge.api._deps import Caller, context, stack_names
+from fedstack.bridge.api.drift import RunId
+from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
+from fedstack.bridge.dashboard._views import overview
+from fedstack.bridge.drift.schema import MASK
+from fedstack.bridge.store import (
+    get_run,
+    list_runs,
+    query_periods,
+    run_series,
+    stack_series,
+    stack_summary,
+)
+from starlette.concurrency import run_in_threadpool
+
+import fedstack
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+# No script and no external source: the pages are static HTML with one inline stylesheet.
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = lambda t: t.strftime("%Y-%m-%d %H:%M:%S UTC") if t else "never"
+    env.filters["dash"] = lambda v: "—" if v in (None, "") else v
+    env.globals["MASK"] = MASK
+    env.globals["version"] = fedstack.__version__
+    return env
+
+
+def _page(name: str, **values: Any) -> HTMLResponse:
+    return HTMLResponse(_templates().get_template(name).render(**values), headers=_HEADERS)
+
+
+@router.get("", response_class=HTMLResponse)
+async def overview_page(who: Caller, request: Request) -> HTMLResponse:
+    """Stacks, resources and drift by provider, region and country, and drift over time."""
+    who.require("state:read")
+    engine = context(request).engine
+    projects = who.visible_projects()
+    groups, stacks = await run_in_threadpool(overview, engine, projects)
+    series = await run_in_threadpool(run_series, engine, projects)
+    _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
+    chart = drift_chart(_points(series))
+    return _page("overview.html", groups=groups, stacks=stacks, runs=runs, chart=chart)
+
+
+@router.get("/", include_in_schema=False)
+def overview_slash() -> RedirectResponse:
+    """`/dashboard/` is `/dashboard`."""
+    return RedirectResponse("/dashboard", status_code=308)
+
+
+@router.get("/stacks/{project}/{stack}", response_class=HTMLResponse)
+async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
+    """One stack: its inventory size, drift history, runs and drift over time."""
+    project, stack = stack_names(project, stack)
+    who.require("state:read", project)
+    engine = context(request).engine
+    summary = await run_in_threadpool(stack_summary, engine, project, stack)
+    _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
+    points = _points(await run_in_threadpool(stack_series, engine, project, stack))
+    if summary is None and not points:
+        raise NotFound(f"unknown stack {project}/{stack}")
+    _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    chart = drift_chart(points, title=f"Drifted resources of {project}/{stack} per run")
+    return _page(
+        "stack.html",
+        project=project,
+        stack=stack,
+        summary=summary,
+        periods=periods,
+        runs=runs,
+        chart=chart,
+    )
+
+
+@router.get("/runs/{run}", response_class=HTMLResponse)
+async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
+    """One run: per stack status, per resource attribute diffs (masked values stay masked)."""
+    who.require("state:read")
+    found = await run_in_threadpool(get_run, context(request).engine, run)
+    if found is None:
+        raise NotFound(f"unknown drift run {run}")
+    summary, report = found
+    who.require("state:read", summary["project"])
+    return _page("run.html", run=summary, report=report)
+
+
+def _points(series: list[dict[str, Any]]) -> list[ChartPoint]:
+    return [ChartPoint(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]

@@ -1,0 +1,456 @@
+"""Drift runs and per-resource drift history: store a run, keep periods, read them back.
+
+A period is one stretch of time a resource was seen drifting: it opens at the first run that
+shows the resource drifting, its `last_seen` follows later runs, and it closes (`resolved_at`)
+at the first later run that checked the stack without error and no longer shows the resource.
+A stack a run did not include, or one that errored, resolves nothing. Times are the bridge's
+clock when the run arrived, so runs posted out of order cannot rewrite history.
+Must not import the web framework.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fedstack.bridge.drift.schema import MASK, DriftReport, ResourceDrift
+from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs
+from sqlalchemy import Connection, Engine, Row, func, select, text
+
+__all__ = [
+    "DriftEvent",
+    "StoredRun",
+    "drift_overview",
+    "get_run",
+    "list_runs",
+    "mask_sensitive",
+    "query_periods",
+    "run_series",
+    "stack_series",
+    "store_run",
+]
+
+# Serialises history updates of one project across PostgreSQL replicas (SQLite has one writer).
+_HISTORY_LOCK_KEY = 0x64726674
+
+
+@dataclass(frozen=True)
+class DriftEvent:
+    """A change of drift state the webhook reports: a resource newly drifting or newly resolved."""
+
+    change: Literal["drifted", "resolved"]
+    project: str
+    stack: str
+    address: str
+    kind: str
+    ignored: bool
+    provider: str | None
+    region: str | None
+    country: str | None
+    first_seen_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The event as a JSON-ready dict."""
+        return {
+            "change": self.change,
+            "project": self.project,
+            "stack": self.stack,
+            "address": self.address,
+            "kind": self.kind,
+            "ignored": self.ignored,
+            "provider": self.provider,
+            "region": self.region,
+            "country": self.country,
+            "first_seen_at": self.first_seen_at.isoformat(),
+            "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """The outcome of posting a run: its bridge id, whether it was new, and what changed."""
+
+    id: int
+    created: bool
+    events: list[DriftEvent]
+
+
+def mask_sensitive(report: DriftReport) -> DriftReport:
+    """The report with every value marked sensitive replaced by MASK (the bridge never keeps one)."""
+    masked = report.model_copy(deep=True)
+    for stack in masked.stacks:
+        for resource in stack.drift:
+            for change in resource.changes:
+                if change.sensitive:
+                    change.before = MASK
+                    change.after = MASK
+    return masked
+
+
+def store_run(engine: Engine, project: str, report: DriftReport, *, who: str) -> StoredRun:
+    """Store a run (masked) and update the history; a run_id seen before is returned as is."""
+    report = mask_sensitive(report)
+    now = dt.datetime.now(dt.UTC)
+    with write_transaction(engine) as conn:
+        if not is_sqlite(conn):
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key, :project)"),
+                {"key": _HISTORY_LOCK_KEY, "project": _signed32(zlib.crc32(project.encode()))},
+            )
+        existing = conn.execute(
+            select(drift_runs.c.id).where(
+                drift_runs.c.project == project, drift_runs.c.run_id == report.run_id
+            )
+        ).scalar_one_or_none()
+        if existing is not None:
+            return StoredRun(id=existing, created=False, events=[])
+        run = conn.execute(
+            drift_runs.insert()
+            .values(
+                project=project,
+                run_id=report.run_id,
+                received_at=now,
+                started_at=report.started_at,
+                finished_at=report.finished_at,
+                status=report.status,
+                exit_code=report.exit_code,
+                stacks=len(report.stacks),
+                resources_drifted=report.summary.resources_drifted,
+                token_id=who,
+                report=report.model_dump_json(),
+            )
+            .returning(drift_runs.c.id)
+        ).scalar_one()
+        events: list[DriftEvent] = []
+        for stack in report.stacks:
+            conn.execute(
+                drift_run_stacks.insert().values(
+                    run=run,
+                    project=project,
+                    stack=stack.name,
+                    status=stack.status,
+                    provider=stack.provider,
+                    region=stack.region,
+                    country=stack.country,
+                    resources_drifted=len(stack.drift),
+                )
+            )
+            if stack.status != "error":
+                events += _update_history(conn, project, stack.name, stack.drift, run, now)
+    return StoredRun(id=run, created=True, events=events)
+
+
+def _update_history(
+    conn: Connection,
+    project: str,
+    stack: str,
+    drift: list[ResourceDrift],
+    run: int,
+    now: dt.datetime,
+) -> list[DriftEvent]:
+    """Open, extend or close the stack's periods for one checked (not errored) stack."""
+    open_rows = {
+        row.address: row
+        for row in conn.execute(
+            select(drift_periods).where(
+                drift_periods.c.project == project,
+                drift_periods.c.stack == stack,
+                drift_periods.c.resolved_at.is_(None),
+            )
+        ).all()
+    }
+    events: list[DriftEvent] = []
+    seen: set[str] = set()
+    for resource in drift:
+        if resource.address in seen:
+            continue
+        seen.add(resource.address)
+        current = open_rows.get(resource.address)
+        values = {
+            "last_seen_at": now,
+            "last_run": run,
+            "kind": resource.kind,
+            "ignored": resource.ignored,
+            "provider": resource.provider,
+            "region": resource.region,
+            "country": resource.country,
+        }
+        if current is not None:
+            conn.execute(
+                drift_periods.update().where(drift_periods.c.id == current.id).values(**values)
+            )
+            continue
+        conn.execute(
+            drift_periods.insert().values(
+                project=project,
+                stack=stack,
+                address=resource.address,
+                type=resource.type,
+                first_seen_at=now,
+                first_run=run,
+                **values,
+            )
+        )
+        events.append(
+            DriftEvent(
+                "drifted",
+                project,
+                stack,
+                resource.address,
+                resource.kind,
+                resource.ignored,
+                resource.provider,
+                resource.region,
+                resource.country,
+                now,
+                None,
+            )
+        )
+    for address, row in open_rows.items():
+        if address in seen:
+            continue
+        conn.execute(
+            drift_periods.update()
+            .where(drift_periods.c.id == row.id)
+            .values(resolved_at=now, resolved_run=run)
+        )
+        events.append(
+            DriftEvent(
+                "resolved",
+                project,
+                stack,
+                address,
+                row.kind,
+                row.ignored,
+                row.provider,
+                row.region,
+                row.country,
+                _aware(row.first_seen_at),
+                now,
+            )
+        )
+    return events
+
+
+def list_runs(
+    engine: Engine,
+    projects: list[str] | None,
+    *,
+    project: str | None = None,
+    stack: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """Runs, newest first, limited to `projects` (None: all); returns (total, page)."""
+    query = select(*_RUN_COLUMNS)
+    if projects is not None:
+        query = query.where(drift_runs.c.project.in_(projects))
+    if project is not None:
+        query = query.where(drift_runs.c.project == project)
+    if stack is not None:
+        members = select(drift_run_stacks.c.run).where(drift_run_stacks.c.stack == stack)
+        query = query.where(drift_runs.c.id.in_(members))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(
+            query.order_by(drift_runs.c.id.desc()).limit(limit).offset(offset)
+        ).all()
+    return total, [_run_summary(r) for r in rows]
+
+
+def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | None:
+    """A run's summary and its report with `first_seen_drifting` filled in; None when unknown."""
+    with engine.connect() as conn:
+        row = conn.execute(select(drift_runs).where(drift_runs.c.id == run)).first()
+        if row is None:
+            return None
+        report = DriftReport.model_validate_json(row.report)
+        periods = conn.execute(
+            select(drift_periods).where(
+                drift_periods.c.project == row.project,
+                drift_periods.c.first_run <= run,
+                drift_periods.c.last_run >= run,
+            )
+        ).all()
+    first_seen = {(p.stack, p.address): _aware(p.first_seen_at) for p in periods}
+    for stack in report.stacks:
+        for resource in stack.drift:
+            resource.first_seen_drifting = first_seen.get((stack.name, resource.address))
+    return _run_summary(row), report
+
+
+def query_periods(
+    engine: Engine,
+    projects: list[str] | None,
+    *,
+    state: Literal["drifting", "resolved"] | None = None,
+    project: str | None = None,
+    stack: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[int, list[dict[str, Any]]]:
+    """History periods, newest first; `state` drifting = still open, resolved = closed."""
+    query = select(drift_periods)
+    if projects is not None:
+        query = query.where(drift_periods.c.project.in_(projects))
+    if project is not None:
+        query = query.where(drift_periods.c.project == project)
+    if stack is not None:
+        query = query.where(drift_periods.c.stack == stack)
+    if state == "drifting":
+        query = query.where(drift_periods.c.resolved_at.is_(None))
+    elif state == "resolved":
+        query = query.where(drift_periods.c.resolved_at.is_not(None))
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        rows = conn.execute(
+            query.order_by(drift_periods.c.id.desc()).limit(limit).offset(offset)
+        ).all()
+    return total, [_period(r) for r in rows]
+
+
+def run_series(
+    engine: Engine, projects: list[str] | None, *, limit: int = 60
+) -> list[dict[str, Any]]:
+    """The newest `limit` runs, oldest first: when each arrived and how many resources drifted."""
+    query = select(drift_runs.c.id, drift_runs.c.received_at, drift_runs.c.resources_drifted)
+    if projects is not None:
+        query = query.where(drift_runs.c.project.in_(projects))
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
+    return [
+        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
+        for r in reversed(rows)
+    ]
+
+
+def stack_series(
+    engine: Engine, project: str, stack: str, *, limit: int = 60
+) -> list[dict[str, Any]]:
+    """Like run_series, for one stack: the resources that stack had drifting in each run."""
+    query = (
+        select(drift_runs.c.id, drift_runs.c.received_at, drift_run_stacks.c.resources_drifted)
+        .join(drift_runs, drift_runs.c.id == drift_run_stacks.c.run)
+        .where(drift_run_stacks.c.project == project, drift_run_stacks.c.stack == stack)
+        .order_by(drift_runs.c.id.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
+        for r in reversed(rows)
+    ]
+
+
+def drift_overview(
+    engine: Engine, projects: list[str] | None
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """Per (project, stack): open drift periods and the stack's last run (id, time, status)."""
+    open_counts = select(
+        drift_periods.c.project, drift_periods.c.stack, func.count().label("n")
+    ).where(drift_periods.c.resolved_at.is_(None))
+    last = select(
+        drift_run_stacks.c.project,
+        drift_run_stacks.c.stack,
+        func.max(drift_run_stacks.c.run).label("run"),
+    )
+    if projects is not None:
+        open_counts = open_counts.where(drift_periods.c.project.in_(projects))
+        last = last.where(drift_run_stacks.c.project.in_(projects))
+    open_counts = open_counts.group_by(drift_periods.c.project, drift_periods.c.stack)
+    last_sub = last.group_by(drift_run_stacks.c.project, drift_run_stacks.c.stack).subquery()
+    latest = (
+        select(drift_run_stacks, drift_runs.c.received_at)
+        .join(
+            last_sub,
+            (last_sub.c.run == drift_run_stacks.c.run)
+            & (last_sub.c.project == drift_run_stacks.c.project)
+            & (last_sub.c.stack == drift_run_stacks.c.stack),
+        )
+        .join(drift_runs, drift_runs.c.id == drift_run_stacks.c.run)
+    )
+    result: dict[tuple[Any, ...], dict[str, Any]] = {}
+    with engine.connect() as conn:
+        for row in conn.execute(latest).all():
+            result[(row.project, row.stack)] = {
+                "drifting": 0,
+                "last_run": row.run,
+                "last_run_at": _aware(row.received_at),
+                "last_status": row.status,
+                "provider": row.provider,
+                "region": row.region,
+                "country": row.country,
+            }
+        for row in conn.execute(open_counts).all():
+            entry = result.setdefault(
+                (row.project, row.stack),
+                {"last_run": None, "last_run_at": None, "last_status": None},
+            )
+            entry["drifting"] = row.n
+    return result
+
+
+_RUN_COLUMNS = (
+    drift_runs.c.id,
+    drift_runs.c.project,
+    drift_runs.c.run_id,
+    drift_runs.c.received_at,
+    drift_runs.c.started_at,
+    drift_runs.c.finished_at,
+    drift_runs.c.status,
+    drift_runs.c.exit_code,
+    drift_runs.c.stacks,
+    drift_runs.c.resources_drifted,
+    drift_runs.c.token_id,
+)
+
+
+def _run_summary(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "project": row.project,
+        "run_id": row.run_id,
+        "received_at": _aware(row.received_at),
+        "started_at": _aware(row.started_at),
+        "finished_at": _aware(row.finished_at),
+        "status": row.status,
+        "exit_code": row.exit_code,
+        "stacks": row.stacks,
+        "resources_drifted": row.resources_drifted,
+        "posted_by": row.token_id,
+    }
+
+
+def _period(row: Row[Any]) -> dict[str, Any]:
+    return {
+        "project": row.project,
+        "stack": row.stack,
+        "address": row.address,
+        "type": row.type,
+        "kind": row.kind,
+        "ignored": row.ignored,
+        "provider": row.provider,
+        "region": row.region,
+        "country": row.country,
+        "state": "drifting" if row.resolved_at is None else "resolved",
+        "first_seen_at": _aware(row.first_seen_at),
+        "first_run": row.first_run,
+        "last_seen_at": _aware(row.last_seen_at),
+        "last_run": row.last_run,
+        "resolved_at": _aware(row.resolved_at) if row.resolved_at else None,
+        "resolved_run": row.resolved_run,
+    }
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every time the bridge stores is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _signed32(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value

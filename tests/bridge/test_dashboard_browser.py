@@ -1,0 +1,167 @@
+"""The dashboard in a real headless Chromium (Debian's /usr/bin/chromium, no browser download).
+
+A bridge on loopback (--no-auth, SQLite) holds a stack's state and three drift runs built with
+the drift engine's models; Chromium renders the overview and the run page, and the test reads
+the rendered DOM and saves screenshots into its tmp dir.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+from bridge_helpers import new_lineage, state_body
+from drift_runs_helpers import BUCKET, VM, drifted, report, stack
+from fedstack.bridge import BridgeSettings, running_bridge
+from fedstack.bridge.drift.schema import MASK, AttributeChange
+
+CHROMIUM = "/usr/bin/chromium"
+SECRET = "browser-secret-7f3a"
+
+
+class _Tables(HTMLParser):
+    """Cell texts of every table with an id, row by row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[list[str]]] = {}
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._table = dict(attrs).get("id") or f"table{len(self.tables)}"
+            self.tables[self._table] = []
+        elif tag == "tr" and self._table:
+            self.tables[self._table].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _tables(dom: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(dom)
+    return parser.tables
+
+
+def _chromium(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def _dump_dom(url: str, profile: Path) -> str:
+    done = _chromium(profile, "--dump-dom", url)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+def _screenshot(url: str, profile: Path, target: Path) -> Path:
+    done = _chromium(profile, f"--screenshot={target}", "--window-size=1280,900", url)
+    assert done.returncode == 0 and target.exists(), done.stderr[-2000:]
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {target}")
+    return target
+
+
+@pytest.fixture(scope="module")
+def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
+    """A --no-auth bridge with one placed stack, its state and three drift runs; yields (url, last run)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    settings = BridgeSettings(db_url=new_database("sqlite"), port=0, auth=False)
+    with running_bridge(settings) as url:
+        assert httpx.put(
+            f"{url}/v1/stacks/shop/web", json={"provider": "sandbox-fr", "region": "fr-par"}
+        ).is_success
+        resources = [
+            {
+                "mode": "managed",
+                "type": t,
+                "name": n,
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [{"schema_version": 0, "attributes": {"id": n}}],
+            }
+            for t, n in (("aws_s3_bucket", "this"), ("aws_instance", "vm"))
+        ]
+        body = state_body(1, new_lineage(), resources)
+        assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
+        secret = AttributeChange(path="tags.token", before=SECRET, after=SECRET, sensitive=True)
+        owner = AttributeChange(path="tags.owner", before="alice", after="mallory")
+        last = 0
+        for run in (
+            report(stack("web", drifted(VM))),
+            report(stack("web")),
+            report(stack("web", drifted(BUCKET, owner, secret), drifted(VM))),
+        ):
+            answer = httpx.post(
+                f"{url}/v1/drift-runs", params={"project": "shop"}, content=run.model_dump_json()
+            )
+            assert answer.status_code == 201, answer.text
+            last = answer.json()["id"]
+        yield url, last
+
+
+def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
+    seeded: tuple[str, int], tmp_path: Path
+) -> None:
+    url, last = seeded
+    dom = _dump_dom(f"{url}/dashboard", tmp_path / "profile")
+    tables = _tables(dom)
+    placements = tables["placements"][1:]
+    assert ["sandbox-fr", "fr-par", "FR", "1", "2", "2"] in [row[:6] for row in placements]
+    (web,) = [row for row in tables["stacks"][1:] if row[0] == "shop/web"]
+    assert web[4:6] == ["2", "2"]  # resources in the inventory, drifting now
+    assert dom.count('<circle class="dot') == 3  # one point per run on the chart
+    assert f'href="/dashboard/runs/{last}"' in dom
+    assert SECRET not in dom
+    _screenshot(f"{url}/dashboard", tmp_path / "profile", tmp_path / "overview.png")
+
+
+def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in_chromium(
+    seeded: tuple[str, int], tmp_path: Path
+) -> None:
+    url, last = seeded
+    dom = _dump_dom(f"{url}/dashboard/runs/{last}", tmp_path / "profile")
+    diffs = [row for name, rows in _tables(dom).items() if name.startswith("table") for row in rows]
+    assert ["tags.owner", "alice", "mallory"] in diffs
+    assert ["tags.token", MASK, MASK] in diffs
+    assert SECRET not in dom
+    assert "first seen drifting" in dom
+    _screenshot(f"{url}/dashboard/runs/{last}", tmp_path / "profile", tmp_path / "run.png")
+    stack_dom = _dump_dom(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile")
+    history = _tables(stack_dom)["history"][1:]
+    assert sorted((row[0], row[1]) for row in history) == sorted(
+        [(BUCKET, "drifting"), (VM, "drifting"), (VM, "resolved")]
+    )
