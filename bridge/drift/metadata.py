@@ -37,6 +37,9 @@ class _Metadata(BaseModel):
 
     provider: str
     region: str | None = None
+    # Written by the CDK layer beside provider and region (fedstack.cdk stack_metadata); not used here.
+    workload: str | None = None
+    stack: str | None = None
 
 
 def read_stack_metadata(folder: Path, catalog: Catalog) -> Placement | None:

@@ -1,82 +1,134 @@
 """`fedstack demo`: the main job in one command, on the sandbox cloud.
 
-Until the federated demo lands this runs the smaller end-to-end flow: start the sandbox,
-apply the object-storage module at a sandbox provider, show what was made, destroy it.
+Thin: the steps live in fedstack.demo; this module renders them with Rich (progress on
+stderr, results on stdout).
 """
 
 from __future__ import annotations
 
-import json
-import secrets
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from fedstack import config
-from fedstack.catalog import load_catalog
 from fedstack.cli._output import stderr, stdout
-from fedstack.sandbox import SANDBOX_CREDENTIALS, Sandbox, aws_provider_config, module_root_config
-from fedstack.terraform import Terraform
+
+if TYPE_CHECKING:
+    from fedstack.demo import DemoEnvironment, OutOfBandChange
 
 __all__ = ["demo"]
 
 
+class _RichView:
+    """Renders the demo's steps: headings and progress on stderr, tables and reports on stdout."""
+
+    def step(self, number: int, total: int, title: str) -> None:
+        stderr.rule(f"[bold]{number}/{total}[/] {title}", align="left")
+
+    def note(self, message: str) -> None:
+        stderr.print(f"  [dim]{message}[/]")
+
+    def placement(self, plan: dict[str, Any]) -> None:
+        from rich.table import Table
+
+        table = Table("component", "capability", "placed at", "why", "candidates refused, by rule",
+                      title=f"placement under policy {plan['policy']}", title_justify="left")
+        for workload in plan["workloads"]:
+            for d in workload["decisions"]:
+                where = f"{d['provider']}/{d['region']}" if d["provider"] else "[red]nowhere[/]"
+                table.add_row(d["component"], d["capability"], where, d["why"], _refusals(d["candidates"]))
+        stdout.print(table)
+        stderr.print("  [dim]every candidate and reason: fedstack plan-placement examples/federated-webapp[/]")
+
+    @contextlib.contextmanager
+    def stacks_progress(self, action: str, stacks: list[str]) -> Iterator[Callable[[str, str], None]]:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        lock = threading.Lock()
+        with Progress(
+            SpinnerColumn(), TextColumn("[bold]{task.fields[stack]}[/]"), TextColumn("{task.description}"),
+            TimeElapsedColumn(), console=stderr,
+        ) as progress:
+            tasks = {name: progress.add_task(f"{action}: waiting", stack=name, total=None) for name in stacks}
+
+            def on_event(stack: str, message: str) -> None:
+                with lock:
+                    if stack in tasks:
+                        progress.update(tasks[stack], description=f"{action}: {message[:90]}")
+
+            yield on_event
+
+    def stack_results(self, action: str, results: list[Any]) -> None:
+        for r in results:
+            colour = {"ok": "green", "failed": "red", "skipped": "yellow"}[r.status]
+            line = f"{action} {r.stack}: [{colour}]{r.status}[/] ({r.seconds:.0f} s)"
+            stderr.print(line + (f" {r.message}" if r.message else ""))
+
+    def inventory(self, page: dict[str, Any]) -> None:
+        from rich.table import Table
+
+        table = Table("provider", "region", "country", "stack", "address", "type",
+                      title="inventory (from the bridge)", title_justify="left")
+        for item in page["items"]:
+            table.add_row(item["provider"] or "-", item["region"] or "-", item["country"] or "-",
+                          item["stack"], item["address"], item["type"])
+        stdout.print(table)
+        providers = sorted({i["provider"] for i in page["items"] if i["provider"]})
+        stdout.print(f"{page['total']} resources across {len(providers)} providers: {', '.join(providers)}")
+
+    def changes(self, changes: list[OutOfBandChange]) -> None:
+        for change in changes:
+            stdout.print(f"changed out of band at {change.provider}: {change.resource}: {change.change}")
+
+    def drift(self, markdown: str, exit_code: int, run_url: str | None) -> None:
+        stdout.print(markdown, markup=False, highlight=False)
+        meaning = {0: "in sync", 2: "drift found", 1: "a stack could not be checked"}[exit_code]
+        stdout.print(f"drift exit code {exit_code} ({meaning})")
+        if run_url:
+            stdout.print(f"drift run in the bridge: {run_url}")
+
+    def ready(self, env: DemoEnvironment, run_url: str | None, keep: bool) -> None:
+        stdout.print(f"dashboard: {env.dashboard_url}")
+        login = f"user any name, password in {env.read_token_file}" if keep else "gone when the demo ends"
+        stdout.print(f"  (log in: {login}; the bridge stops when the demo ends)")
+
+
+def _refusals(candidates: list[dict[str, Any]]) -> str:
+    """'rule: N (example reason)' per refusing rule, most frequent first."""
+    by_rule: dict[str, list[str]] = {}
+    for c in candidates:
+        for reason in c["reasons"]:
+            by_rule.setdefault(f"{reason['stage']} {reason['rule']}", []).append(reason["message"])
+    lines = [
+        f"{rule}: {len(messages)}, e.g. {messages[0]}"
+        for rule, messages in sorted(by_rule.items(), key=lambda item: -len(item[1]))
+    ]
+    return "\n".join(lines) or "-"
+
+
 @click.command()
-@click.option("--provider", default="sandbox-fr", show_default=True, help="Sandbox provider to deploy to.")
-@click.option("--keep", is_flag=True, help="Leave the bucket and the sandbox running.")
-def demo(provider: str, keep: bool) -> None:
-    """Deploy object storage to a sandbox provider with real Terraform, then clean up.
+@click.option("--keep", is_flag=True, help="Leave the deployment, bridge and sandbox up until Ctrl-C.")
+@click.option("--policy", default="eu-sovereign", show_default=True,
+              help="Policy preset or YAML file the placement must satisfy.")
+@click.option("--app", "app", type=click.Path(exists=True, path_type=Path),
+              help="Federated app to run (default: examples/federated-webapp of this checkout).")
+def demo(keep: bool, policy: str, app: Path | None) -> None:
+    """Place, deploy, inventory, drift and clean up a three-provider app on the sandbox cloud.
+
+    Starts private sandbox providers and a bridge (SQLite under FEDSTACK_HOME/demo, a free
+    loopback port), then stops them; Ctrl-C at any point destroys and stops everything.
 
     \b
-    Example:
-      fedstack demo                 # sandbox up, apply, show, destroy, sandbox down
-      fedstack demo --keep          # leave it running; `fedstack sandbox down` later
+    Examples:
+      fedstack demo                 # the whole flow, then destroy and stop
+      fedstack demo --keep          # stop at the dashboard; Ctrl-C destroys and stops
+      fedstack demo --policy eu-data-residency
     """
-    catalog = load_catalog()
-    entry = catalog.provider(provider)
-    region_name, region = next(iter(entry.regions.items()))
-    box = Sandbox()
-    already_running = set(box.endpoints())
-    stderr.print(f"[bold]1/4[/] starting the sandbox provider {provider}")
-    server = box.up([provider])[provider]
-    workdir = config.home() / "demo" / "object-storage"
-    workdir.mkdir(parents=True, exist_ok=True)
-    bucket = f"fedstack-demo-{secrets.token_hex(4)}"
-    root = module_root_config(
-        module_name="bucket",
-        source=str(catalog.module_path(provider, "object_storage")),
-        inputs={
-            "name": bucket,
-            "location": region_name,
-            "endpoint": server.endpoint,
-            "labels": {"fedstack:workload": "demo", "fedstack:component": "bucket"},
-            "force_destroy": True,
-        },
-        provider=aws_provider_config(server.endpoint, region.api_region or region_name),
-        outputs=["bucket_name", "endpoint", "location", "id"],
-    )
-    (workdir / "main.tf.json").write_text(json.dumps(root, indent=2))
-    tf = Terraform(workdir, env=SANDBOX_CREDENTIALS, on_message=lambda m: stderr.print(f"  [dim]{m}[/]"))
-    applied = False
-    try:
-        stderr.print(f"[bold]2/4[/] terraform init and apply in {workdir} ({tf.binary})")
-        tf.init()
-        applied = True
-        tf.apply()
-        outputs = {name: o["value"] for name, o in tf.output().items()}
-        stderr.print("[bold]3/4[/] deployed:")
-        stdout.print(
-            f"bucket {outputs['bucket_name']} at {provider} ({region_name}, {region.country}), "
-            f"endpoint {outputs['endpoint']}"
-        )
-        stdout.print(tf.run("state", "list", quiet=True).strip())
-    finally:
-        if keep:
-            stderr.print("[bold]4/4[/] kept: destroy with `terraform apply -destroy` in " + str(workdir))
-        else:
-            stderr.print("[bold]4/4[/] destroying and stopping what the demo started")
-            try:
-                if applied:
-                    tf.destroy()
-            finally:
-                if not already_running:
-                    box.down()
+    from fedstack.demo import DemoOptions, default_app, run_demo
+
+    options = DemoOptions(app=app or default_app(), policy=policy, keep=keep)
+    run_demo(options, _RichView())
+    stderr.print("[green]demo done[/]: everything it started is stopped")
