@@ -34,14 +34,18 @@ class _RichView:
     def placement(self, plan: dict[str, Any]) -> None:
         from rich.table import Table
 
-        table = Table("component", "capability", "placed at", "why", "candidates refused, by rule",
+        table = Table("component", "capability", "placed at", "why", "refused candidates",
                       title=f"placement under policy {plan['policy']}", title_justify="left")
+        examples: dict[str, str] = {}
         for workload in plan["workloads"]:
             for d in workload["decisions"]:
                 where = f"{d['provider']}/{d['region']}" if d["provider"] else "[red]nowhere[/]"
-                table.add_row(d["component"], d["capability"], where, d["why"], _refusals(d["candidates"]))
+                table.add_row(d["component"], d["capability"], where, d["why"], _refusals(d["candidates"], examples))
         stdout.print(table)
-        stderr.print("  [dim]every candidate and reason: fedstack plan-placement examples/federated-webapp[/]")
+        stdout.print("why candidates were refused (one example per rule):")
+        for rule, message in examples.items():
+            stdout.print(f"  {rule}: {message}", markup=False)
+        stderr.print("  [dim]every candidate: fedstack plan-placement examples/federated-webapp[/]")
 
     @contextlib.contextmanager
     def stacks_progress(self, action: str, stacks: list[str]) -> Iterator[Callable[[str, str], None]]:
@@ -70,11 +74,11 @@ class _RichView:
     def inventory(self, page: dict[str, Any]) -> None:
         from rich.table import Table
 
-        table = Table("provider", "region", "country", "stack", "address", "type",
+        table = Table("provider", "region", "country", "address", "type",
                       title="inventory (from the bridge)", title_justify="left")
         for item in page["items"]:
             table.add_row(item["provider"] or "-", item["region"] or "-", item["country"] or "-",
-                          item["stack"], item["address"], item["type"])
+                          item["address"], item["type"])
         stdout.print(table)
         providers = sorted({i["provider"] for i in page["items"] if i["provider"]})
         stdout.print(f"{page['total']} resources across {len(providers)} providers: {', '.join(providers)}")
@@ -91,22 +95,20 @@ class _RichView:
             stdout.print(f"drift run in the bridge: {run_url}")
 
     def ready(self, env: DemoEnvironment, run_url: str | None, keep: bool) -> None:
-        stdout.print(f"dashboard: {env.dashboard_url}")
-        login = f"user any name, password in {env.read_token_file}" if keep else "gone when the demo ends"
-        stdout.print(f"  (log in: {login}; the bridge stops when the demo ends)")
+        if keep:
+            stdout.print(f"dashboard: {env.dashboard_url} (log in with any user name and the token in {env.read_token_file})")
+        else:
+            stdout.print(f"dashboard: {env.dashboard_url} (up until the demo ends; `fedstack demo --keep` keeps it)")
 
 
-def _refusals(candidates: list[dict[str, Any]]) -> str:
-    """'rule: N (example reason)' per refusing rule, most frequent first."""
-    by_rule: dict[str, list[str]] = {}
+def _refusals(candidates: list[dict[str, Any]], examples: dict[str, str]) -> str:
+    """'rule N' per refusing rule, most frequent first; the first message of each goes to examples."""
+    counts: dict[str, int] = {}
     for c in candidates:
         for reason in c["reasons"]:
-            by_rule.setdefault(f"{reason['stage']} {reason['rule']}", []).append(reason["message"])
-    lines = [
-        f"{rule}: {len(messages)}, e.g. {messages[0]}"
-        for rule, messages in sorted(by_rule.items(), key=lambda item: -len(item[1]))
-    ]
-    return "\n".join(lines) or "-"
+            counts[reason["rule"]] = counts.get(reason["rule"], 0) + 1
+            examples.setdefault(reason["rule"], reason["message"])
+    return ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda i: -i[1])) or "-"
 
 
 @click.command()

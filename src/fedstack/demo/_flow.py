@@ -27,6 +27,8 @@ from fedstack.sandbox import SANDBOX_CREDENTIALS
 __all__ = ["DemoOptions", "DemoResult", "DemoView", "default_app", "run_demo"]
 
 STEPS = 8
+IGNORE_FILE = "drift-ignore.yaml"
+"""Accepted drift, read from beside the app when present."""
 
 
 def default_app() -> Path:
@@ -90,7 +92,11 @@ def run_demo(options: DemoOptions, view: DemoView) -> DemoResult:
     """Run the whole demo; whatever happens, destroy what was deployed and stop what was started."""
     from fedstack.stacks import resolve_app
 
+    from fedstack.policy import load_policy
+
+    # Bad input fails here, before anything is started.
     script = resolve_app(options.app)
+    load_policy(options.policy)
     catalog = load_catalog()
     result = DemoResult()
     project = "webapp"
@@ -218,14 +224,24 @@ def _drift(
     options: DemoOptions, view: DemoView, catalog: Catalog, env: DemoEnvironment, outdir: Path,
     names: list[str],
 ) -> tuple[int, str | None, str]:
-    from fedstack.bridge.drift import DriftOptions, discover_stacks, post_run, render, run_drift
+    from fedstack.bridge.drift import (
+        DriftOptions,
+        discover_stacks,
+        load_ignore_rules,
+        post_run,
+        render,
+        run_drift,
+    )
 
     stacks = discover_stacks([outdir])
+    ignore_file = options.app / IGNORE_FILE if options.app.is_dir() else options.app.parent / IGNORE_FILE
+    rules = load_ignore_rules(ignore_file) if ignore_file.is_file() else []
     with view.stacks_progress("drift", names) as on_event:
         report = run_drift(
             stacks,
             DriftOptions(
                 parallel=options.parallelism,
+                ignore_rules=rules,
                 env={**SANDBOX_CREDENTIALS, **env.terraform_env()},
                 on_phase=on_event,
                 catalog=catalog,
