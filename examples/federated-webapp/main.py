@@ -9,21 +9,48 @@ Run it any of these ways (start the sandbox first: `fedstack sandbox up`):
     fedstack plan-placement .        # where each component goes, and why not elsewhere
     fedstack deploy . && fedstack destroy .
 
-Settings from the environment: FEDSTACK_POLICY (a preset or a policy file; default
-eu-sovereign), FEDSTACK_BRIDGE_URL (state in the bridge; unset: local state),
-WEBAPP_ZONE (the DNS zone, which must exist at the DNS provider; default webapp.example.eu).
+Settings from the environment: WEBAPP_TARGET (`sandbox`, the default: only the sandbox
+providers of the catalog; `cloud`: only the real providers, whose credentials Terraform reads
+from the environment), FEDSTACK_POLICY (a preset or a policy file; default eu-sovereign),
+FEDSTACK_BRIDGE_URL (state in the bridge; unset: local state), WEBAPP_ZONE (the DNS zone,
+which must exist at the DNS provider; default webapp.example.eu).
 """
 
 import os
 
+from fedstack.catalog import Catalog, load_catalog
 from fedstack.cdk import Compute, DnsRecord, FederatedApp, Network, ObjectStore, Workload
 
+# Where each target would rather put the assets and the network; placement (under the policy)
+# still decides, and says why.
+PREFER = {
+    "sandbox": {"assets": ["sandbox-fr"], "net": ["sandbox-de"]},
+    "cloud": {"assets": ["scaleway"], "net": ["ionos"]},
+}
 
-def build(app: FederatedApp) -> Workload:
+
+def target() -> str:
+    """WEBAPP_TARGET: `sandbox` (default) or `cloud`."""
+    value = os.environ.get("WEBAPP_TARGET", "sandbox")
+    if value not in PREFER:
+        raise SystemExit(f"WEBAPP_TARGET={value!r}: use one of {', '.join(PREFER)}")
+    return value
+
+
+def catalog_for(chosen: str) -> Catalog:
+    """The catalog selection of a target: its sandbox providers, or its real (cloud) ones."""
+    catalog = load_catalog()
+    kind = "sandbox" if chosen == "sandbox" else "cloud"
+    kept = {name: p for name, p in catalog.providers.items() if p.kind == kind}
+    return catalog.model_copy(update={"providers": kept})
+
+
+def build(app: FederatedApp, chosen: str = "sandbox") -> Workload:
     """The workload: storage, network, server and DNS, spread over three providers."""
+    prefer = PREFER[chosen]
     web = Workload(app, "webapp", spread=3, labels={"team": "platform"})
-    assets = ObjectStore(web, "assets", versioning=True, force_destroy=True, prefer=["sandbox-fr"])
-    net = Network(web, "net", cidr="10.20.0.0/16", prefer=["sandbox-de"], not_with=[assets])
+    assets = ObjectStore(web, "assets", versioning=True, force_destroy=True, prefer=prefer["assets"])
+    net = Network(web, "net", cidr="10.20.0.0/16", prefer=prefer["net"], not_with=[assets])
     server = Compute(web, "server", network=net, size="s", image="debian-12")
     DnsRecord(
         web,
@@ -37,6 +64,11 @@ def build(app: FederatedApp) -> Workload:
 
 
 if __name__ == "__main__":
-    app = FederatedApp(project="webapp", policy=os.environ.get("FEDSTACK_POLICY", "eu-sovereign"))
-    build(app)
+    chosen = target()
+    app = FederatedApp(
+        project="webapp",
+        policy=os.environ.get("FEDSTACK_POLICY", "eu-sovereign"),
+        catalog=catalog_for(chosen),
+    )
+    build(app, chosen)
     app.synth()

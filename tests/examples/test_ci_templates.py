@@ -1,0 +1,180 @@
+"""The CI templates run locally: their YAML parsed, their `run:`/`script:` steps executed against
+the sandbox and a real bridge, with the environment the workflow sets (secrets replaced by a
+bridge token made for the test, variables by the test bridge's URL and the sandbox endpoint).
+
+Steps that cannot run here are skipped by name, and the tests assert the exact list, so a new
+step is never skipped silently: GitHub's `uses:` actions (actions/checkout,
+actions/setup-python, hashicorp/setup-terraform, github/codeql-action/upload-sarif,
+mikepenz/action-junit-report, actions/upload-artifact: they need GitHub's runner and API;
+the files they would upload are checked instead), and the `pip install .` lines (fedstack is
+already installed in this virtual environment; there is no package index here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from fedstack.sandbox import SANDBOX_CREDENTIALS
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOW = REPO / "examples" / "ci" / "github-actions" / "drift.yml"
+GITLAB = REPO / "examples" / "ci" / "gitlab-ci" / ".gitlab-ci.yml"
+
+SKIPPED_ACTIONS = {
+    "Check out": "actions/checkout@v4",
+    "Set up Python": "actions/setup-python@v5",
+    "Set up Terraform": "hashicorp/setup-terraform@v3",
+    "Upload SARIF (code scanning)": "github/codeql-action/upload-sarif@v3",
+    "Publish JUnit report": "mikepenz/action-junit-report@v4",
+    "Keep the reports": "actions/upload-artifact@v4",
+}
+SKIPPED_RUN_STEPS = {"Install fedstack"}
+SKIPPED_GITLAB_LINES = {"pip install --quiet ."}
+
+
+def _base_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    for key in ("FEDSTACK_BRIDGE_URL", "FEDSTACK_BRIDGE_TOKEN", "TF_HTTP_PASSWORD", "GITHUB_STEP_SUMMARY"):
+        env.pop(key, None)
+    return env
+
+
+def _github_expressions(text: str, values: dict[str, str]) -> str:
+    """Replace `${{ name }}` with its value; an expression the test does not know fails it."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        assert name in values, f"the workflow uses ${{{{ {name} }}}}, unknown to the test"
+        return values[name]
+
+    return re.sub(r"\$\{\{(.+?)\}\}", value, text)
+
+
+def _run_github_step(script: str, env: dict[str, str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """As GitHub's runner does: the script in a file, `bash --noprofile --norc -eo pipefail`."""
+    file = tmp / "step.sh"
+    file.write_text(script)
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(file)],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _outputs(file: Path) -> dict[str, str]:
+    lines = file.read_text().splitlines() if file.exists() else []
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def _junit_failures(path: Path) -> int:
+    root = ET.parse(path).getroot()
+    return sum(1 for _ in root.iter("failure"))
+
+
+def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_gate_fails(
+    plain_stack, bridge, retagged, tmp_path: Path
+) -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as True
+    assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
+    assert workflow["permissions"]["security-events"] == "write"
+    job = workflow["jobs"]["drift"]
+    steps = job["steps"]
+    assert {s["name"]: s["uses"] for s in steps if "uses" in s} == SKIPPED_ACTIONS
+    assert {s["name"] for s in steps if "run" in s} - {"Check drift", "Gate on the exit code"} == SKIPPED_RUN_STEPS
+    sarif_step = next(s for s in steps if s["name"] == "Upload SARIF (code scanning)")
+    junit_step = next(s for s in steps if s["name"] == "Publish JUnit report")
+
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    values = {
+        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
+        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "vars.S3_ENDPOINT": plain_stack.endpoint,
+    }
+    env = {**_base_env(), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    env.update({k: _github_expressions(str(v), values) for k, v in job["env"].items()})
+    results: dict[str, subprocess.CompletedProcess[str]] = {}
+    for step in steps:
+        if "run" not in step or step["name"] in SKIPPED_RUN_STEPS:
+            continue
+        if step.get("id") == "drift" or "steps.drift.outputs.exit_code" in step["run"]:
+            values["steps.drift.outputs.exit_code"] = _outputs(output).get("exit_code", "")
+        script = _github_expressions(step["run"], values)
+        results[step["name"]] = done = _run_github_step(script, {**env, **step.get("env", {})}, plain_stack.checkout, tmp_path)
+        if done.returncode != 0:
+            break  # as on GitHub: later steps without `if: always()` do not run
+
+    assert results["Check drift"].returncode == 0, results["Check drift"].stderr[-2000:]
+    assert _outputs(output)["exit_code"] == "2"
+    assert "tags.team" in summary.read_text() and "marketing" in summary.read_text()
+    reports = plain_stack.checkout / "drift-report"
+    sarif = json.loads((reports / Path(sarif_step["with"]["sarif_file"]).name).read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    assert _junit_failures(plain_stack.checkout / junit_step["with"]["report_paths"]) >= 1
+    runs = httpx.get(f"{bridge.url}/v1/drift-runs", headers={"Authorization": f"Bearer {bridge.drift_token}"}, timeout=10)
+    assert runs.status_code == 200 and runs.json()
+    gate = results["Gate on the exit code"]
+    assert gate.returncode == 1 and "::error::drift found" in gate.stdout
+    assert bridge.drift_token not in results["Check drift"].stdout + results["Check drift"].stderr
+
+
+def test_github_gate_passes_only_when_in_sync(tmp_path: Path) -> None:
+    gate = next(s for s in yaml.safe_load(WORKFLOW.read_text())["jobs"]["drift"]["steps"] if s["name"] == "Gate on the exit code")
+    for code, expected in (("0", 0), ("2", 1), ("1", 1)):
+        script = _github_expressions(gate["run"], {"steps.drift.outputs.exit_code": code})
+        assert _run_github_step(script, _base_env(), tmp_path, tmp_path).returncode == expected, code
+
+
+def _gitlab_expand(text: str, env: dict[str, str]) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        assert name in env, f"the job uses ${name}, unknown to the test"
+        return env[name]
+
+    return re.sub(r"\$(?:\{(\w+)\}|(\w+))", value, text)
+
+
+def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
+    plain_stack, bridge, retagged, tmp_path: Path
+) -> None:
+    pipeline = yaml.safe_load(GITLAB.read_text())
+    job = pipeline["drift"]
+    assert job["stage"] in pipeline["stages"]
+    assert {r["if"] for r in job["rules"]} == {'$CI_PIPELINE_SOURCE == "schedule"', '$CI_PIPELINE_SOURCE == "web"'}
+    # CI/CD variables set in the project's settings, here the test bridge and the sandbox.
+    env = {
+        **_base_env(),
+        "FEDSTACK_BRIDGE_URL": bridge.url,
+        "FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "S3_ENDPOINT": plain_stack.endpoint,
+        **SANDBOX_CREDENTIALS,
+    }
+    for name, raw in job["variables"].items():
+        env[name] = _gitlab_expand(str(raw), env)
+    assert [line for line in job["before_script"] if line in SKIPPED_GITLAB_LINES] == sorted(SKIPPED_GITLAB_LINES)
+    lines = [line for line in job["before_script"] + job["script"] if line not in SKIPPED_GITLAB_LINES]
+    code = 0
+    for line in lines:  # GitLab stops the job at the first failing line
+        done = subprocess.run(["bash", "-c", line], cwd=plain_stack.checkout, env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+        code = done.returncode
+        if code:
+            break
+    assert code == 2, done.stderr[-2000:]
+    assert code in job["allow_failure"]["exit_codes"]
+    junit = plain_stack.checkout / job["artifacts"]["reports"]["junit"]
+    assert job["artifacts"]["when"] == "always" and _junit_failures(junit) >= 1
+    for path in job["artifacts"]["paths"]:
+        assert (plain_stack.checkout / path).is_dir()
+    state = httpx.get(env["TF_HTTP_ADDRESS"], auth=("ci", bridge.drift_token), timeout=10)
+    assert state.status_code == 200  # the drift token reads the state the job checked
