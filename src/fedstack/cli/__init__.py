@@ -9,8 +9,9 @@ import click
 import fedstack
 from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
-from fedstack.cli._modules import modules
+from fedstack.cli._drift import drift
 from fedstack.cli._inventory import inventory
+from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
@@ -41,11 +42,12 @@ cli.add_command(synth)
 cli.add_command(deploy)
 cli.add_command(destroy)
 cli.add_command(plan_placement)
-cli.add_command(modules)
 cli.add_command(policy)
 cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
+cli.add_command(drift)
+cli.add_command(modules)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,278 @@
+"""Run the drift check over stacks: init, refresh-only plan and show per stack, in a bounded pool.
+
+One stack's failure becomes an error entry beside the others' results. Plans are saved in a
+private temporary folder (they hold secrets in clear) and removed afterwards. Progress is
+reported through a callback carrying only stack names and phases, never values.
+Must not import the web framework or cdktf: the CLI runs this without a server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules
+from fedstack.bridge.drift.locations import declaration_line
+from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
+from fedstack.bridge.drift.plan_json import (
+    DriftedResource,
+    managed_addresses,
+    provider_regions,
+    read_drift,
+)
+from fedstack.bridge.drift.schema import (
+    DriftReport,
+    FailOn,
+    ResourceDrift,
+    SourceLocation,
+    StackResult,
+    Summary,
+)
+from fedstack.bridge.drift.stacks import Stack
+
+import fedstack
+from fedstack.catalog import Catalog, load_catalog
+from fedstack.errors import FedstackError, TerraformError
+from fedstack.terraform import Terraform
+
+__all__ = ["DriftOptions", "OnPhase", "exit_code", "run_drift"]
+
+OnPhase = Callable[[str, str], None]
+"""Receives (stack name, phase): "init", "plan", "show", then "in_sync", "drift" or "error"."""
+
+_ERROR_LIMIT = 2000
+
+
+@dataclass
+class DriftOptions:
+    """How to run a drift check: pool size, per-stack time limit, ignore rules, environment."""
+
+    parallel: int = 4
+    timeout: float = 900.0
+    ignore_rules: Sequence[IgnoreRule] = ()
+    fail_on: FailOn = "drift"
+    env: Mapping[str, str] | None = None
+    on_phase: OnPhase | None = None
+    today: dt.date | None = None
+    catalog: Catalog | None = field(default=None, repr=False)
+
+
+def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> DriftReport:
+    """Check every stack for drift and return the report (never raises for one stack's failure)."""
+    opts = options or DriftOptions()
+    catalog = opts.catalog or load_catalog()
+    today = opts.today or dt.datetime.now(dt.UTC).date()
+    started = dt.datetime.now(dt.UTC)
+    versions: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="fedstack-drift-") as plans:
+        os.chmod(plans, 0o700)
+
+        def check(item: tuple[int, Stack]) -> StackResult:
+            index, stack = item
+            plan_file = Path(plans) / f"{index}.tfplan"
+            return _check_stack(stack, plan_file, opts, catalog, today, versions)
+
+        workers = max(1, min(opts.parallel, len(stacks)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift") as pool:
+            results = list(pool.map(check, enumerate(stacks)))
+    expired = apply_ignore_rules([], opts.ignore_rules, today)[1]
+    summary = _summary(results)
+    report = DriftReport(
+        run_id=str(uuid.uuid4()),
+        started_at=started,
+        finished_at=dt.datetime.now(dt.UTC),
+        fedstack_version=fedstack.__version__,
+        terraform_version=versions[0] if versions else None,
+        fail_on=opts.fail_on,
+        exit_code=0,
+        summary=summary,
+        stacks=results,
+        expired_rules=expired,
+    )
+    return report.model_copy(update={"exit_code": exit_code(report, opts.fail_on)})
+
+
+def exit_code(report: DriftReport, fail_on: FailOn) -> int:
+    """1 if a stack errored, else 2 if drift was found, else 0; `fail_on` relaxes it."""
+    if fail_on == "never":
+        return 0
+    if report.summary.errored:
+        return 1
+    if fail_on == "drift" and report.summary.drifted:
+        return 2
+    return 0
+
+
+# -- one stack ---------------------------------------------------------------------------------
+
+
+def _check_stack(
+    stack: Stack,
+    plan_file: Path,
+    opts: DriftOptions,
+    catalog: Catalog,
+    today: dt.date,
+    versions: list[str],
+) -> StackResult:
+    started = time.monotonic()
+    deadline = started + opts.timeout
+    placement: Placement | None = None
+
+    def phase(name: str) -> None:
+        if opts.on_phase:
+            opts.on_phase(stack.name, name)
+
+    def result(**fields: Any) -> StackResult:
+        status = fields.pop("status")
+        phase(status)
+        return StackResult(
+            name=stack.name,
+            path=_shown(stack.path),
+            file=_shown(stack.file),
+            source=stack.source,
+            provider=placement.provider if placement else None,
+            region=placement.region if placement else None,
+            country=placement.country if placement else None,
+            status=status,
+            duration_seconds=round(time.monotonic() - started, 3),
+            **fields,
+        )
+
+    try:
+        declared = read_stack_metadata(stack.path, catalog)
+        placement = declared
+        tf = Terraform(stack.path, timeout=opts.timeout, env=opts.env)
+        plan = _refresh_only_plan(tf, plan_file, deadline, phase)
+        if isinstance(plan.get("terraform_version"), str):
+            versions.append(plan["terraform_version"])
+        configured = _configured_placement(plan, catalog)
+        drifted = [_resource(stack, d, declared, configured, catalog) for d in read_drift(plan)]
+        drifted, _expired = apply_ignore_rules(drifted, opts.ignore_rules, today)
+        placement = declared or configured or _common_placement(drifted)
+        status = "drift" if any(not r.ignored for r in drifted) else "in_sync"
+        return result(status=status, resources_checked=managed_addresses(plan), drift=drifted)
+    except FedstackError as exc:
+        return result(status="error", error=_short(str(exc)))
+    except Exception as exc:  # noqa: BLE001 - one stack's bug must not hide the others' results
+        return result(status="error", error=_short(f"{type(exc).__name__}: {exc}"))
+    finally:
+        plan_file.unlink(missing_ok=True)
+
+
+def _refresh_only_plan(
+    tf: Terraform, plan_file: Path, deadline: float, phase: Callable[[str], None]
+) -> dict[str, Any]:
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TerraformError(f"the stack's time limit ran out in {tf.workdir}")
+        return left
+
+    def plan() -> None:
+        phase("plan")
+        tf.timeout = remaining()
+        tf.plan(out=plan_file, refresh_only=True, lock=False)
+
+    initialised = (tf.workdir / ".terraform").is_dir()
+    if not initialised:
+        phase("init")
+        tf.timeout = remaining()
+        tf.init()
+    try:
+        plan()
+    except TerraformError as exc:
+        # A reused .terraform can be stale (new provider, module or backend): Terraform says
+        # to run init; do that once and plan again.
+        if not initialised or "terraform init" not in str(exc).lower() and "init" not in _summaries(exc):
+            raise
+        phase("init")
+        tf.timeout = remaining()
+        tf.init()
+        plan()
+    phase("show")
+    tf.timeout = remaining()
+    return tf.show_json(plan_file)
+
+
+def _summaries(exc: TerraformError) -> str:
+    return " ".join(f"{d.summary} {d.detail}" for d in exc.diagnostics).lower()
+
+
+def _resource(
+    stack: Stack,
+    drifted: DriftedResource,
+    declared: Placement | None,
+    configured: Placement | None,
+    catalog: Catalog,
+) -> ResourceDrift:
+    found = declaration_line(stack.path, drifted.address, drifted.type, drifted.name)
+    location = (
+        SourceLocation(file=_shown(found[0]), line=found[1])
+        if found
+        else SourceLocation(file=_shown(stack.file))
+    )
+    own = placement_for_region(drifted.region_attribute, catalog) if drifted.region_attribute else None
+    # fedstack.json outranks what a resource says; a resource's own region outranks the provider's.
+    chosen = declared or own or configured
+    return ResourceDrift(
+        address=drifted.address,
+        type=drifted.type,
+        name=drifted.name,
+        module=drifted.module,
+        terraform_provider=drifted.terraform_provider,
+        kind=drifted.kind,
+        provider=chosen.provider if chosen else None,
+        region=chosen.region if chosen else None,
+        country=chosen.country if chosen else None,
+        changes=drifted.changes,
+        location=location,
+    )
+
+
+def _configured_placement(plan: dict[str, Any], catalog: Catalog) -> Placement | None:
+    """The placement of the provider configurations' region, when they agree on one."""
+    found = {placement_for_region(region, catalog) for region in provider_regions(plan)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _common_placement(resources: list[ResourceDrift]) -> Placement | None:
+    found = {
+        (r.provider, r.region, r.country) for r in resources if r.provider and r.region and r.country
+    }
+    if len(found) != 1:
+        return None
+    provider, region, country = found.pop()
+    return Placement(provider, region, country)  # type: ignore[arg-type]
+
+
+def _summary(results: list[StackResult]) -> Summary:
+    drift = [r for stack in results for r in stack.drift]
+    return Summary(
+        stacks=len(results),
+        in_sync=sum(s.status == "in_sync" for s in results),
+        drifted=sum(s.status == "drift" for s in results),
+        errored=sum(s.status == "error" for s in results),
+        resources_drifted=sum(not r.ignored for r in drift),
+        resources_ignored=sum(r.ignored for r in drift),
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when below it (stable in CI), else absolute."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= _ERROR_LIMIT else message[: _ERROR_LIMIT - 1] + "…"

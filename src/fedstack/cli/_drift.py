@@ -1,0 +1,174 @@
+"""`fedstack drift`: check stacks for drift in parallel, write reports for CI, post to the bridge.
+
+The engine lives in fedstack.bridge.drift (no web framework, no cdktf); this module only turns
+options into a run and prints the outcome. Progress goes to stderr, results to stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from fedstack import config
+from fedstack.cli._output import stderr, stdout
+
+__all__ = ["drift"]
+
+_PHASES = {"init": "init", "plan": "refresh-only plan", "show": "reading plan"}
+_DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "[red]failed[/]"}
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--bridge", envvar="FEDSTACK_BRIDGE_URL", metavar="URL", help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).")
+@click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True, help="Stacks checked at once.")
+@click.option("--format", "formats", default="md,json", show_default=True, metavar="LIST", help="Reports to write: md, junit, sarif, json, html (comma-separated) or all.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("drift-report"), show_default=True, help="Folder the reports are written to.")
+@click.option("--ignore", "ignore_file", type=click.Path(path_type=Path, dir_okay=False), help="YAML file of ignore rules (address glob, attributes, reason, expires).")
+@click.option("--fail-on", type=click.Choice(["drift", "error", "never"]), default="drift", show_default=True, help="drift: exit 2 on drift, 1 on error; error: exit 1 only on error; never: always 0.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=900, show_default=True, help="Time limit per stack, in seconds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table.")
+def drift(
+    paths: tuple[Path, ...],
+    bridge: str | None,
+    parallel: int,
+    formats: str,
+    out_dir: Path,
+    ignore_file: Path | None,
+    fail_on: str,
+    timeout: float,
+    as_json: bool,
+) -> None:
+    """Find drift: run a refresh-only plan in every stack and report what changed out of band.
+
+    PATH is a folder of stacks (any folder whose *.tf or *.tf.json configures a provider or a
+    backend is a stack; folders without are modules and skipped) or a cdktf.out folder with
+    its manifest.json; default: the current folder. A stack's fedstack.json
+    ({"provider": "sandbox-fr", "region": "fr-par"}) names where it runs.
+
+    Exit code: 0 in sync, 2 drift found, 1 a stack could not be checked (an error outranks
+    drift); --fail-on changes that. Sensitive values are masked in every report. When
+    GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it.
+
+    \b
+    Examples:
+      fedstack drift stacks/ --format md,junit,sarif --out reports/
+      fedstack drift cdktf.out --parallel 8 --ignore drift-ignore.yaml
+      fedstack drift . --bridge https://bridge.example.eu --fail-on error
+    """
+    from fedstack.bridge.drift import (
+        DriftOptions,
+        bridge_token,
+        discover_stacks,
+        load_ignore_rules,
+        parse_formats,
+        post_run,
+        render,
+        run_drift,
+        write_reports,
+    )
+
+    wanted = parse_formats(formats)
+    rules = load_ignore_rules(ignore_file) if ignore_file else []
+    stacks = discover_stacks(list(paths) or [Path(".")])
+    stderr.print(f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time")
+    options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
+    report = _run_with_progress(run_drift, stacks, options)
+    written = write_reports(report, wanted, out_dir)
+    _append_step_summary(render(report, "md"))
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        _print_table(report)
+    for fmt, path in written.items():
+        stderr.print(f"[dim]{fmt} report: {path}[/]")
+    bridge = bridge or config.bridge_url()
+    if bridge:
+        answer = post_run(bridge, report, token=bridge_token())
+        stderr.print(f"posted run {report.run_id} to the bridge" + (f": {answer['url']}" if "url" in answer else ""))
+    click.get_current_context().exit(report.exit_code)
+
+
+def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
+    """Run the check with one progress bar per stack and an overall bar, on stderr."""
+    from rich.markup import escape
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    lock = threading.Lock()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=False,
+    ) as progress:
+        overall = progress.add_task("stacks checked", total=len(stacks))
+        tasks = {s.name: progress.add_task(f"  {escape(s.name)}: waiting", total=3) for s in stacks}
+
+        def on_phase(name: str, phase: str) -> None:
+            # Only the stack name and the phase: never a value from a plan.
+            with lock:
+                task = tasks[name]
+                if phase in _PHASES:
+                    step = {"init": 0, "plan": 1, "show": 2}[phase]
+                    label = f"  {escape(name)}: {_PHASES[phase]}"
+                    progress.update(task, description=label, completed=step)
+                else:
+                    label = f"  {escape(name)}: {_DONE.get(phase, phase)}"
+                    progress.update(task, description=label, completed=3)
+                    progress.advance(overall)
+
+        options.on_phase = on_phase
+        return run_drift(stacks, options)
+
+
+def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("stack", "provider", "region", "status", "drifted resources")
+    for stack in report.stacks:
+        drifted = [r for r in stack.drift if not r.ignored]
+        what = ", ".join(
+            f"{r.address} ({'deleted' if r.kind == 'delete' else ', '.join(c.path for c in r.changes if not c.ignored)})"
+            for r in drifted
+        )
+        if stack.error:
+            what = stack.error
+        table.add_row(
+            escape(stack.name),
+            stack.provider or "-",
+            f"{stack.region} ({stack.country})" if stack.region else "-",
+            _DONE[stack.status],
+            escape(what or "-"),  # Terraform messages hold [brackets] that Rich would parse
+        )
+    stdout.print(table)
+    s = report.summary
+    stdout.print(
+        f"{s.stacks} stacks: {s.in_sync} in sync, {s.drifted} drifted, {s.errored} failed; "
+        f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {report.exit_code}"
+    )
+    for rule in report.expired_rules:
+        stdout.print(
+            f"ignore rule for {escape(rule.address)} expired on {rule.expires}: no longer applied"
+        )
+
+
+def _append_step_summary(markdown: str) -> None:
+    target = os.environ.get("GITHUB_STEP_SUMMARY", "").strip()
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")

@@ -1,0 +1,85 @@
+"""Fixtures of the drift tests: a loopback HTTP receiver standing in for the bridge.
+
+The receiver stands in for the bridge's `POST /v1/drift-runs` until that endpoint lands on main
+(it is built in parallel on the `bridge` branch): a real HTTP server on 127.0.0.1 that records
+every request and answers like the bridge will (201 with the run's id and URL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Received:
+    """One request the receiver got."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class BridgeReceiver:
+    """A loopback HTTP server recording requests; `status` sets the answer's status code."""
+
+    url: str
+    requests: list[Received] = field(default_factory=list)
+    status: int = 201
+
+
+@contextlib.contextmanager
+def serve_receiver() -> Iterator[BridgeReceiver]:
+    """Run a BridgeReceiver on 127.0.0.1 for the duration of the block."""
+    receiver = BridgeReceiver(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length)
+            receiver.requests.append(Received("POST", self.path, dict(self.headers.items()), body))
+            answer = {"id": json.loads(body).get("run_id"), "url": f"{receiver.url}/runs/1"}
+            if receiver.status >= 400:
+                answer = {"error": "token lacks drift:write"}
+            payload = json.dumps(answer).encode()
+            self.send_response(receiver.status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def bridge_receiver() -> Iterator[BridgeReceiver]:
+    """A real HTTP server on 127.0.0.1 standing in for the bridge (see the module docstring)."""
+    with serve_receiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def module_bridge_receiver() -> Iterator[BridgeReceiver]:
+    """The same stand-in, shared by the tests of one module."""
+    with serve_receiver() as receiver:
+        yield receiver
