@@ -37,7 +37,7 @@ class _Metadata(BaseModel):
 
     provider: str
     region: str | None = None
-    # Written by the CDK layer beside provider and region (fedstack.cdk stack_metadata); not used here.
+    # Written by the CDK layer beside each stack; not needed for placement.
     workload: str | None = None
     stack: str | None = None
 

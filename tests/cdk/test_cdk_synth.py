@@ -229,3 +229,13 @@ def test_stack_at_a_real_provider_configures_every_provider_its_modules_require(
     # Native providers get empty blocks: credentials and endpoints come from the environment.
     assert synth["provider"] == {name: [{}] for name in wanted}
     assert synth["module"]["k8s"]["depends_on"] == ["module.net"]
+
+
+def test_drift_engine_reads_the_fedstack_json_synth_writes(make_app, example) -> None:
+    from fedstack.bridge.drift.metadata import read_stack_metadata
+
+    app, _ = _example_stacks(make_app, example)
+    app.synth()
+    placement = read_stack_metadata(Path(app.outdir) / "stacks" / NL, load_catalog())
+    assert placement is not None
+    assert (placement.provider, placement.region, placement.country) == ("sandbox-nl", "nl-ams", "NL")

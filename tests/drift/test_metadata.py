@@ -73,9 +73,3 @@ def test_regions_map_by_catalog_or_api_name_only_when_unique(catalog) -> None:
     )
     assert placement_for_region("eu-west-3", doubled) is None  # two catalog regions answer to it
 
-
-def test_metadata_written_by_the_cdk_layer_is_read(tmp_path: Path, catalog) -> None:
-    (tmp_path / "fedstack.json").write_text(
-        '{"provider": "sandbox-de", "region": "de-fra", "workload": "webapp", "stack": "webapp-sandbox-de-de-fra"}'
-    )
-    assert read_stack_metadata(tmp_path, catalog) == Placement("sandbox-de", "de-fra", "DE")

@@ -229,3 +229,14 @@ def test_check_catalog_covers_every_region_offering_the_capability(
     # The sandbox providers offer no Kubernetes (moto has none).
     unoffered = Policy.build().check_catalog(sandbox_catalog, "kubernetes")
     assert [c for c in unoffered if c.provider in sandbox] == []
+
+
+def test_check_catalog_skips_regions_where_the_capability_is_not_offered() -> None:
+    """Hetzner's object storage exists only in some of its regions (catalog `regions` list)."""
+    from fedstack.catalog import load_catalog
+
+    catalog = load_catalog()
+    hetzner = catalog.provider("hetzner")
+    offered = {c.region for c in Policy.build().check_catalog(catalog, "object_storage") if c.provider == "hetzner"}
+    assert offered == set(hetzner.capabilities["object_storage"].regions or ())
+    assert offered < set(hetzner.regions), "some Hetzner regions have no object storage"
