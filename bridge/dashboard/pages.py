@@ -21,7 +21,9 @@ from fedstack.bridge.dashboard._views import overview
 from fedstack.bridge.drift.schema import MASK
 from fedstack.bridge.store import (
     get_run,
+    list_policies,
     list_runs,
+    query_findings,
     query_periods,
     run_series,
     stack_series,
@@ -105,6 +107,20 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
         runs=runs,
         chart=chart,
     )
+
+
+@router.get("/compliance", response_class=HTMLResponse)
+async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
+    """Each project's policy and the live-state findings (open first, then resolved)."""
+    who.require("state:read")
+    engine = context(request).engine
+    projects = who.visible_projects()
+    policies = await run_in_threadpool(list_policies, engine, projects)
+    _, open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
+    _, resolved = await run_in_threadpool(
+        query_findings, engine, projects, state="resolved", limit=50
+    )
+    return _page("compliance.html", policies=policies, findings=open_findings + resolved)
 
 
 @router.get("/runs/{run}", response_class=HTMLResponse)
