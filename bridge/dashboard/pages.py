@@ -13,13 +13,14 @@ from typing import Any
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fedstack.bridge._errors import NotFound
-from fedstack.bridge.api._deps import Caller, context, stack_names
+from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
 from fedstack.bridge.dashboard._views import overview
 from fedstack.bridge.drift.schema import MASK
 from fedstack.bridge.store import (
+    check_name,
     get_run,
     list_policies,
     list_runs,
@@ -88,7 +89,10 @@ def overview_slash() -> RedirectResponse:
 @router.get("/stacks/{project}/{stack}", response_class=HTMLResponse)
 async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
     """One stack: its inventory size, drift history, runs and drift over time."""
-    project, stack = stack_names(project, stack)
+    project = check_name("project", project)
+    # Drift runs name stacks by folder, which may fall outside the state API's name pattern.
+    if not 0 < len(stack) <= 128:
+        raise BadRequest("a stack name has 1 to 128 characters")
     who.require("state:read", project)
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)

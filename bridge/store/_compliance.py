@@ -73,7 +73,7 @@ def set_policy(
         conn.execute(
             project_policies.insert().values(
                 project=project,
-                name=policy.name,
+                name=policy.name[:128],
                 source=source,
                 document=document,
                 updated_at=now,
