@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.store import (
+    PolicySource,
     check_name,
     clear_policy,
     evaluate_project,
@@ -51,9 +52,10 @@ async def put_policy(
     who.require("admin", project)
     if (body.preset is None) == (body.yaml is None):
         raise BadRequest('send exactly one of {"preset": NAME} or {"yaml": TEXT}')
-    source, document = ("preset", body.preset) if body.preset is not None else ("yaml", body.yaml)
+    source: PolicySource = "preset" if body.preset is not None else "yaml"
+    document = body.preset if body.preset is not None else str(body.yaml)
     engine = context(request).engine
-    await run_in_threadpool(set_policy, engine, project, source, document, who=who.token_id)  # type: ignore[arg-type]
+    await run_in_threadpool(set_policy, engine, project, source, document, who=who.token_id)
     return await run_in_threadpool(_policy_or_404, engine, project)
 
 

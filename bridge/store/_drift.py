@@ -410,7 +410,7 @@ _RUN_COLUMNS = (
 )
 
 
-def _run_summary(row: Row[Any]) -> dict[str, Any]:
+def _run_summary(row: Any) -> dict[str, Any]:  # a full row or the listing columns
     return {
         "id": row.id,
         "project": row.project,
