@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from typing import Any, Literal
 
 import yaml
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 PolicySource = Literal["preset", "yaml"]
+
+_log = logging.getLogger("fedstack.bridge.compliance")
 
 
 @functools.lru_cache(maxsize=64)
@@ -149,6 +152,12 @@ def _evaluate_all(conn: Connection, project: str) -> None:
         ).scalars()
     )
     for name in sorted(names):
+        # Hold the stack row as a state write does, so the two never evaluate one stack at once.
+        conn.execute(
+            select(stacks.c.id)
+            .where(stacks.c.project == project, stacks.c.name == name)
+            .with_for_update()
+        )
         evaluate_stack(conn, project, name)
 
 
@@ -157,7 +166,16 @@ def evaluate_stack(conn: Connection, project: str, stack: str) -> None:
     policy_row = conn.execute(
         select(project_policies).where(project_policies.c.project == project)
     ).first()
-    failing = _failing(conn, project, stack, policy_row) if policy_row is not None else {}
+    policy = None
+    if policy_row is not None:
+        try:
+            policy = parse_policy(policy_row.source, policy_row.document)
+        except BadRequest as exc:
+            # A policy this release cannot read (a preset since renamed, say) must never block
+            # a Terraform state write: keep the findings as they are and say why.
+            _log.warning("project %s: policy not applied to %s: %s", project, stack, exc.message)
+            return
+    failing = _failing(conn, project, stack, policy) if policy is not None else {}
     now = dt.datetime.now(dt.UTC)
     open_rows = {
         (r.address, r.rule_id): r
@@ -199,10 +217,9 @@ def evaluate_stack(conn: Connection, project: str, stack: str) -> None:
 
 
 def _failing(
-    conn: Connection, project: str, stack: str, policy_row: Row[Any]
+    conn: Connection, project: str, stack: str, policy: Policy
 ) -> dict[tuple[str, str], dict[str, Any]]:
     """(address, rule id) -> the finding's columns, for every rule that FAILS now."""
-    policy = parse_policy(policy_row.source, policy_row.document)
     rows = conn.execute(
         select(resources).where(resources.c.project == project, resources.c.stack == stack)
     ).all()

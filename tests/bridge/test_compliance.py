@@ -16,6 +16,7 @@ import pytest
 from bridge_helpers import bearer, new_lineage, state_body, unique
 from fedstack.bridge import BridgeSettings, running_bridge
 from fedstack.bridge.store import create_token, open_engine
+from fedstack.bridge.store._models import project_policies
 
 BUCKET = "aws_s3_bucket.vault"
 
@@ -178,3 +179,25 @@ def test_a_yaml_policy_applies_at_once_and_bad_policies_are_refused(live: Live) 
         headers=bearer(live.writer),
     )
     assert evaluated.status_code == 200 and evaluated.json()["open"] == 1
+
+
+def test_a_stored_policy_this_release_cannot_read_never_blocks_a_state_write(
+    live: Live, live_bridge: tuple[str, str]
+) -> None:
+    lineage = new_lineage()
+    assert live.put_policy({"preset": "eu-data-residency"}).status_code == 200
+    live.write("vault", 1, lineage, "eu-central-2")
+    assert len(live.findings(state="open")) == 1
+    # As if a later release renamed the preset this project was set to.
+    engine = open_engine(live_bridge[1])
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                project_policies.update()
+                .where(project_policies.c.project == live.project)
+                .values(document="renamed-preset")
+            )
+    finally:
+        engine.dispose()
+    live.write("vault", 2, lineage, "eu-central-1")  # answers 200 (checked in write)
+    assert len(live.findings(state="open")) == 1  # left as it was, not silently resolved
