@@ -37,6 +37,9 @@ class _Metadata(BaseModel):
 
     provider: str
     region: str | None = None
+    # Written by the CDK layer beside each stack; not needed for placement.
+    workload: str | None = None
+    stack: str | None = None
 
 
 def read_stack_metadata(folder: Path, catalog: Catalog) -> Placement | None:

@@ -31,6 +31,7 @@ def _path_with_only(tmp_path: Path, *tools: str) -> str:
         (("node", "terraform"), "fedstack: missing prerequisite: Python >= 3.11"),
         (("python3", "terraform"), "fedstack: missing prerequisite: Node.js"),
         (("python3", "node"), "fedstack: missing prerequisite: OpenTofu or Terraform"),
+        (("python3", "node", "terraform"), "fedstack: missing prerequisite: npm"),
     ],
 )
 def test_missing_prerequisite_is_one_clear_line(tmp_path: Path, present, missing_line) -> None:

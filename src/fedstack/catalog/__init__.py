@@ -4,6 +4,7 @@ Pure Python: must not import cdktf, jsii or the web framework.
 """
 
 from fedstack.catalog._countries import EEA, EU, is_country
+from fedstack.catalog._interfaces import INTERFACES, Input, Interface, Output
 from fedstack.catalog._loader import load_catalog, modules_root
 from fedstack.catalog._model import (
     CAPABILITIES,
@@ -19,14 +20,18 @@ from fedstack.catalog._model import (
 
 __all__ = [
     "CAPABILITIES",
-    "GAIA_X_LEVELS",
-    "SIZES",
     "EEA",
     "EU",
+    "GAIA_X_LEVELS",
+    "INTERFACES",
+    "SIZES",
     "Capability",
     "Catalog",
     "Fact",
     "Facts",
+    "Input",
+    "Interface",
+    "Output",
     "Provider",
     "Region",
     "is_country",

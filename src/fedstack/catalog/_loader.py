@@ -47,11 +47,25 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
 
 
 def _check_modules(catalog: Catalog, file: Path) -> None:
+    listed = set()
     for provider_name, provider in catalog.providers.items():
         for capability, entry in provider.capabilities.items():
+            key = f"providers.{provider_name}.capabilities.{capability}.module"
+            if Path(entry.module).parts[:1] != (capability,) or len(Path(entry.module).parts) != 2:
+                raise CatalogError(
+                    f"{file}: {key}: {entry.module!r} must be {capability}/<folder>, the module "
+                    f"folder of this capability"
+                )
             module = catalog.modules_root / entry.module
             if not any(module.glob("*.tf")):
                 raise CatalogError(
-                    f"{file}: providers.{provider_name}.capabilities.{capability}.module: "
-                    f"{entry.module!r} is not a Terraform module folder under {catalog.modules_root}"
+                    f"{file}: {key}: {entry.module!r} is not a Terraform module folder under {catalog.modules_root}"
                 )
+            listed.add(module.resolve())
+    for module in sorted({tf.parent for tf in catalog.modules_root.glob("*/*/*.tf")}):
+        if module.resolve() not in listed:
+            relative = module.relative_to(catalog.modules_root).as_posix()
+            raise CatalogError(
+                f"{file}: modules/{relative}: a module folder the catalog does not list; add it "
+                f"under providers.<name>.capabilities.{module.parent.name}.module or remove it"
+            )

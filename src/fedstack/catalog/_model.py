@@ -97,6 +97,9 @@ class Capability(_Strict):
     """The module that implements one capability for one provider, relative to modules/."""
 
     module: str
+    regions: list[str] | None = Field(
+        default=None, description="Regions offering the capability; null means every region"
+    )
 
 
 class Provider(_Strict):
@@ -121,6 +124,18 @@ class Provider(_Strict):
 
     _check_headquarters = field_validator("headquarters")(_country)
 
+    @field_validator("s3_endpoint")
+    @classmethod
+    def _known_placeholders(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                value.format(region="r", name="n")
+            except (KeyError, IndexError, ValueError):
+                raise ValueError(
+                    f"template {value!r} may use only {{region}} and {{name}}"
+                ) from None
+        return value
+
     @field_validator("sizes")
     @classmethod
     def _known_sizes(cls, value: dict[str, str]) -> dict[str, str]:
@@ -130,12 +145,16 @@ class Provider(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _capabilities_consistent(self) -> "Provider":
+    def _capabilities_consistent(self) -> Provider:
         for name in self.unsupported:
             if name not in CAPABILITIES:
                 raise ValueError(f"unknown capability {name!r} in unsupported")
             if name in self.capabilities:
                 raise ValueError(f"capability {name!r} is both offered and unsupported")
+        for name, entry in self.capabilities.items():
+            for region in entry.regions or []:
+                if region not in self.regions:
+                    raise ValueError(f"capabilities.{name}.regions: {region!r} is not a region")
         if self.kind != "sandbox":
             for fact_name in Facts.model_fields:
                 fact = getattr(self.facts, fact_name)
@@ -148,10 +167,20 @@ class Provider(_Strict):
         return self.regions[region].api_region or region
 
     def s3_endpoint_for(self, region: str) -> str | None:
-        """The S3 endpoint URL of `region`, from the template, when the provider has one."""
+        """The S3 endpoint URL of `region`, from the template, when the provider has one.
+
+        The template may use {region} (the region's API name) and {name} (the catalog name).
+        """
         if self.s3_endpoint is None:
             return None
-        return self.s3_endpoint.format(region=self.region_api_name(region))
+        return self.s3_endpoint.format(region=self.region_api_name(region), name=region)
+
+    def offers(self, capability: str, region: str) -> bool:
+        """True when `capability` is offered in `region` (some capabilities skip regions)."""
+        entry = self.capabilities.get(capability)
+        return entry is not None and region in self.regions and (
+            entry.regions is None or region in entry.regions
+        )
 
     @field_validator("regions")
     @classmethod
@@ -198,7 +227,9 @@ class Catalog(_Strict):
         """Absolute path of the module implementing `capability` at `provider`."""
         entry = self.provider(provider).capabilities.get(capability)
         if entry is None:
-            raise CatalogError(f"provider {provider!r} does not offer {capability!r}")
+            reason = self.provider(provider).unsupported.get(capability)
+            because = f": {reason}" if reason else ""
+            raise CatalogError(f"provider {provider!r} does not offer {capability!r}{because}")
         return self.modules_root / entry.module
 
     def sandbox_providers(self) -> list[str]:

@@ -9,11 +9,14 @@ import click
 import fedstack
 from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
-from fedstack.cli._inventory import inventory
 from fedstack.cli._drift import drift
+from fedstack.cli._inventory import inventory
+from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
+from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
 from fedstack.errors import FedstackError
 
@@ -35,11 +38,16 @@ def cli() -> None:
 
 cli.add_command(demo)
 cli.add_command(sandbox)
+cli.add_command(synth)
+cli.add_command(deploy)
+cli.add_command(destroy)
+cli.add_command(plan_placement)
 cli.add_command(policy)
 cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
+cli.add_command(modules)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from fedstack.cli._output import print_json, stdout, stderr
+from fedstack.cli._output import print_json, stderr, stdout
 from fedstack.sandbox import Sandbox
 
 __all__ = ["sandbox"]

@@ -135,12 +135,12 @@ class Policy(BaseModel):
     def check_catalog(
         self, catalog: Catalog, capability: str | None = None
     ) -> list[PlacementCheck]:
-        """Every provider/region of the catalog (offering `capability`, when given), checked."""
+        """Every provider/region of the catalog (offering `capability` there, when given), checked."""
         return [
             self.check_placement(catalog, name, region)
             for name, provider in catalog.providers.items()
-            if capability is None or capability in provider.capabilities
             for region in provider.regions
+            if capability is None or provider.offers(capability, region)
         ]
 
     def to_yaml(self) -> str:

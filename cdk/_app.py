@@ -1,0 +1,120 @@
+"""FederatedApp: the root of a federated app, under a policy, over the provider catalog.
+
+Works under plain `python main.py`, under `fedstack synth` and under `cdktf synth` (the CLI
+sets CDKTF_OUTDIR and the context; modules have absolute sources so no cdktfRelativeModules
+context is needed). After synth, each stack folder gets a fedstack.json, and the output dir a
+placement.json with every decision and refusal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fedstack.cdk._lib import App
+from fedstack.cdk._model import PolicyViolation, check_name
+
+from fedstack import config
+from fedstack.catalog import Catalog, load_catalog
+from fedstack.policy import PlacementCheck, Policy, load_policy
+from fedstack.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from fedstack.cdk._workload import Workload
+
+__all__ = ["DEFAULT_POLICY", "PLACEMENT_ONLY_ENV", "FederatedApp"]
+
+DEFAULT_POLICY = "eu-data-residency"
+"""The policy of an app that names none: data stays in EU/EEA regions."""
+
+PLACEMENT_ONLY_ENV = "FEDSTACK_PLACEMENT_OUT"
+"""Set by `fedstack plan-placement`: synth() writes the placement there and synthesizes nothing."""
+
+
+class FederatedApp(App):
+    """The root of a federated app: catalog, policy, state backend and sandbox endpoints."""
+
+    def __init__(
+        self,
+        *,
+        project: str = "fedstack",
+        policy: Policy | str | Path | None = None,
+        catalog: Catalog | str | Path | None = None,
+        outdir: str | None = None,
+        bridge_url: str | None = None,
+        endpoints: Mapping[str, str] | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        options: dict[str, Any] = {"stack_traces": False, "context": dict(context or {})}
+        if outdir is not None:
+            options["outdir"] = outdir
+        super().__init__(**options)
+        self.project = check_name("project", project)
+        self.catalog = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
+        self.policy = policy if isinstance(policy, Policy) else load_policy(policy or DEFAULT_POLICY)
+        self.bridge_url = (bridge_url or config.bridge_url() or "").rstrip("/") or None
+        self._endpoints = dict(endpoints) if endpoints is not None else None
+        self.workloads: list[Workload] = []
+        self.violations: list[PolicyViolation] = []
+        self.policy_checks: dict[tuple[str, str], PlacementCheck] = {}
+
+    @property
+    def endpoints(self) -> dict[str, str]:
+        """Sandbox endpoints by provider: given, or read once from the sandbox state file."""
+        if self._endpoints is None:
+            self._endpoints = Sandbox().endpoints()
+            if os.environ.get(PLACEMENT_ONLY_ENV):
+                # Placement only: nothing is written, so a stopped sandbox must not stop it.
+                for name in self.catalog.sandbox_providers():
+                    self._endpoints.setdefault(name, "http://127.0.0.1:0")
+        return self._endpoints
+
+    def placement(self) -> dict[str, Any]:
+        """Every workload's decisions (with each refused candidate's reasons) as plain JSON."""
+        return {
+            "project": self.project,
+            "policy": self.policy.name,
+            "workloads": [
+                {
+                    "workload": w.workload_name,
+                    "spread": w.placer.spread,
+                    "decisions": [d.to_json() for d in w.placer.decisions],
+                }
+                for w in self.workloads
+            ],
+        }
+
+    def write_placement_if_asked(self) -> None:
+        """In placement-only mode, write the decisions so far (also after a failed placement)."""
+        plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
+        if plan_out:
+            Path(plan_out).write_text(json.dumps(self.placement(), indent=2))
+
+    def synth(self) -> None:
+        """Check the spread, enforce the policy (aspect) and write the stacks and fedstack.json."""
+        plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
+        self.write_placement_if_asked()
+        for workload in self.workloads:
+            workload.placer.check_spread()
+        if plan_out:
+            return
+        try:
+            super().synth()
+        except Exception:
+            if self.violations:
+                raise self.violations[0] from None
+            raise
+        self._write_metadata()
+
+    def _write_metadata(self) -> None:
+        outdir = Path(self.outdir)
+        for workload in self.workloads:
+            for stack in workload.stacks.values():
+                folder = outdir / "stacks" / stack.stack_name
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "fedstack.json").write_text(json.dumps(stack.metadata(), indent=2) + "\n")
+        # Compact: it lists every candidate of every component (large for big apps).
+        (outdir / "placement.json").write_text(json.dumps(self.placement(), separators=(",", ":")))

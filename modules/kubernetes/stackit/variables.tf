@@ -1,0 +1,70 @@
+variable "name" {
+  description = "Name of the cluster."
+  type        = string
+}
+
+variable "kubernetes_version" {
+  description = "Kubernetes minor version, such as 1.31 (the provider must offer it)."
+  type        = string
+}
+
+variable "location" {
+  description = "STACKIT region, a catalog region of provider stackit (eu01)."
+  type        = string
+}
+
+variable "node_size" {
+  description = "Size class of the nodes: xs, s, m, l or xl (mapped to a flavour as in the catalog's sizes)."
+  type        = string
+
+  validation {
+    condition     = contains(["xs", "s", "m", "l", "xl"], var.node_size)
+    error_message = "The node_size must be one of xs, s, m, l, xl."
+  }
+}
+
+variable "node_count" {
+  description = "Number of nodes in the default node pool."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.node_count >= 1
+    error_message = "The node_count must be at least 1."
+  }
+}
+
+variable "network_id" {
+  description = "Network the nodes attach to: the network module's network_id; null where this provider needs none."
+  type        = string
+  default     = null
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels or tags (fedstack adds fedstack:workload, fedstack:stack, fedstack:component)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "project_id" {
+  description = "STACKIT project the resources belong to (every STACKIT resource needs one; no default exists)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.project_id != null
+    error_message = "Set project_id: STACKIT resources belong to a project and the provider has no default project."
+  }
+}
+
+variable "flavour" {
+  description = "Node machine type overriding node_size (the caller may pass the catalog's sizes entry)."
+  type        = string
+  default     = null
+}
+
+variable "availability_zones" {
+  description = "Availability zones of the node pool; null uses <location>-1."
+  type        = list(string)
+  default     = null
+}

@@ -1,0 +1,31 @@
+variable "name" {
+  description = "Name of the network."
+  type        = string
+}
+
+variable "cidr" {
+  description = "IPv4 range of the network in CIDR notation (for example 10.20.0.0/16)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.cidr, 0))
+    error_message = "The cidr must be an IPv4 range in CIDR notation, such as 10.20.0.0/16."
+  }
+}
+
+variable "location" {
+  description = "Hetzner location, a catalog region of provider hetzner (fsn1, nbg1, hel1, ash, hil, sin)."
+  type        = string
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels or tags (fedstack adds fedstack:workload, fedstack:stack, fedstack:component)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "subnet_cidr" {
+  description = "IPv4 range of the cloud subnet, inside cidr; null uses the whole network range."
+  type        = string
+  default     = null
+}

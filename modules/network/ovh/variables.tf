@@ -1,0 +1,37 @@
+variable "name" {
+  description = "Name of the network."
+  type        = string
+}
+
+variable "cidr" {
+  description = "IPv4 range of the network in CIDR notation (for example 10.20.0.0/16)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.cidr, 0))
+    error_message = "The cidr must be an IPv4 range in CIDR notation, such as 10.20.0.0/16."
+  }
+}
+
+variable "location" {
+  description = "OVHcloud region, a catalog region of provider ovhcloud (for example gra, sbg, de, eu-west-par)."
+  type        = string
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels or tags (fedstack adds fedstack:workload, fedstack:stack, fedstack:component)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "service_name" {
+  description = "Public Cloud project ID; null lets the ovh provider read OVH_CLOUD_PROJECT_SERVICE."
+  type        = string
+  default     = null
+}
+
+variable "vlan_id" {
+  description = "vRack VLAN of the private network; null lets OVHcloud choose."
+  type        = number
+  default     = null
+}

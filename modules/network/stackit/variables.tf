@@ -1,0 +1,36 @@
+variable "name" {
+  description = "Name of the network."
+  type        = string
+}
+
+variable "cidr" {
+  description = "IPv4 range of the network in CIDR notation (for example 10.20.0.0/16)."
+  type        = string
+
+  validation {
+    condition     = can(cidrhost(var.cidr, 0))
+    error_message = "The cidr must be an IPv4 range in CIDR notation, such as 10.20.0.0/16."
+  }
+}
+
+variable "location" {
+  description = "STACKIT region, a catalog region of provider stackit (eu01)."
+  type        = string
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels or tags (fedstack adds fedstack:workload, fedstack:stack, fedstack:component)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "project_id" {
+  description = "STACKIT project the resources belong to (every STACKIT resource needs one; no default exists)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.project_id != null
+    error_message = "Set project_id: STACKIT resources belong to a project and the provider has no default project."
+  }
+}

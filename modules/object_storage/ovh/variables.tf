@@ -1,0 +1,38 @@
+variable "name" {
+  description = "Bucket name: 3 to 63 lower-case letters, digits, dots and hyphens."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.name))
+    error_message = "The bucket name must be 3 to 63 lower-case letters, digits, dots and hyphens."
+  }
+}
+
+variable "location" {
+  description = "OVHcloud region, a catalog region of provider ovhcloud (for example gra, sbg, de, eu-west-par)."
+  type        = string
+}
+
+variable "versioning" {
+  description = "Keep every version of every object."
+  type        = bool
+  default     = false
+}
+
+variable "labels" {
+  description = "Labels applied to every resource that takes labels or tags (fedstack adds fedstack:workload, fedstack:stack, fedstack:component)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "force_destroy" {
+  description = "Allow destroying the bucket while it still holds objects."
+  type        = bool
+  default     = false
+}
+
+variable "service_name" {
+  description = "Public Cloud project ID; null lets the ovh provider read OVH_CLOUD_PROJECT_SERVICE."
+  type        = string
+  default     = null
+}

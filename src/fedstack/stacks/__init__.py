@@ -1,0 +1,20 @@
+"""Federated stacks after synth: run an app, read its stacks, deploy/destroy them in order.
+
+Pure Python around the Terraform runner: must not import cdktf, jsii or the web framework
+(the app runs in its own process, which is where the CDK library lives).
+"""
+
+from fedstack.stacks._app import AppError, resolve_app, run_app
+from fedstack.stacks._manifest import StackInfo, read_stacks, select_stacks
+from fedstack.stacks._orchestrate import StackResult, run_stacks
+
+__all__ = [
+    "AppError",
+    "StackInfo",
+    "StackResult",
+    "read_stacks",
+    "resolve_app",
+    "run_app",
+    "run_stacks",
+    "select_stacks",
+]

@@ -1,0 +1,37 @@
+"""Runs a federated app file as `__main__`; a FedstackError becomes one line, not a traceback.
+
+`fedstack synth` starts `python -m fedstack.stacks._entry main.py`, the way cdktf's CLI runs
+`python main.py`; the message goes to the file named by FEDSTACK_ERROR_OUT for the CLI to show.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import sys
+from pathlib import Path
+
+from fedstack.errors import FedstackError
+
+__all__ = ["main"]
+
+
+def main(argv: list[str]) -> int:
+    """Run argv[0] as a script with the rest as its arguments; 3 when a FedstackError stopped it."""
+    script = Path(argv[0]).resolve()
+    sys.argv = [str(script), *argv[1:]]
+    sys.path.insert(0, str(script.parent))
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    except FedstackError as exc:
+        message = str(exc)
+        out = os.environ.get("FEDSTACK_ERROR_OUT")
+        if out:
+            Path(out).write_text(message)
+        print(f"fedstack: error: {message}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

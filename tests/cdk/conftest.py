@@ -1,0 +1,127 @@
+"""Fixtures of the CDK layer's tests: apps on the real catalog, and the example app.
+
+These tests run once per CDK library (`make test` runs tests/cdk in .venv with cdktn and in
+.venv-cdktf with cdktf); the end-to-end deploy (test_cdk_e2e.py) runs under one of them only.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "federated-webapp"
+
+# Synth-only tests need endpoints in the provider blocks but never contact them.
+UNUSED_ENDPOINTS = {
+    "sandbox-fr": "http://127.0.0.1:1",
+    "sandbox-de": "http://127.0.0.1:2",
+    "sandbox-nl": "http://127.0.0.1:3",
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_bridge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Local state unless a test sets FEDSTACK_BRIDGE_URL itself."""
+    monkeypatch.delenv("FEDSTACK_BRIDGE_URL", raising=False)
+    monkeypatch.delenv("FEDSTACK_POLICY", raising=False)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., Any]:
+    """Make a FederatedApp writing into this test's tmp_path, with unused sandbox endpoints."""
+    from fedstack.cdk import FederatedApp
+
+    def make(**options: Any) -> Any:
+        options.setdefault("endpoints", UNUSED_ENDPOINTS)
+        options.setdefault("outdir", str(tmp_path / "cdktf.out"))
+        options.setdefault("project", "test")
+        return FederatedApp(**options)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def example() -> ModuleType:
+    """examples/federated-webapp/main.py as a module (its build() makes the workload)."""
+    spec = importlib.util.spec_from_file_location("federated_webapp_example", EXAMPLE / "main.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def load_stack() -> Callable[[Path, str], dict[str, Any]]:
+    """Read the synthesized cdk.tf.json of one stack of an output folder."""
+
+    def load(outdir: Path, name: str) -> dict[str, Any]:
+        return json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text())
+
+    return load
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Environment for `fedstack ...` subprocesses: this venv's bin first on PATH."""
+    import os
+    import sys
+
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["CHECKPOINT_DISABLE"] = "1"
+    yield env
+
+
+@pytest.fixture
+def bridge_for_stacks(tmp_path: Path, cli_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """A real bridge (`fedstack bridge serve`, SQLite, auth on) and a state:write token for project
+    webapp: the environment a deploy needs to keep its states there."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    db = f"sqlite:///{tmp_path / 'bridge.sqlite3'}"
+    fedstack = str(Path(sys.executable).parent / "fedstack")
+    log = (tmp_path / "bridge.log").open("wb")
+    proc = subprocess.Popen(
+        [fedstack, "bridge", "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
+        stdout=log, stderr=subprocess.STDOUT, env=cli_env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "bridge.log").read_text()[-2000:]
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the bridge did not get ready within 60 s"
+            time.sleep(0.2)
+        token = subprocess.run(
+            [fedstack, "token", "create", "--project", "webapp", "--scope", "state:write", "--db", db],
+            env=cli_env, capture_output=True, text=True, check=True, timeout=60,
+        ).stdout.strip()
+        yield {"FEDSTACK_BRIDGE_URL": url, "TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": token}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
