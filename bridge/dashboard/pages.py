@@ -101,6 +101,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
     if summary is None and not points:
         raise NotFound(f"unknown stack {project}/{stack}")
     _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
     chart = drift_chart(points, title=f"Drifted resources of {project}/{stack} per run")
     return _page(
         "stack.html",
@@ -108,6 +109,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
         stack=stack,
         summary=summary,
         periods=periods,
+        findings=findings,
         runs=runs,
         chart=chart,
     )

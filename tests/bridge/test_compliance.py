@@ -123,6 +123,10 @@ def test_a_bucket_moved_outside_policy_out_of_band_becomes_a_live_finding_then_r
     )
     page = httpx.get(f"{live.url}/dashboard/compliance", headers=bearer(live.reader)).text
     assert BUCKET in page and "data-location-eu" in page and "still failing" in page
+    stack_page = httpx.get(
+        f"{live.url}/dashboard/stacks/{live.project}/vault", headers=bearer(live.reader)
+    ).text
+    assert "data-location-eu" in stack_page and "failing" in stack_page
     live.write("vault", 3, lineage, "eu-central-2")  # still outside: the same finding
     (again,) = live.findings()
     assert again["first_seen_at"] == finding["first_seen_at"]

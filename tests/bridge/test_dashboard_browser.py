@@ -170,6 +170,7 @@ def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in
     assert "first seen drifting" in dom
     _screenshot(f"{url}/dashboard/runs/{last}", tmp_path / "profile", tmp_path / "run.png")
     stack_dom = _dump_dom(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile")
+    _screenshot(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile", tmp_path / "stack.png")
     history = _tables(stack_dom)["history"][1:]
     assert sorted((row[0], row[1]) for row in history) == sorted(
         [(BUCKET, "drifting"), (VM, "drifting"), (VM, "resolved")]
