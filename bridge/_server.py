@@ -25,5 +25,12 @@ def serve(settings: BridgeSettings, *, log_level: str = "info") -> None:
         "yes" if keyring() is not None else "no",
         settings.max_state_bytes,
     )
+    if settings.webhook:
+        from urllib.parse import urlsplit
+
+        # The host only: a webhook URL often carries its secret in the path.
+        logging.getLogger("fedstack.bridge").info(
+            "drift webhook to %s", urlsplit(settings.webhook).netloc
+        )
     # No access log: one line per state write is noise, and request lines are in /metrics.
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)

@@ -13,15 +13,18 @@ from typing import Any
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fedstack.bridge._errors import NotFound
-from fedstack.bridge.api._deps import Caller, context, stack_names
+from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
 from fedstack.bridge.dashboard._views import overview
 from fedstack.bridge.drift.schema import MASK
 from fedstack.bridge.store import (
+    check_name,
     get_run,
+    list_policies,
     list_runs,
+    query_findings,
     query_periods,
     run_series,
     stack_series,
@@ -86,7 +89,10 @@ def overview_slash() -> RedirectResponse:
 @router.get("/stacks/{project}/{stack}", response_class=HTMLResponse)
 async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
     """One stack: its inventory size, drift history, runs and drift over time."""
-    project, stack = stack_names(project, stack)
+    project = check_name("project", project)
+    # Drift runs name stacks by folder, which may fall outside the state API's name pattern.
+    if not 0 < len(stack) <= 128:
+        raise BadRequest("a stack name has 1 to 128 characters")
     who.require("state:read", project)
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
@@ -95,6 +101,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
     if summary is None and not points:
         raise NotFound(f"unknown stack {project}/{stack}")
     _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
     chart = drift_chart(points, title=f"Drifted resources of {project}/{stack} per run")
     return _page(
         "stack.html",
@@ -102,9 +109,24 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
         stack=stack,
         summary=summary,
         periods=periods,
+        findings=findings,
         runs=runs,
         chart=chart,
     )
+
+
+@router.get("/compliance", response_class=HTMLResponse)
+async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
+    """Each project's policy and the live-state findings (open first, then resolved)."""
+    who.require("state:read")
+    engine = context(request).engine
+    projects = who.visible_projects()
+    policies = await run_in_threadpool(list_policies, engine, projects)
+    _, open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
+    _, resolved = await run_in_threadpool(
+        query_findings, engine, projects, state="resolved", limit=50
+    )
+    return _page("compliance.html", policies=policies, findings=open_findings + resolved)
 
 
 @router.get("/runs/{run}", response_class=HTMLResponse)

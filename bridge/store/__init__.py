@@ -1,10 +1,20 @@
 """The bridge's storage: SQLAlchemy 2 on SQLite (WAL) or PostgreSQL, migrated by Alembic.
 
-States and their versions, locks, tokens, the audit log, the inventory and drift history. Must not import
-the web framework: the CLI (`fedstack token create`) uses it without starting a server.
+States and their versions, locks, tokens, the audit log, the inventory, drift history and
+live-state policy findings. Must not import the web framework: the CLI (`fedstack token
+create`) uses it without starting a server.
 """
 
 from fedstack.bridge.store._audit import read_audit, record
+from fedstack.bridge.store._compliance import (
+    PolicySource,
+    clear_policy,
+    evaluate_project,
+    get_policy,
+    list_policies,
+    query_findings,
+    set_policy,
+)
 from fedstack.bridge.store._drift import (
     DriftEvent,
     StoredRun,
@@ -70,6 +80,7 @@ __all__ = [
     "InventoryFilter",
     "LockHolder",
     "NewToken",
+    "PolicySource",
     "StoredRun",
     "StoredState",
     "VersionInfo",
@@ -77,14 +88,18 @@ __all__ = [
     "acquire",
     "check_keys",
     "check_name",
+    "clear_policy",
     "create_token",
     "delete_state",
     "drift_overview",
+    "evaluate_project",
     "force_release",
+    "get_policy",
     "get_run",
     "get_version",
     "holder",
     "is_sqlite",
+    "list_policies",
     "list_runs",
     "list_stacks",
     "list_tokens",
@@ -94,6 +109,7 @@ __all__ = [
     "on_row_wait",
     "open_engine",
     "parse_lock_info",
+    "query_findings",
     "query_inventory",
     "query_periods",
     "read_audit",
@@ -104,6 +120,7 @@ __all__ = [
     "restore_version",
     "revoke_token",
     "run_series",
+    "set_policy",
     "set_stack_placement",
     "stack_series",
     "stack_summary",

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from fedstack.bridge.drift.schema import MASK, DriftReport, ResourceDrift
 from fedstack.bridge.store._engine import is_sqlite, write_transaction
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs
-from sqlalchemy import Connection, Engine, Row, func, select, text
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select, text
 
 __all__ = [
     "DriftEvent",
@@ -51,7 +51,7 @@ class DriftEvent:
     region: str | None
     country: str | None
     first_seen_at: dt.datetime
-    resolved_at: dt.datetime | None
+    resolved_at: dt.datetime | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The event as a JSON-ready dict."""
@@ -125,112 +125,127 @@ def store_run(engine: Engine, project: str, report: DriftReport, *, who: str) ->
             )
             .returning(drift_runs.c.id)
         ).scalar_one()
-        events: list[DriftEvent] = []
-        for stack in report.stacks:
+        if report.stacks:
             conn.execute(
-                drift_run_stacks.insert().values(
-                    run=run,
-                    project=project,
-                    stack=stack.name,
-                    status=stack.status,
-                    provider=stack.provider,
-                    region=stack.region,
-                    country=stack.country,
-                    resources_drifted=len(stack.drift),
-                )
+                drift_run_stacks.insert(),
+                [
+                    {
+                        "run": run,
+                        "project": project,
+                        "stack": stack.name,
+                        "status": stack.status,
+                        "provider": stack.provider,
+                        "region": stack.region,
+                        "country": stack.country,
+                        "resources_drifted": len(stack.drift),
+                    }
+                    for stack in report.stacks
+                ],
             )
-            if stack.status != "error":
-                events += _update_history(conn, project, stack.name, stack.drift, run, now)
+        checked = {s.name: s.drift for s in report.stacks if s.status != "error"}
+        events = _update_history(conn, project, checked, run, now) if checked else []
     return StoredRun(id=run, created=True, events=events)
 
 
 def _update_history(
     conn: Connection,
     project: str,
-    stack: str,
-    drift: list[ResourceDrift],
+    checked: dict[str, list[ResourceDrift]],
     run: int,
     now: dt.datetime,
 ) -> list[DriftEvent]:
-    """Open, extend or close the stack's periods for one checked (not errored) stack."""
-    open_rows = {
-        row.address: row
+    """Open, extend or close periods of the stacks a run checked (errored ones are left out).
+
+    Batched (one statement per kind of change) so a run of thousands of resources stays a
+    handful of round trips on PostgreSQL.
+    """
+    open_rows: dict[tuple[str, str], Row[Any]] = {}
+    names = sorted(checked)
+    for chunk in range(0, len(names), 500):
         for row in conn.execute(
             select(drift_periods).where(
                 drift_periods.c.project == project,
-                drift_periods.c.stack == stack,
+                drift_periods.c.stack.in_(names[chunk : chunk + 500]),
                 drift_periods.c.resolved_at.is_(None),
             )
-        ).all()
-    }
+        ).all():
+            open_rows[(row.stack, row.address)] = row
     events: list[DriftEvent] = []
-    seen: set[str] = set()
-    for resource in drift:
-        if resource.address in seen:
-            continue
-        seen.add(resource.address)
-        current = open_rows.get(resource.address)
-        values = {
-            "last_seen_at": now,
-            "last_run": run,
-            "kind": resource.kind,
-            "ignored": resource.ignored,
-            "provider": resource.provider,
-            "region": resource.region,
-            "country": resource.country,
-        }
-        if current is not None:
-            conn.execute(
-                drift_periods.update().where(drift_periods.c.id == current.id).values(**values)
+    extended: list[dict[str, Any]] = []
+    opened: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for stack, drift in checked.items():
+        for resource in drift:
+            key = (stack, resource.address)
+            if key in seen:
+                continue
+            seen.add(key)
+            values = {
+                "kind": resource.kind,
+                "ignored": resource.ignored,
+                "provider": resource.provider,
+                "region": resource.region,
+                "country": resource.country,
+            }
+            current = open_rows.get(key)
+            if current is not None:
+                extended.append({"period": current.id, **values})
+                continue
+            opened.append(
+                {
+                    "project": project,
+                    "stack": stack,
+                    "address": resource.address,
+                    "type": resource.type,
+                    "first_seen_at": now,
+                    "first_run": run,
+                    "last_seen_at": now,
+                    "last_run": run,
+                    **values,
+                }
             )
-            continue
-        conn.execute(
-            drift_periods.insert().values(
-                project=project,
-                stack=stack,
-                address=resource.address,
-                type=resource.type,
-                first_seen_at=now,
-                first_run=run,
-                **values,
+            events.append(
+                DriftEvent("drifted", project, stack, resource.address, first_seen_at=now, **values)
             )
-        )
-        events.append(
-            DriftEvent(
-                "drifted",
-                project,
-                stack,
-                resource.address,
-                resource.kind,
-                resource.ignored,
-                resource.provider,
-                resource.region,
-                resource.country,
-                now,
-                None,
-            )
-        )
-    for address, row in open_rows.items():
-        if address in seen:
-            continue
+    if extended:
         conn.execute(
             drift_periods.update()
-            .where(drift_periods.c.id == row.id)
+            .where(drift_periods.c.id == bindparam("period"))
+            .values(
+                last_seen_at=now,
+                last_run=run,
+                kind=bindparam("kind"),
+                ignored=bindparam("ignored"),
+                provider=bindparam("provider"),
+                region=bindparam("region"),
+                country=bindparam("country"),
+            ),
+            extended,
+        )
+    if opened:
+        conn.execute(drift_periods.insert(), opened)
+    gone = [row for key, row in open_rows.items() if key not in seen]
+    for chunk in range(0, len(gone), 500):
+        ids = [row.id for row in gone[chunk : chunk + 500]]
+        conn.execute(
+            drift_periods.update()
+            .where(drift_periods.c.id.in_(ids))
             .values(resolved_at=now, resolved_run=run)
         )
+    for row in gone:
         events.append(
             DriftEvent(
                 "resolved",
                 project,
-                stack,
-                address,
-                row.kind,
-                row.ignored,
-                row.provider,
-                row.region,
-                row.country,
-                _aware(row.first_seen_at),
-                now,
+                row.stack,
+                row.address,
+                kind=row.kind,
+                ignored=row.ignored,
+                provider=row.provider,
+                region=row.region,
+                country=row.country,
+                first_seen_at=_aware(row.first_seen_at),
+                resolved_at=now,
             )
         )
     return events
@@ -410,7 +425,7 @@ _RUN_COLUMNS = (
 )
 
 
-def _run_summary(row: Row[Any]) -> dict[str, Any]:
+def _run_summary(row: Any) -> dict[str, Any]:  # a full row or the listing columns
     return {
         "id": row.id,
         "project": row.project,

@@ -15,6 +15,7 @@ from fedstack.bridge._placement import Placement, placement_of_region, placement
 from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState
 from fedstack.bridge.store._audit import record
+from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks, resources, stacks
 from fedstack.bridge.store._names import check_name
@@ -101,6 +102,7 @@ def set_stack_placement(
             .where(resources.c.stack_id == row.id)
             .values(provider=place.provider, region=place.region, country=place.country)
         )
+        evaluate_stack(conn, project, stack)
         record(conn, who, "placement", project, stack, provider=provider, region=region)
     return place
 

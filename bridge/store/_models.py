@@ -23,11 +23,13 @@ from sqlalchemy import (
 
 __all__ = [
     "audit",
+    "compliance_findings",
     "drift_periods",
     "drift_run_stacks",
     "drift_runs",
     "locks",
     "metadata",
+    "project_policies",
     "resources",
     "stacks",
     "state_versions",
@@ -203,4 +205,38 @@ drift_periods = Table(
     Column("resolved_run", Integer, ForeignKey("drift_runs.id"), nullable=True),
     Index("ix_drift_periods_resource", "project", "stack", "address"),
     Index("ix_drift_periods_open", "project", "resolved_at"),
+)
+
+# The sovereignty policy each project's live state is checked against (none: not checked).
+project_policies = Table(
+    "project_policies",
+    metadata,
+    Column("project", _NAME, primary_key=True),
+    Column("name", String(128), nullable=False),
+    # The policy as given: a preset name, or the YAML document.
+    Column("source", String(16), nullable=False),
+    Column("document", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", String(64), nullable=False),
+)
+
+# Live-state policy findings, with history like drift: resolved_at NULL while the rule still fails.
+compliance_findings = Table(
+    "compliance_findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", _NAME, nullable=False),
+    Column("stack", _NAME, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("type", String(128), nullable=False),
+    Column("rule_id", String(128), nullable=False),
+    Column("criterion", String(256), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("provider", String(64), nullable=True),
+    Column("region", String(64), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True), nullable=True),
+    Index("ix_compliance_findings_stack", "project", "stack", "resolved_at"),
 )

@@ -15,6 +15,7 @@ from typing import Any
 from fedstack.bridge._errors import Conflict, LockConflict, NotFound
 from fedstack.bridge._statefile import ParsedState, parse_state, with_serial
 from fedstack.bridge.store._audit import record
+from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import index_state
 from fedstack.bridge.store._locks import current_lock
@@ -137,6 +138,7 @@ def delete_state(
         if row.current_version is None:
             return False
         conn.execute(delete(resources).where(resources.c.stack_id == row.id))
+        evaluate_stack(conn, project, stack)
         conn.execute(
             stacks.update()
             .where(stacks.c.id == row.id)
@@ -304,6 +306,7 @@ def _insert_version(
         )
     )
     index_state(conn, row, state)
+    evaluate_stack(conn, row.project, row.name)
     return version
 
 

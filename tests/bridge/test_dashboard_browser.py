@@ -117,6 +117,15 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
         ]
         body = state_body(1, new_lineage(), resources)
         assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
+        # A second stack whose metadata places it in Zurich, outside the project's policy.
+        assert httpx.put(
+            f"{url}/v1/projects/shop/policy", json={"preset": "eu-data-residency"}
+        ).is_success
+        assert httpx.put(
+            f"{url}/v1/stacks/shop/vault", json={"provider": "sandbox-de", "region": "ch-zrh"}
+        ).is_success
+        vault = state_body(1, new_lineage(), resources[:1])
+        assert httpx.post(f"{url}/v1/states/shop/vault", content=vault).is_success
         secret = AttributeChange(path="tags.token", before=SECRET, after=SECRET, sensitive=True)
         owner = AttributeChange(path="tags.owner", before="alice", after="mallory")
         last = 0
@@ -161,7 +170,22 @@ def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in
     assert "first seen drifting" in dom
     _screenshot(f"{url}/dashboard/runs/{last}", tmp_path / "profile", tmp_path / "run.png")
     stack_dom = _dump_dom(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile")
+    _screenshot(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile", tmp_path / "stack.png")
     history = _tables(stack_dom)["history"][1:]
     assert sorted((row[0], row[1]) for row in history) == sorted(
         [(BUCKET, "drifting"), (VM, "drifting"), (VM, "resolved")]
     )
+
+
+def test_compliance_page_renders_the_live_finding_in_chromium(
+    seeded: tuple[str, int], tmp_path: Path
+) -> None:
+    url, _ = seeded
+    dom = _dump_dom(f"{url}/dashboard/compliance", tmp_path / "profile")
+    tables = _tables(dom)
+    assert [row[:2] for row in tables["policies"][1:]] == [["shop", "eu-data-residency (preset)"]]
+    (finding,) = tables["findings"][1:]
+    assert finding[0] == "shop/vault aws_s3_bucket.this"
+    assert finding[1].startswith("data-location-eu")
+    assert finding[2:4] == ["failing", "sandbox-de / ch-zrh / CH"]
+    _screenshot(f"{url}/dashboard/compliance", tmp_path / "profile", tmp_path / "compliance.png")

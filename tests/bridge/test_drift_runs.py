@@ -331,3 +331,15 @@ def test_the_cli_client_posts_to_the_project_named_by_fedstack_bridge_project(
     assert answer["project"] == project.name
     assert answer["url"] == f"{drift_bridge.url}/dashboard/runs/{answer['id']}"
     assert drift_bridge.get("/v1/drift-runs", project.reader).json()["total"] == 1
+
+
+def test_a_stack_named_by_its_folder_gets_a_working_stack_page(
+    drift_bridge: DriftBridge, project: Project
+) -> None:
+    b, p = drift_bridge, project
+    posted = b.post(report(stack("Web App", drifted(BUCKET))), p.writer).json()
+    page = b.get(f"/dashboard/runs/{posted['id']}", p.reader).text
+    link = f"/dashboard/stacks/{p.name}/Web%20App"
+    assert f'href="{link}"' in page
+    stack_page = b.get(link, p.reader)
+    assert stack_page.status_code == 200 and BUCKET in stack_page.text
