@@ -72,4 +72,3 @@ def test_regions_map_by_catalog_or_api_name_only_when_unique(catalog) -> None:
         update={"providers": {**catalog.providers, "twin": catalog.providers["sandbox-fr"]}}
     )
     assert placement_for_region("eu-west-3", doubled) is None  # two catalog regions answer to it
-
