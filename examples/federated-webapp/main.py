@@ -18,8 +18,9 @@ which must exist at the DNS provider; default webapp.example.eu).
 
 import os
 
-from fedstack.catalog import Catalog, load_catalog
 from fedstack.cdk import Compute, DnsRecord, FederatedApp, Network, ObjectStore, Workload
+
+from fedstack.catalog import Catalog, load_catalog
 
 # Where each target would rather put the assets and the network; placement (under the policy)
 # still decides, and says why.

@@ -90,9 +90,8 @@ class DemoView(Protocol):
 
 def run_demo(options: DemoOptions, view: DemoView) -> DemoResult:
     """Run the whole demo; whatever happens, destroy what was deployed and stop what was started."""
-    from fedstack.stacks import resolve_app
-
     from fedstack.policy import load_policy
+    from fedstack.stacks import resolve_app
 
     # Bad input fails here, before anything is started.
     script = resolve_app(options.app)
