@@ -179,11 +179,22 @@ def test_ctrl_c_during_deploy_destroys_and_stops_everything(demo_home: Path) -> 
         bridge = demo.wait_for(r"bridge at (http://127\.0\.0\.1:\d+)", in_stderr=True, timeout=120).group(1)
         demo.wait_for(r"4/8 deploy", in_stderr=True, timeout=180)
         run_dir, servers = _started(demo_home)
+        # Mid-deploy: the first bucket exists, the other stacks are still being applied.
+        fr = servers["sandbox-fr"]
+        s3 = boto3.client("s3", endpoint_url=f"http://{fr['host']}:{fr['port']}", region_name="eu-west-3",
+                          aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+        deadline = time.monotonic() + 180
+        while not s3.list_buckets()["Buckets"]:
+            assert time.monotonic() < deadline and demo.proc.poll() is None, demo.stderr[-3000:]
+            time.sleep(0.2)  # polling moto, bounded by the deadline
+        assert "5/8" not in demo.stderr  # still deploying
         assert demo.ctrl_c(timeout=300) == 130
     finally:
         if demo.proc.poll() is None:
             os.killpg(demo.proc.pid, signal.SIGKILL)
     assert "destroying what the demo deployed" in demo.stderr
+    for stack in (FR, DE, NL):
+        assert f"destroy {stack}: ok" in demo.stderr
     assert "stopping the sandbox providers" in demo.stderr
     assert "fedstack: interrupted" in demo.stderr and "Traceback" not in demo.stderr
     assert "dashboard:" not in demo.stdout
