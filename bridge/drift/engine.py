@@ -40,6 +40,7 @@ from fedstack.bridge.drift.stacks import Stack
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog
+from fedstack.sandbox import credentials_for
 from fedstack.errors import FedstackError, TerraformError
 from fedstack.terraform import Terraform
 
@@ -149,7 +150,9 @@ def _check_stack(
     try:
         declared = read_stack_metadata(stack.path, catalog)
         placement = declared
-        tf = Terraform(stack.path, timeout=opts.timeout, env=opts.env)
+        # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
+        env = {**credentials_for(catalog, declared.provider if declared else None), **(opts.env or {})}
+        tf = Terraform(stack.path, timeout=opts.timeout, env=env)
         plan = _refresh_only_plan(tf, plan_file, deadline, phase)
         if isinstance(plan.get("terraform_version"), str):
             versions.append(plan["terraform_version"])

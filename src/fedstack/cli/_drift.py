@@ -24,6 +24,7 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--app", type=click.Path(exists=True, path_type=Path), help="A federated app (Python file, or folder with main.py): synthesize it, then check its stacks.")
 @click.option("--bridge", envvar="FEDSTACK_BRIDGE_URL", metavar="URL", help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).")
 @click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True, help="Stacks checked at once.")
 @click.option("--format", "formats", default="md,json", show_default=True, metavar="LIST", help="Reports to write: md, junit, sarif, json, html (comma-separated) or all.")
@@ -34,6 +35,7 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table.")
 def drift(
     paths: tuple[Path, ...],
+    app: Path | None,
     bridge: str | None,
     parallel: int,
     formats: str,
@@ -58,6 +60,7 @@ def drift(
     Examples:
       fedstack drift stacks/ --format md,junit,sarif --out reports/
       fedstack drift cdktf.out --parallel 8 --ignore drift-ignore.yaml
+      fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
     """
     from fedstack.bridge.drift import (
@@ -74,7 +77,12 @@ def drift(
 
     wanted = parse_formats(formats)
     rules = load_ignore_rules(ignore_file) if ignore_file else []
-    stacks = discover_stacks(list(paths) or [Path(".")])
+    roots = list(paths)
+    if app is not None:
+        from fedstack.cli._synth import synthesize
+
+        roots.append(synthesize(app, None)[0])
+    stacks = discover_stacks(roots or [Path(".")])
     stderr.print(f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time")
     options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
     report = _run_with_progress(run_drift, stacks, options)

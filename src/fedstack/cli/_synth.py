@@ -30,7 +30,7 @@ _OUT = click.option(
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
-def _synthesize(app: Path, outdir: Path | None) -> tuple[Path, list[StackInfo]]:
+def synthesize(app: Path, outdir: Path | None) -> tuple[Path, list[StackInfo]]:
     from fedstack.stacks import read_stacks, resolve_app, run_app
 
     script = resolve_app(app)
@@ -52,7 +52,7 @@ def synth(app: Path, outdir: Path | None, as_json: bool) -> None:
       fedstack synth examples/federated-webapp        # runs its main.py
       fedstack synth main.py --out build/stacks --json
     """
-    out, stacks = _synthesize(app, outdir)
+    out, stacks = synthesize(app, outdir)
     if as_json:
         print_json(
             {
@@ -77,7 +77,7 @@ def _apply_all(action: Literal["deploy", "destroy"], app: Path, outdir: Path | N
     from fedstack.errors import FedstackError
     from fedstack.stacks import run_stacks, select_stacks
 
-    out, stacks = _synthesize(app, outdir)
+    out, stacks = synthesize(app, outdir)
     chosen = select_stacks(stacks, patterns)
     lock = threading.Lock()
     with Progress(

@@ -9,6 +9,7 @@ from fedstack.sandbox._state import SandboxServer, state_file
 from fedstack.sandbox._terraform import (
     SANDBOX_CREDENTIALS,
     aws_provider_config,
+    credentials_for,
     module_root_config,
 )
 

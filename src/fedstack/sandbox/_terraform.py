@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["SANDBOX_CREDENTIALS", "aws_provider_config", "module_root_config"]
+if TYPE_CHECKING:
+    from fedstack.catalog import Catalog
+
+__all__ = ["SANDBOX_CREDENTIALS", "aws_provider_config", "credentials_for", "module_root_config"]
 
 SANDBOX_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "sandbox",
@@ -14,6 +17,17 @@ SANDBOX_CREDENTIALS = {
 Credentials go through the environment, never into configuration files."""
 
 _SERVICES = ("s3", "ec2", "route53", "sts", "iam")
+
+
+def credentials_for(catalog: Catalog, provider: str | None) -> dict[str, str]:
+    """Environment a Terraform run at `provider` needs from fedstack: the sandbox's dummy keys.
+
+    Real providers read the user's own environment, so nothing is added for them.
+    """
+    entry = catalog.providers.get(provider or "")
+    if entry is not None and entry.kind == "sandbox":
+        return dict(SANDBOX_CREDENTIALS)
+    return {}
 
 
 def aws_provider_config(endpoint: str, api_region: str, alias: str | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from fedstack.catalog import Catalog
 from fedstack.errors import FedstackError
-from fedstack.sandbox import SANDBOX_CREDENTIALS
+from fedstack.sandbox import credentials_for
 from fedstack.stacks._manifest import StackInfo
 from fedstack.terraform import Terraform
 
@@ -96,7 +96,7 @@ def _run_one(
     try:
         tf = Terraform(
             stack.workdir,
-            env={**_credentials(stack, catalog), **env},
+            env={**credentials_for(catalog, stack.provider), **env},
             on_message=lambda message: notify(stack.name, message),
         )
         notify(stack.name, "init")
@@ -112,10 +112,3 @@ def _run_one(
     notify(stack.name, "done")
     return StackResult(stack.name, "ok", time.monotonic() - started)
 
-
-def _credentials(stack: StackInfo, catalog: Catalog) -> dict[str, str]:
-    """Sandbox stacks get the sandbox's dummy keys; real providers read the user's environment."""
-    provider = catalog.providers.get(stack.provider or "")
-    if provider is not None and provider.kind == "sandbox":
-        return dict(SANDBOX_CREDENTIALS)
-    return {}
