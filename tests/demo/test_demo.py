@@ -8,6 +8,7 @@ that nothing is left: no moto server, no bridge port, no demo folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -69,6 +70,16 @@ class _Demo:
                     f"no {pattern!r} (exit {self.proc.poll()}):\n{self.stdout[-3000:]}\n{self.stderr[-3000:]}"
                 )
                 self._changed.wait(min(left, 1.0))
+
+    def kill(self, home: Path) -> None:
+        """After a failed test: kill the demo and the sandbox servers it recorded (own sessions)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+        for state in (home / "demo").glob("run-*/sandbox/state.json"):
+            for server in json.loads(state.read_text())["servers"].values():
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(server["pid"], signal.SIGKILL)
 
     def ctrl_c(self, timeout: float) -> int:
         """SIGINT to the process group (what Ctrl-C in a terminal does); its exit code."""
@@ -165,7 +176,7 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         assert demo.ctrl_c(timeout=300) == 130
     finally:
         if demo.proc.poll() is None:
-            os.killpg(demo.proc.pid, signal.SIGKILL)
+            demo.kill(demo_home)
     for stack in (FR, DE, NL):
         assert f"destroy {stack}: ok" in demo.stderr
     assert "fedstack: interrupted" in demo.stderr and "Traceback" not in demo.stderr
@@ -191,7 +202,7 @@ def test_ctrl_c_during_deploy_destroys_and_stops_everything(demo_home: Path) -> 
         assert demo.ctrl_c(timeout=300) == 130
     finally:
         if demo.proc.poll() is None:
-            os.killpg(demo.proc.pid, signal.SIGKILL)
+            demo.kill(demo_home)
     assert "destroying what the demo deployed" in demo.stderr
     for stack in (FR, DE, NL):
         assert f"destroy {stack}: ok" in demo.stderr

@@ -102,6 +102,7 @@ def run_demo(options: DemoOptions, view: DemoView) -> DemoResult:
     view.step(1, STEPS, "sandbox providers and bridge")
     running = contextlib.ExitStack()
     deployed: list[Any] = []
+    running.enter_context(_stop_signals_interrupt())
     try:
         env = running.enter_context(demo_environment(project, catalog.sandbox_providers(), on_step=view.note))
         view.note(f"bridge at {env.bridge_url}, sandbox {', '.join(sorted(env.endpoints))}")
@@ -261,13 +262,39 @@ def _destroy(options: DemoOptions, view: DemoView, catalog: Catalog, env: DemoEn
 
 
 @contextlib.contextmanager
-def _interrupts_deferred(view: DemoView) -> Iterator[None]:
-    """While cleaning up, a further Ctrl-C only says to wait (a half-done destroy helps nobody)."""
+def _stop_signals_interrupt() -> Iterator[None]:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, so cleanup runs however the demo is stopped.
+
+    A process started in the background by a shell inherits SIGINT ignored, and Python then
+    installs no handler: without this, Ctrl-C sent to the process group would do nothing.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, lambda *_: view.note("still cleaning up; please wait"))
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _interrupts_deferred(view: DemoView) -> Iterator[None]:
+    """While cleaning up, a further Ctrl-C or SIGTERM only says to wait (a half-done cleanup helps nobody)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def wait(*_: object) -> None:
+        view.note("still cleaning up; please wait")
+
+    previous = {sig: signal.signal(sig, wait) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
