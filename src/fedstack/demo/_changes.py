@@ -13,7 +13,7 @@ from fedstack.catalog import Catalog
 from fedstack.errors import FedstackError
 from fedstack.sandbox import SANDBOX_CREDENTIALS
 
-__all__ = ["OutOfBandChange", "change_out_of_band"]
+__all__ = ["OutOfBandChange", "change_out_of_band", "sandbox_client"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,8 @@ class OutOfBandChange:
     change: str
 
 
-def _client(service: str, catalog: Catalog, provider: str, endpoint: str) -> Any:
+def sandbox_client(service: str, catalog: Catalog, provider: str, endpoint: str) -> Any:
+    """A boto3 client for `service` at a sandbox provider's moto server, in its first region."""
     import boto3  # moto's dependency; loaded only when the demo changes something
 
     region_name, region = next(iter(catalog.provider(provider).regions.items()))
@@ -51,7 +52,7 @@ def change_out_of_band(
 ) -> list[OutOfBandChange]:
     """Retag the bucket and the instance of two components, each given as (provider, component)."""
     bucket_provider, bucket_component = bucket
-    s3 = _client("s3", catalog, bucket_provider, endpoints[bucket_provider])
+    s3 = sandbox_client("s3", catalog, bucket_provider, endpoints[bucket_provider])
     bucket_name = _bucket_of(s3, bucket_component)
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket_name)["TagSet"]}
     tags["team"] = "marketing"
@@ -63,7 +64,7 @@ def change_out_of_band(
         OutOfBandChange(bucket_provider, f"bucket {bucket_name}", "tag team=marketing, new tag cost-center=cc-4711")
     ]
     server_provider, server_component = server
-    ec2 = _client("ec2", catalog, server_provider, endpoints[server_provider])
+    ec2 = sandbox_client("ec2", catalog, server_provider, endpoints[server_provider])
     found = ec2.describe_instances(
         Filters=[
             {"Name": "tag:fedstack:component", "Values": [server_component]},

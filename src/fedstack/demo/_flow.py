@@ -19,10 +19,9 @@ from typing import Any, Protocol
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog
-from fedstack.demo._changes import OutOfBandChange, change_out_of_band
+from fedstack.demo._changes import OutOfBandChange, change_out_of_band, sandbox_client
 from fedstack.demo._environment import DemoEnvironment, demo_environment
 from fedstack.errors import FedstackError
-from fedstack.sandbox import SANDBOX_CREDENTIALS
 
 __all__ = ["DemoOptions", "DemoResult", "DemoView", "default_app", "run_demo"]
 
@@ -209,14 +208,7 @@ def _component_providers(plan: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 def _create_zone(catalog: Catalog, env: DemoEnvironment, provider: str, zone: str) -> None:
     """The DNS zone belongs to whoever holds the domain: the demo makes it, as its owner would."""
-    import boto3
-
-    region_name, region = next(iter(catalog.provider(provider).regions.items()))
-    route53 = boto3.client(
-        "route53", endpoint_url=env.endpoints[provider], region_name=region.api_region or region_name,
-        aws_access_key_id=SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    route53 = sandbox_client("route53", catalog, provider, env.endpoints[provider])
     route53.create_hosted_zone(Name=zone, CallerReference=f"fedstack-demo-{zone}")
 
 
@@ -242,7 +234,7 @@ def _drift(
             DriftOptions(
                 parallel=options.parallelism,
                 ignore_rules=rules,
-                env={**SANDBOX_CREDENTIALS, **env.terraform_env()},
+                env=env.terraform_env(),
                 on_phase=on_event,
                 catalog=catalog,
             ),
