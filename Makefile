@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 FEDSTACK_PROVIDER_MIRROR ?= $(shell scripts/find-provider-mirror)
 export FEDSTACK_PROVIDER_MIRROR
 
-.PHONY: demo test venv venv-cdktf node_modules prereqs clean
+.PHONY: lint demo test venv venv-cdktf node_modules prereqs clean
 
 prereqs:
 	@scripts/check-prereqs
@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "setting up $(VENV) (python: $$($(PYTHON) -V))"
 	@$(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	@$(VENV)/bin/python -m pip install --quiet -e '.[test,cdktn]'
+	@$(VENV)/bin/python -m pip install --quiet -e '.[dev,cdktn]'
 	@touch $@
 
 $(VENV_CDKTF)/.installed: pyproject.toml
@@ -53,6 +53,12 @@ test: venv venv-cdktf node_modules
 	echo "== CDK tests again on cdktf ($(VENV_CDKTF))"; \
 	FEDSTACK_CDK=cdktf $(VENV_CDKTF)/bin/python -m pytest tests/cdk --ignore=tests/cdk/test_cdk_e2e.py $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
+
+# ruff (lint and format) and mypy over the whole tree, as CI runs them.
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	MYPY=$(abspath $(VENV))/bin/mypy scripts/typecheck
 
 clean:
 	rm -rf $(VENV) $(VENV_CDKTF) node_modules build *.egg-info .pytest_cache

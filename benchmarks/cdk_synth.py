@@ -31,7 +31,11 @@ from fedstack.cdk import _lib as cdk
 from fedstack.catalog import load_catalog
 from fedstack.sandbox import aws_provider_config
 
-ENDPOINTS = {"sandbox-fr": "http://127.0.0.1:1", "sandbox-de": "http://127.0.0.1:2", "sandbox-nl": "http://127.0.0.1:3"}
+ENDPOINTS = {
+    "sandbox-fr": "http://127.0.0.1:1",
+    "sandbox-de": "http://127.0.0.1:2",
+    "sandbox-nl": "http://127.0.0.1:3",
+}
 ROUNDS = 5
 
 
@@ -57,7 +61,10 @@ def raw_app(workloads: int, outdir: str) -> None:
     def stack(name: str, endpoint: str, api_region: str):  # type: ignore[no-untyped-def]
         s = cdk.TerraformStack(app, name)
         provider = _Provider(
-            s, "aws", terraform_resource_type="aws", terraform_provider_source="hashicorp/aws",
+            s,
+            "aws",
+            terraform_resource_type="aws",
+            terraform_provider_source="hashicorp/aws",
             terraform_generator_metadata=cdk.TerraformProviderGeneratorMetadata(
                 provider_name="aws", provider_version_constraint=">= 5.0, < 6.0"
             ),
@@ -75,22 +82,44 @@ def raw_app(workloads: int, outdir: str) -> None:
         fr_name, de_name = f"{w}-sandbox-fr-fr-par", f"{w}-sandbox-de-de-fra"
         fr = stack(fr_name, ENDPOINTS["sandbox-fr"], "eu-west-3")
         cdk.TerraformHclModule(
-            fr, "assets", source=str(catalog.module_path("sandbox-fr", "object_storage")),
-            variables={"name": f"{w}-assets", "location": "fr-par", "versioning": False,
-                       "labels": labels(w, fr_name, "assets"), "force_destroy": False,
-                       "endpoint": ENDPOINTS["sandbox-fr"]},
+            fr,
+            "assets",
+            source=str(catalog.module_path("sandbox-fr", "object_storage")),
+            variables={
+                "name": f"{w}-assets",
+                "location": "fr-par",
+                "versioning": False,
+                "labels": labels(w, fr_name, "assets"),
+                "force_destroy": False,
+                "endpoint": ENDPOINTS["sandbox-fr"],
+            },
         )
         de = stack(de_name, ENDPOINTS["sandbox-de"], "eu-central-1")
         net = cdk.TerraformHclModule(
-            de, "net", source=str(catalog.module_path("sandbox-de", "network")),
-            variables={"name": f"{w}-net", "cidr": "10.20.0.0/16", "location": "de-fra",
-                       "labels": labels(w, de_name, "net")},
+            de,
+            "net",
+            source=str(catalog.module_path("sandbox-de", "network")),
+            variables={
+                "name": f"{w}-net",
+                "cidr": "10.20.0.0/16",
+                "location": "de-fra",
+                "labels": labels(w, de_name, "net"),
+            },
         )
         cdk.TerraformHclModule(
-            de, "vm", source=str(catalog.module_path("sandbox-de", "compute")),
-            variables={"name": f"{w}-vm", "size": "s", "image": "debian-12", "location": "de-fra",
-                       "network_id": net.get_string("network_id"), "ssh_public_key": "",
-                       "user_data": "", "labels": labels(w, de_name, "vm")},
+            de,
+            "vm",
+            source=str(catalog.module_path("sandbox-de", "compute")),
+            variables={
+                "name": f"{w}-vm",
+                "size": "s",
+                "image": "debian-12",
+                "location": "de-fra",
+                "network_id": net.get_string("network_id"),
+                "ssh_public_key": "",
+                "user_data": "",
+                "labels": labels(w, de_name, "vm"),
+            },
             depends_on=[net],
         )
     app.synth()
@@ -107,15 +136,25 @@ def _time(build: Callable[[int, str], None], workloads: int) -> float:
 
 
 def main() -> None:
-    node = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    node = subprocess.run(
+        ["node", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     lib = library_name()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}")
-    print(f"python {platform.python_version()}, node {node}, {lib} {version(lib)}, constructs {version('constructs')}")
-    print(f"inputs: 2 stacks per workload (fr: object store; de: network + instance), {ROUNDS} rounds, median")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    )
+    print(
+        f"python {platform.python_version()}, node {node}, {lib} {version(lib)}, constructs {version('constructs')}"
+    )
+    print(
+        f"inputs: 2 stacks per workload (fr: object store; de: network + instance), {ROUNDS} rounds, median"
+    )
     _time(raw_app, 1)  # warm up jsii and the catalog once
     _time(fedstack_app, 1)
     print()
-    print(f"| stacks | raw {lib} (s) | fedstack (s) | ratio fedstack/raw | fedstack per stack (ms) |")
+    print(
+        f"| stacks | raw {lib} (s) | fedstack (s) | ratio fedstack/raw | fedstack per stack (ms) |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: |")
     for stacks in (10, 50):
         workloads = stacks // 2

@@ -36,9 +36,15 @@ def main() -> None:
     sizes = [int(n) for n in args.sizes.split(",")]
     work = Path(tempfile.mkdtemp(prefix="fedstack-bench-drift-"))
     os.environ["FEDSTACK_HOME"] = str(work / "home")
-    mirror = os.environ.get("FEDSTACK_PROVIDER_MIRROR") or subprocess.run(
-        [str(REPO / "scripts" / "find-provider-mirror")], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    mirror = (
+        os.environ.get("FEDSTACK_PROVIDER_MIRROR")
+        or subprocess.run(
+            [str(REPO / "scripts" / "find-provider-mirror")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     if mirror:
         os.environ["FEDSTACK_PROVIDER_MIRROR"] = mirror
 
@@ -75,7 +81,11 @@ def _make_stacks(root: Path, endpoint: str, count: int) -> list[Path]:
 
     def config(bucket: str) -> dict:
         return {
-            "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0, < 6.0"}}},
+            "terraform": {
+                "required_providers": {
+                    "aws": {"source": "hashicorp/aws", "version": ">= 5.0, < 6.0"}
+                }
+            },
             "provider": {"aws": [aws_provider_config(endpoint, "eu-west-3")]},
             "resource": {"aws_s3_bucket": {"this": {"bucket": bucket, "tags": {"owner": "bench"}}}},
         }
@@ -122,37 +132,72 @@ def _timing_wrapper(work: Path, real: str) -> tuple[Path, Path]:
     return wrapper, log
 
 
-def _measure(stacks: list[Path], real: str, wrapper: Path, log: Path, parallel: int, work: Path) -> dict:
+def _measure(
+    stacks: list[Path], real: str, wrapper: Path, log: Path, parallel: int, work: Path
+) -> dict:
     from fedstack.terraform._cliconfig import runner_environment
 
     env = runner_environment()
     started = time.monotonic()
     for folder in stacks:
         done = subprocess.run(
-            [real, "plan", "-refresh-only", "-lock=false", "-input=false", "-no-color", "-detailed-exitcode"],
-            cwd=folder, env=env, capture_output=True, text=True, check=False,
+            [
+                real,
+                "plan",
+                "-refresh-only",
+                "-lock=false",
+                "-input=false",
+                "-no-color",
+                "-detailed-exitcode",
+            ],
+            cwd=folder,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:  # 2 would mean drift: the stacks must be in sync here
-            sys.exit(f"plain terraform plan in {folder} exited {done.returncode}: {done.stderr[-500:]}")
+            sys.exit(
+                f"plain terraform plan in {folder} exited {done.returncode}: {done.stderr[-500:]}"
+            )
     loop = time.monotonic() - started
 
     log.unlink(missing_ok=True)
     out = work / f"report-{len(stacks)}"
     started = time.monotonic()
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("fedstack")), "drift", *map(str, stacks),
-         "--parallel", str(parallel), "--format", "json", "--out", str(out)],
-        env={**os.environ, "FEDSTACK_TERRAFORM": str(wrapper)}, capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).with_name("fedstack")),
+            "drift",
+            *map(str, stacks),
+            "--parallel",
+            str(parallel),
+            "--format",
+            "json",
+            "--out",
+            str(out),
+        ],
+        env={**os.environ, "FEDSTACK_TERRAFORM": str(wrapper)},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.monotonic() - started
     if done.returncode != 0:
         sys.exit(f"fedstack drift exited {done.returncode}: {done.stderr[-800:]}")
     intervals = [
-        (float(a), float(b)) for a, b, command in (line.split() for line in log.read_text().splitlines())
+        (float(a), float(b))
+        for a, b, command in (line.split() for line in log.read_text().splitlines())
         if command != "version"
     ]
     busy = _union(intervals)
-    return {"n": len(stacks), "loop": loop, "fedstack": wall, "terraform_busy": busy, "overhead": wall - busy}
+    return {
+        "n": len(stacks),
+        "loop": loop,
+        "fedstack": wall,
+        "terraform_busy": busy,
+        "overhead": wall - busy,
+    }
 
 
 def _union(intervals: list[tuple[float, float]]) -> float:
@@ -166,15 +211,23 @@ def _union(intervals: list[tuple[float, float]]) -> float:
 
 
 def _print_table(rows: list[dict], binary: object, parallel: int) -> None:
-    print(f"machine: {platform.node()} ({os.cpu_count()} cores, {platform.machine()}), "
-          f"load average {os.getloadavg()[0]:.1f} at the end; {binary}")
-    print(f"inputs: N stacks of one S3 bucket each on the sandbox-fr moto server; fedstack drift --parallel {parallel}")
+    print(
+        f"machine: {platform.node()} ({os.cpu_count()} cores, {platform.machine()}), "
+        f"load average {os.getloadavg()[0]:.1f} at the end; {binary}"
+    )
+    print(
+        f"inputs: N stacks of one S3 bucket each on the sandbox-fr moto server; fedstack drift --parallel {parallel}"
+    )
     print()
-    print("| N | terraform plan loop (s) | fedstack drift (s) | ratio fedstack/loop | terraform busy in fedstack (s) | fedstack overhead (s) |")
+    print(
+        "| N | terraform plan loop (s) | fedstack drift (s) | ratio fedstack/loop | terraform busy in fedstack (s) | fedstack overhead (s) |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['n']} | {r['loop']:.1f} | {r['fedstack']:.1f} | {r['fedstack'] / r['loop']:.2f} | "
-              f"{r['terraform_busy']:.1f} | {r['overhead']:.1f} |")
+        print(
+            f"| {r['n']} | {r['loop']:.1f} | {r['fedstack']:.1f} | {r['fedstack'] / r['loop']:.2f} | "
+            f"{r['terraform_busy']:.1f} | {r['overhead']:.1f} |"
+        )
 
 
 if __name__ == "__main__":

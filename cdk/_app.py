@@ -54,7 +54,9 @@ class FederatedApp(App):
         super().__init__(**options)
         self.project = check_name("project", project)
         self.catalog = catalog if isinstance(catalog, Catalog) else load_catalog(catalog)
-        self.policy = policy if isinstance(policy, Policy) else load_policy(policy or DEFAULT_POLICY)
+        self.policy = (
+            policy if isinstance(policy, Policy) else load_policy(policy or DEFAULT_POLICY)
+        )
         self.bridge_url = (bridge_url or config.bridge_url() or "").rstrip("/") or None
         self._endpoints = dict(endpoints) if endpoints is not None else None
         self.workloads: list[Workload] = []

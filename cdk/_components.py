@@ -25,6 +25,7 @@ class Component(TerraformHclModule):
     """Base of the components: placement, stack, module and labels."""
 
     capability: ClassVar[str]
+    component_name: str
 
     def __init__(
         self,

@@ -51,8 +51,13 @@ class FederatedStack(TerraformStack):
             if local_name in self._configured:
                 continue
             block = provider_block(
-                self._app.catalog, self.placement.provider, self.placement.region,
-                self._app.endpoints, local_name=local_name, source=source, version=version or None,
+                self._app.catalog,
+                self.placement.provider,
+                self.placement.region,
+                self._app.endpoints,
+                local_name=local_name,
+                source=source,
+                version=version or None,
             )
             terraform_provider = _Provider(
                 self,

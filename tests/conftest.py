@@ -36,7 +36,9 @@ def provider_mirror() -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fedstack_home(tmp_path_factory: pytest.TempPathFactory, provider_mirror: Path) -> Iterator[Path]:
+def fedstack_home(
+    tmp_path_factory: pytest.TempPathFactory, provider_mirror: Path
+) -> Iterator[Path]:
     """One FEDSTACK_HOME per session, so the plugin cache is warmed once and shared."""
     home = tmp_path_factory.mktemp("fedstack-home")
     saved = {k: os.environ.get(k) for k in ("FEDSTACK_HOME", "FEDSTACK_PROVIDER_MIRROR")}

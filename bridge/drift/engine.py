@@ -40,8 +40,8 @@ from fedstack.bridge.drift.stacks import Stack
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog
-from fedstack.sandbox import credentials_for
 from fedstack.errors import FedstackError, TerraformError
+from fedstack.sandbox import credentials_for
 from fedstack.terraform import Terraform
 
 __all__ = ["DriftOptions", "OnPhase", "exit_code", "run_drift"]
@@ -151,7 +151,10 @@ def _check_stack(
         declared = read_stack_metadata(stack.path, catalog)
         placement = declared
         # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
-        env = {**credentials_for(catalog, declared.provider if declared else None), **(opts.env or {})}
+        env = {
+            **credentials_for(catalog, declared.provider if declared else None),
+            **(opts.env or {}),
+        }
         tf = Terraform(stack.path, timeout=opts.timeout, env=env)
         plan = _refresh_only_plan(tf, plan_file, deadline, phase)
         if isinstance(plan.get("terraform_version"), str):
@@ -194,7 +197,11 @@ def _refresh_only_plan(
     except TerraformError as exc:
         # A reused .terraform can be stale (new provider, module or backend): Terraform says
         # to run init; do that once and plan again.
-        if not initialised or "terraform init" not in str(exc).lower() and "init" not in _summaries(exc):
+        if (
+            not initialised
+            or "terraform init" not in str(exc).lower()
+            and "init" not in _summaries(exc)
+        ):
             raise
         phase("init")
         tf.timeout = remaining()
@@ -222,7 +229,11 @@ def _resource(
         if found
         else SourceLocation(file=_shown(stack.file))
     )
-    own = placement_for_region(drifted.region_attribute, catalog) if drifted.region_attribute else None
+    own = (
+        placement_for_region(drifted.region_attribute, catalog)
+        if drifted.region_attribute
+        else None
+    )
     # fedstack.json outranks what a resource says; a resource's own region outranks the provider's.
     chosen = declared or own or configured
     return ResourceDrift(
@@ -248,7 +259,9 @@ def _configured_placement(plan: dict[str, Any], catalog: Catalog) -> Placement |
 
 def _common_placement(resources: list[ResourceDrift]) -> Placement | None:
     found = {
-        (r.provider, r.region, r.country) for r in resources if r.provider and r.region and r.country
+        (r.provider, r.region, r.country)
+        for r in resources
+        if r.provider and r.region and r.country
     }
     if len(found) != 1:
         return None

@@ -76,9 +76,7 @@ def load_ignore_rules(path: str | Path) -> list[IgnoreRule]:
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "rule"
-            raise IgnoreRulesError(
-                f"{file}: rule {index + 1}: {where}: {first['msg']}"
-            ) from None
+            raise IgnoreRulesError(f"{file}: rule {index + 1}: {where}: {first['msg']}") from None
     return rules
 
 
@@ -102,7 +100,9 @@ def _apply(resource: ResourceDrift, rules: list[IgnoreRule]) -> ResourceDrift:
     whole = next((r for r in matching if not r.attributes), None)
     if whole is not None:
         changes = [_ignored(c, whole.reason) for c in resource.changes]
-        return resource.model_copy(update={"changes": changes, "ignored": True, "ignore_reason": whole.reason})
+        return resource.model_copy(
+            update={"changes": changes, "ignored": True, "ignore_reason": whole.reason}
+        )
     changes = []
     for change in resource.changes:
         rule = next((r for r in matching if r.covers_attribute(change.path)), None)

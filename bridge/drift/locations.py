@@ -33,7 +33,9 @@ def declaration_line(folder: Path, address: str, type_: str, name: str) -> tuple
             lines = file.read_text(errors="replace").splitlines()
         except OSError:
             continue
-        line = _json_line(lines, json_keys) if file.name.endswith(".json") else _hcl_line(lines, hcl)
+        line = (
+            _json_line(lines, json_keys) if file.name.endswith(".json") else _hcl_line(lines, hcl)
+        )
         if line is not None:
             return file, line
     return None

@@ -141,14 +141,18 @@ def _read_entry(
     )
 
 
-def _diff(before: Any, after: Any, marks: list[Any], secrets: frozenset[str]) -> list[AttributeChange]:
+def _diff(
+    before: Any, after: Any, marks: list[Any], secrets: frozenset[str]
+) -> list[AttributeChange]:
     old, new = flatten(before), flatten(after)
     changes = []
     for path in sorted(old.keys() | new.keys(), key=_sort_key):
         was, now = old.get(path), new.get(path)
         if was == now and type(was) is type(now):
             continue
-        sensitive = any(_marked(m, path) for m in marks) or _leaks(was, secrets) or _leaks(now, secrets)
+        sensitive = (
+            any(_marked(m, path) for m in marks) or _leaks(was, secrets) or _leaks(now, secrets)
+        )
         changes.append(
             AttributeChange(
                 path=".".join(str(part) for part in path),
@@ -239,7 +243,9 @@ def _sensitive_values(plan: dict[str, Any], state_marks: dict[str, Any]) -> froz
 
 def _state_marks(plan: dict[str, Any]) -> dict[str, Any]:
     root = ((plan.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
-    return {r["address"]: r.get("sensitive_values") for r in _state_resources(root) if "address" in r}
+    return {
+        r["address"]: r.get("sensitive_values") for r in _state_resources(root) if "address" in r
+    }
 
 
 def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:

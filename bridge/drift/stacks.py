@@ -88,15 +88,21 @@ def _from_manifest(out_dir: Path) -> list[Stack]:
         stacks = json.loads(manifest.read_text())["stacks"]
         entries = sorted(stacks.items())
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DriftError(f"{manifest}: not a cdktf manifest (needs a 'stacks' object): {exc}") from None
+        raise DriftError(
+            f"{manifest}: not a cdktf manifest (needs a 'stacks' object): {exc}"
+        ) from None
     found = []
     for name, entry in entries:
         entry = entry if isinstance(entry, dict) else {}
         folder = out_dir / str(entry.get("workingDirectory") or f"stacks/{name}")
         file = out_dir / str(entry.get("synthesizedStackPath") or f"stacks/{name}/cdk.tf.json")
         if not file.is_file():
-            raise DriftError(f"{manifest}: stack {name!r} has no synthesized file at {file}; run synth")
-        found.append(Stack(name=str(name), path=folder.resolve(), file=file.resolve(), source="cdktf"))
+            raise DriftError(
+                f"{manifest}: stack {name!r} has no synthesized file at {file}; run synth"
+            )
+        found.append(
+            Stack(name=str(name), path=folder.resolve(), file=file.resolve(), source="cdktf")
+        )
     return found
 
 

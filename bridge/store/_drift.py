@@ -180,7 +180,7 @@ def _update_history(
             if key in seen:
                 continue
             seen.add(key)
-            values = {
+            values: dict[str, Any] = {
                 "kind": resource.kind,
                 "ignored": resource.ignored,
                 "provider": resource.provider,

@@ -50,7 +50,9 @@ def build(app: FederatedApp, chosen: str = "sandbox") -> Workload:
     """The workload: storage, network, server and DNS, spread over three providers."""
     prefer = PREFER[chosen]
     web = Workload(app, "webapp", spread=3, labels={"team": "platform"})
-    assets = ObjectStore(web, "assets", versioning=True, force_destroy=True, prefer=prefer["assets"])
+    assets = ObjectStore(
+        web, "assets", versioning=True, force_destroy=True, prefer=prefer["assets"]
+    )
     net = Network(web, "net", cidr="10.20.0.0/16", prefer=prefer["net"], not_with=[assets])
     server = Compute(web, "server", network=net, size="s", image="debian-12")
     DnsRecord(

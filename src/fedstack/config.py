@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["home", "provider_mirror", "bridge_url", "setting"]
+__all__ = ["bridge_url", "home", "provider_mirror", "setting"]
 
 
 def setting(name: str, default: str | None = None) -> str | None:

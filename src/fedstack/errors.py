@@ -8,9 +8,9 @@ if TYPE_CHECKING:
     from fedstack.terraform._diagnostics import Diagnostic
 
 __all__ = [
-    "FedstackError",
-    "ConfigError",
     "CatalogError",
+    "ConfigError",
+    "FedstackError",
     "SandboxError",
     "TerraformError",
     "TerraformNotFound",
@@ -61,4 +61,3 @@ class TerraformError(FedstackError):
 
 class TerraformTimeout(TerraformError):
     """A Terraform command ran past its time limit and was stopped."""
-

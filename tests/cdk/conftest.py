@@ -98,7 +98,9 @@ def bridge_for_stacks(tmp_path: Path, cli_env: dict[str, str]) -> Iterator[dict[
     log = (tmp_path / "bridge.log").open("wb")
     proc = subprocess.Popen(
         [fedstack, "bridge", "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
-        stdout=log, stderr=subprocess.STDOUT, env=cli_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=cli_env,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -113,10 +115,28 @@ def bridge_for_stacks(tmp_path: Path, cli_env: dict[str, str]) -> Iterator[dict[
             assert time.monotonic() < deadline, "the bridge did not get ready within 60 s"
             time.sleep(0.2)
         token = subprocess.run(
-            [fedstack, "token", "create", "--project", "webapp", "--scope", "state:write", "--db", db],
-            env=cli_env, capture_output=True, text=True, check=True, timeout=60,
+            [
+                fedstack,
+                "token",
+                "create",
+                "--project",
+                "webapp",
+                "--scope",
+                "state:write",
+                "--db",
+                db,
+            ],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
         ).stdout.strip()
-        yield {"FEDSTACK_BRIDGE_URL": url, "TF_HTTP_USERNAME": "fedstack", "TF_HTTP_PASSWORD": token}
+        yield {
+            "FEDSTACK_BRIDGE_URL": url,
+            "TF_HTTP_USERNAME": "fedstack",
+            "TF_HTTP_PASSWORD": token,
+        }
     finally:
         proc.terminate()
         try:

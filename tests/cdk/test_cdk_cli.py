@@ -17,10 +17,17 @@ EXAMPLE = REPO / "examples" / "federated-webapp"
 CDKTF_CLI = REPO / "node_modules" / ".bin" / "cdktf"
 
 
-def _fedstack(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def _fedstack(
+    *args: str, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(Path(sys.executable).parent / "fedstack"), *args],
-        capture_output=True, text=True, env=env, cwd=cwd, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
     )
 
 
@@ -45,7 +52,10 @@ def test_plan_placement_explains_every_refused_candidate(cli_env, tmp_path) -> N
     }
     for decision in decisions.values():
         for candidate in decision["candidates"]:
-            chosen = (candidate["provider"], candidate["region"]) == (decision["provider"], decision["region"])
+            chosen = (candidate["provider"], candidate["region"]) == (
+                decision["provider"],
+                decision["region"],
+            )
             assert chosen or candidate["reasons"] or decision["why"], candidate
     www = {(c["provider"], c["region"]): c["reasons"] for c in decisions["www"]["candidates"]}
     assert [r["rule"] for r in www["sandbox-nl", "uk-lon"]] == ["data-location-eu"]
@@ -56,14 +66,21 @@ def test_plan_placement_table_names_each_refusal(cli_env, tmp_path) -> None:
     cli_env["COLUMNS"] = "250"
     done = _fedstack("plan-placement", str(_copy_example(tmp_path)), env=cli_env)
     assert done.returncode == 0, done.stderr
-    assert "webapp/assets (object_storage): sandbox-fr/fr-par - preferred provider sandbox-fr" in done.stdout
-    assert "policy data-location-eu: fail: sandbox-de/ch-zrh is in CH, outside the EEA" in done.stdout
+    assert (
+        "webapp/assets (object_storage): sandbox-fr/fr-par - preferred provider sandbox-fr"
+        in done.stdout
+    )
+    assert (
+        "policy data-location-eu: fail: sandbox-de/ch-zrh is in CH, outside the EEA" in done.stdout
+    )
     assert "requirement not-with: 'assets' is already on sandbox-fr" in done.stdout
 
 
 def test_unsatisfiable_policy_is_one_clear_line_from_the_cli(cli_env, tmp_path) -> None:
     policy = tmp_path / "strict.yaml"
-    policy.write_text("name: strict\nrules:\n  - id: data-location-eu\n  - id: gaia-x-label-min\n    level: level-3\n")
+    policy.write_text(
+        "name: strict\nrules:\n  - id: data-location-eu\n  - id: gaia-x-label-min\n    level: level-3\n"
+    )
     cli_env["FEDSTACK_POLICY"] = str(policy)
     cli_env["COLUMNS"] = "250"
     done = _fedstack("plan-placement", str(_copy_example(tmp_path)), env=cli_env)
@@ -102,15 +119,27 @@ def test_cdktf_cli_synth_and_plain_python_write_the_same_stacks_as_fedstack_synt
     app = _copy_example(tmp_path)
     plain = _copy_example(tmp_path / "plain")
     done = subprocess.run(
-        [sys.executable, "main.py"], cwd=plain, env=cli_env, capture_output=True, text=True,
-        timeout=300, check=False,
+        [sys.executable, "main.py"],
+        cwd=plain,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
-    ours = _fedstack("synth", str(app), "--out", str(tmp_path / "fedstack.out"), "--json", env=cli_env)
+    ours = _fedstack(
+        "synth", str(app), "--out", str(tmp_path / "fedstack.out"), "--json", env=cli_env
+    )
     assert ours.returncode == 0, ours.stderr
     theirs = subprocess.run(
-        [str(CDKTF_CLI), "synth"], cwd=app, env={**cli_env, "CI": "1"},
-        capture_output=True, text=True, timeout=300, check=False,
+        [str(CDKTF_CLI), "synth"],
+        cwd=app,
+        env={**cli_env, "CI": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert theirs.returncode == 0, theirs.stdout + theirs.stderr
     ours_stacks = _stacks(tmp_path / "fedstack.out")
@@ -131,4 +160,7 @@ def test_cdktf_cli_synth_and_plain_python_write_the_same_stacks_as_fedstack_synt
 def test_synth_of_a_missing_app_is_one_clear_line(cli_env, tmp_path) -> None:
     done = _fedstack("synth", str(tmp_path), env=cli_env)
     assert done.returncode == 1
-    assert done.stderr.strip() == f"fedstack: error: {tmp_path}: no federated app here (give a Python file or a folder with main.py)"
+    assert (
+        done.stderr.strip()
+        == f"fedstack: error: {tmp_path}: no federated app here (give a Python file or a folder with main.py)"
+    )

@@ -25,15 +25,22 @@ FR, DE, NL = "webapp-sandbox-fr-fr-par", "webapp-sandbox-de-de-fra", "webapp-san
 
 def _client(service: str, endpoint: str, region: str):  # type: ignore[no-untyped-def]
     return boto3.client(
-        service, endpoint_url=endpoint, region_name=region,
-        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
     )
 
 
 def _fedstack(*args: str, env: dict[str, str]) -> dict:  # type: ignore[type-arg]
     done = subprocess.run(
         [str(Path(sys.executable).parent / "fedstack"), *args, "--json"],
-        capture_output=True, text=True, env=env, timeout=900, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+        check=False,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     return json.loads(done.stdout)
@@ -42,7 +49,8 @@ def _fedstack(*args: str, env: dict[str, str]) -> dict:  # type: ignore[type-arg
 def _bridge_state(bridge: dict[str, str], stack: str) -> dict:  # type: ignore[type-arg]
     response = httpx.get(
         f"{bridge['FEDSTACK_BRIDGE_URL']}/v1/states/webapp/{stack}",
-        auth=(bridge["TF_HTTP_USERNAME"], bridge["TF_HTTP_PASSWORD"]), timeout=10,
+        auth=(bridge["TF_HTTP_USERNAME"], bridge["TF_HTTP_PASSWORD"]),
+        timeout=10,
     )
     assert response.status_code == 200, response.text
     return response.json()

@@ -19,7 +19,11 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     child_env = {k: v for k, v in os.environ.items() if k != "FEDSTACK_CDK"}
     child_env.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env, timeout=120,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=child_env,
+        timeout=120,
         check=False,
     )
 
@@ -45,7 +49,10 @@ def test_asking_for_a_library_that_is_not_installed_names_the_extra_to_install()
     assert importlib.util.find_spec(missing) is None, "each test venv holds exactly one CDK library"
     done = _python("import fedstack.cdk", FEDSTACK_CDK=missing)
     assert done.returncode != 0
-    assert f"FEDSTACK_CDK={missing} but {missing} is not installed: pip install 'fedstack[{missing}]'" in done.stderr
+    assert (
+        f"FEDSTACK_CDK={missing} but {missing} is not installed: pip install 'fedstack[{missing}]'"
+        in done.stderr
+    )
 
 
 def test_unknown_library_name_is_refused() -> None:

@@ -35,7 +35,8 @@ def test_example_workload_gets_one_stack_per_provider_placement(make_app, exampl
     _, stacks = _example_stacks(make_app, example)
     assert sorted(stacks) == sorted([FR, DE, NL])
     modules = {
-        name: sorted(json.loads(cdk_lib.Testing.synth(stack))["module"]) for name, stack in stacks.items()
+        name: sorted(json.loads(cdk_lib.Testing.synth(stack))["module"])
+        for name, stack in stacks.items()
     }
     assert modules == {FR: ["assets"], DE: ["net", "server"], NL: ["www"]}
 
@@ -80,7 +81,9 @@ def test_dns_record_reads_the_instance_address_through_a_cross_stack_reference(
     app, _ = _example_stacks(make_app, example)
     app.synth()
     nl = (Path(app.outdir) / "stacks" / NL / "cdk.tf.json").read_text()
-    assert cdk_lib.Testing.to_have_data_source_with_properties(nl, "terraform_remote_state", {"backend": "local"})
+    assert cdk_lib.Testing.to_have_data_source_with_properties(
+        nl, "terraform_remote_state", {"backend": "local"}
+    )
     records = json.loads(nl)["module"]["www"]["records"]
     assert len(records) == 1 and records[0].startswith("${data.terraform_remote_state.")
     de = load_stack(Path(app.outdir), DE)
@@ -103,7 +106,9 @@ def test_provider_block_aims_at_the_sandbox_endpoint_and_holds_no_credentials(
 def test_local_backend_keeps_state_under_fedstack_home(make_app, example, fedstack_home) -> None:
     _, stacks = _example_stacks(make_app, example)
     backend = json.loads(cdk_lib.Testing.synth(stacks[FR]))["terraform"]["backend"]
-    assert backend == {"local": {"path": str(fedstack_home / "states" / "webapp" / f"{FR}.tfstate")}}
+    assert backend == {
+        "local": {"path": str(fedstack_home / "states" / "webapp" / f"{FR}.tfstate")}
+    }
 
 
 def test_bridge_url_gives_an_http_backend_per_stack_without_a_password(
@@ -136,9 +141,13 @@ def test_policy_aspect_refuses_a_component_set_by_hand_outside_the_eu(make_app) 
     shop = Workload(app, "shop")
     ObjectStore(shop, "backup", provider="sandbox-nl", region="uk-lon")
     stack = next(iter(shop.stacks.values()))
-    with pytest.raises(Exception, match=r"shop-sandbox-nl-uk-lon/backup: .*rule data-location-eu fail"):
+    with pytest.raises(
+        Exception, match=r"shop-sandbox-nl-uk-lon/backup: .*rule data-location-eu fail"
+    ):
         cdk_lib.Testing.synth(stack)
-    with pytest.raises(PolicyViolation, match=r"sandbox-nl/uk-lon breaks policy 'eu-data-residency'"):
+    with pytest.raises(
+        PolicyViolation, match=r"sandbox-nl/uk-lon breaks policy 'eu-data-residency'"
+    ):
         app.synth()
     assert not (Path(app.outdir) / "manifest.json").exists()
 
@@ -147,7 +156,9 @@ def test_policy_aspect_refuses_a_hand_set_provider_below_the_minimum_gaia_x_leve
     app = make_app(policy=Policy.build(min_gaia_x_level="level-2", name="gx2"))
     shop = Workload(app, "shop")
     ObjectStore(shop, "data", provider="sandbox-de", region="de-fra")
-    with pytest.raises(PolicyViolation, match=r"shop-sandbox-de-de-fra/data: .*gaia-x-label-min fail"):
+    with pytest.raises(
+        PolicyViolation, match=r"shop-sandbox-de-de-fra/data: .*gaia-x-label-min fail"
+    ):
         app.synth()
 
 
@@ -161,7 +172,9 @@ def test_placement_follows_the_policy_when_nothing_is_set_by_hand(make_app) -> N
 def test_unsatisfiable_policy_fails_at_the_component_with_the_last_constraint(make_app) -> None:
     app = make_app(policy=Policy.build(min_gaia_x_level="level-3"))
     shop = Workload(app, "shop")
-    with pytest.raises(PlacementError, match=r"component 'data'.*policy gaia-x-label-min refused the last"):
+    with pytest.raises(
+        PlacementError, match=r"component 'data'.*policy gaia-x-label-min refused the last"
+    ):
         ObjectStore(shop, "data")
 
 
@@ -179,7 +192,10 @@ def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_sta
     outdir = Path(app.outdir)
     meta = json.loads((outdir / "stacks" / DE / "fedstack.json").read_text())
     assert meta == {
-        "provider": "sandbox-de", "region": "de-fra", "workload": "webapp", "stack": DE,
+        "provider": "sandbox-de",
+        "region": "de-fra",
+        "workload": "webapp",
+        "stack": DE,
     }
     manifest = json.loads((outdir / "manifest.json").read_text())
     assert manifest["stacks"][NL]["dependencies"] == [DE]
@@ -187,7 +203,10 @@ def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_sta
     assert load_stack(outdir, FR)["//"]["metadata"]["version"]
     placement = json.loads((outdir / "placement.json").read_text())
     assert [d["component"] for d in placement["workloads"][0]["decisions"]] == [
-        "assets", "net", "server", "www",
+        "assets",
+        "net",
+        "server",
+        "www",
     ]
 
 
@@ -222,7 +241,9 @@ def test_stack_at_a_real_provider_configures_every_provider_its_modules_require(
     wanted = {
         name: {"source": source, "version": version}
         for component in ("network", "kubernetes")
-        for name, source, version in module_providers(load_catalog().module_path("ovhcloud", component))
+        for name, source, version in module_providers(
+            load_catalog().module_path("ovhcloud", component)
+        )
     }
     assert "ovh" in wanted
     assert synth["terraform"]["required_providers"] == wanted
@@ -238,4 +259,8 @@ def test_drift_engine_reads_the_fedstack_json_synth_writes(make_app, example) ->
     app.synth()
     placement = read_stack_metadata(Path(app.outdir) / "stacks" / NL, load_catalog())
     assert placement is not None
-    assert (placement.provider, placement.region, placement.country) == ("sandbox-nl", "nl-ams", "NL")
+    assert (placement.provider, placement.region, placement.country) == (
+        "sandbox-nl",
+        "nl-ams",
+        "NL",
+    )

@@ -31,11 +31,20 @@ class _Demo:
     """A running `fedstack demo`: stdout and stderr collected by threads, waited on with deadlines."""
 
     def __init__(self, *args: str, home: Path) -> None:
-        env = {**os.environ, "FEDSTACK_HOME": str(home), "COLUMNS": "200", "CHECKPOINT_DISABLE": "1"}
+        env = {
+            **os.environ,
+            "FEDSTACK_HOME": str(home),
+            "COLUMNS": "200",
+            "CHECKPOINT_DISABLE": "1",
+        }
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         self.proc = subprocess.Popen(
-            [FEDSTACK, "demo", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env=env, start_new_session=True,  # its own process group, as in a terminal
+            [FEDSTACK, "demo", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,  # its own process group, as in a terminal
         )
         self.out: list[str] = []
         self.err: list[str] = []
@@ -129,11 +138,16 @@ def demo_home(tmp_path: Path, fedstack_home: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_up(demo_home: Path) -> None:
+def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_up(
+    demo_home: Path,
+) -> None:
     demo = _Demo("--keep", home=demo_home)
     try:
-        ready = demo.wait_for(r"dashboard: (http://127\.0\.0\.1:\d+/dashboard) \(log in with any user name "
-                              r"and the token in (\S+)\)", timeout=420)
+        ready = demo.wait_for(
+            r"dashboard: (http://127\.0\.0\.1:\d+/dashboard) \(log in with any user name "
+            r"and the token in (\S+)\)",
+            timeout=420,
+        )
         out = demo.stdout
         # Placement under the EU policy, with the reasons candidates were refused.
         assert "placement under policy eu-sovereign" in out
@@ -146,13 +160,21 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
             ("sandbox-de", "de-fra", "DE", "aws_instance"),
             ("sandbox-nl", "nl-ams", "NL", "aws_route53_record"),
         ]:
-            assert re.search(rf"{provider}\s+│ {region}\s+│ {country}\s+│ \S+\s+│ {kind}\s", out), provider
+            assert re.search(rf"{provider}\s+│ {region}\s+│ {country}\s+│ \S+\s+│ {kind}\s", out), (
+                provider
+            )
         assert "across 3 providers: sandbox-de, sandbox-fr, sandbox-nl" in out
         # The drift report names the changed resources and attributes; the accepted drift is ignored.
         assert "## ⚠️ fedstack drift: drift found" in out
-        assert "| <code>module.assets.aws_s3_bucket.this</code> | changed | <code>tags.team</code> | platform | marketing |" in out
+        assert (
+            "| <code>module.assets.aws_s3_bucket.this</code> | changed | <code>tags.team</code> | platform | marketing |"
+            in out
+        )
         assert "<code>tags.cost-center</code> | — | cc-4711" in out
-        assert "| <code>module.server.aws_instance.this</code> | changed | <code>tags.patched-by</code> | — | night-shift |" in out
+        assert (
+            "| <code>module.server.aws_instance.this</code> | changed | <code>tags.patched-by</code> | — | night-shift |"
+            in out
+        )
         assert "drift exit code 2 (drift found)" in out
         assert f"<summary><b>{NL}</b>: ✅ in sync" in out
 
@@ -168,9 +190,16 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         assert httpx.get(run_url, auth=("me", token), timeout=10).status_code == 200
         # --keep: the deployment is still there, with the out-of-band change.
         fr = servers["sandbox-fr"]
-        s3 = boto3.client("s3", endpoint_url=f"http://{fr['host']}:{fr['port']}", region_name="eu-west-3",
-                          aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
-        tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="webapp-assets")["TagSet"]}
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=f"http://{fr['host']}:{fr['port']}",
+            region_name="eu-west-3",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
+        tags = {
+            t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="webapp-assets")["TagSet"]
+        }
         assert tags["team"] == "marketing"
 
         assert demo.ctrl_c(timeout=300) == 130
@@ -187,13 +216,20 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
 def test_ctrl_c_during_deploy_destroys_and_stops_everything(demo_home: Path) -> None:
     demo = _Demo(home=demo_home)
     try:
-        bridge = demo.wait_for(r"bridge at (http://127\.0\.0\.1:\d+)", in_stderr=True, timeout=120).group(1)
+        bridge = demo.wait_for(
+            r"bridge at (http://127\.0\.0\.1:\d+)", in_stderr=True, timeout=120
+        ).group(1)
         demo.wait_for(r"4/8 deploy", in_stderr=True, timeout=180)
         run_dir, servers = _started(demo_home)
         # Mid-deploy: the first bucket exists, the other stacks are still being applied.
         fr = servers["sandbox-fr"]
-        s3 = boto3.client("s3", endpoint_url=f"http://{fr['host']}:{fr['port']}", region_name="eu-west-3",
-                          aws_access_key_id="sandbox", aws_secret_access_key="sandbox")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=f"http://{fr['host']}:{fr['port']}",
+            region_name="eu-west-3",
+            aws_access_key_id="sandbox",
+            aws_secret_access_key="sandbox",
+        )
         deadline = time.monotonic() + 180
         while not s3.list_buckets()["Buckets"]:
             assert time.monotonic() < deadline and demo.proc.poll() is None, demo.stderr[-3000:]

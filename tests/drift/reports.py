@@ -63,7 +63,9 @@ def sample_report(*, extra_stacks: int = 0, hostile: str = "") -> DriftReport:
                 country="FR",
                 changes=[
                     AttributeChange(path="tags.owner", before="alice", after=f"mallory{hostile}"),
-                    AttributeChange(path="tags.token", before="(sensitive)", after="(sensitive)", sensitive=True),
+                    AttributeChange(
+                        path="tags.token", before="(sensitive)", after="(sensitive)", sensitive=True
+                    ),
                 ],
                 location=SourceLocation(file="stacks/web-fr/main.tf", line=7),
             ),
@@ -97,7 +99,15 @@ def sample_report(*, extra_stacks: int = 0, hostile: str = "") -> DriftReport:
                 name="vm",
                 terraform_provider="registry.terraform.io/hashicorp/aws",
                 kind="update",
-                changes=[AttributeChange(path="tags.Name", before="a", after="b", ignored=True, ignore_reason="ops rename")],
+                changes=[
+                    AttributeChange(
+                        path="tags.Name",
+                        before="a",
+                        after="b",
+                        ignored=True,
+                        ignore_reason="ops rename",
+                    )
+                ],
                 ignored=True,
                 ignore_reason="ops rename",
             )
@@ -151,5 +161,12 @@ def sample_report(*, extra_stacks: int = 0, hostile: str = "") -> DriftReport:
             resources_ignored=1,
         ),
         stacks=stacks,
-        expired_rules=[ExpiredRule(address="aws_instance.old", attributes=[], reason="hotfix", expires=dt.date(2026, 1, 1))],
+        expired_rules=[
+            ExpiredRule(
+                address="aws_instance.old",
+                attributes=[],
+                reason="hotfix",
+                expires=dt.date(2026, 1, 1),
+            )
+        ],
     )

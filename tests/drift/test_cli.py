@@ -12,7 +12,9 @@ FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([FEDSTACK, "drift", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [FEDSTACK, "drift", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def test_help_shows_exit_codes_and_a_real_example(tmp_path: Path) -> None:
@@ -25,7 +27,11 @@ def test_help_shows_exit_codes_and_a_real_example(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "files", "message"),
     [
-        (["--ignore", "ignore.yaml"], {"ignore.yaml": "- address: x\n"}, "ignore.yaml: rule 1: reason: Field required"),
+        (
+            ["--ignore", "ignore.yaml"],
+            {"ignore.yaml": "- address: x\n"},
+            "ignore.yaml: rule 1: reason: Field required",
+        ),
         (["--format", "md,pdf"], {}, "unknown report format pdf"),
         (["empty"], {"empty/notes.txt": ""}, "no stacks found in empty"),
         (["missing"], {}, "missing: no such file or folder"),
@@ -39,7 +45,9 @@ def test_user_mistakes_are_one_line_on_stderr_and_exit_1(
         (tmp_path / name).write_text(text)
     done = run(*args, cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip().splitlines() == [f"fedstack: error: {done.stderr.split('error: ', 1)[1].strip()}"]
+    assert done.stderr.strip().splitlines() == [
+        f"fedstack: error: {done.stderr.split('error: ', 1)[1].strip()}"
+    ]
     assert message in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "drift-report").exists()  # nothing written
@@ -51,5 +59,7 @@ def test_the_drift_engine_imports_no_web_framework_or_cdktf() -> None:
         "heavy = {'cdktf', 'cdktn', 'jsii', 'constructs', 'starlette', 'fastapi', 'uvicorn', 'flask', 'aiohttp'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert done.stdout.strip() == "[]"

@@ -15,7 +15,9 @@ from .conftest import BridgeReceiver
 from .reports import sample_report
 
 
-def test_post_run_sends_the_report_json_with_a_bearer_token(bridge_receiver: BridgeReceiver) -> None:
+def test_post_run_sends_the_report_json_with_a_bearer_token(
+    bridge_receiver: BridgeReceiver,
+) -> None:
     report = sample_report()
     answer = post_run(bridge_receiver.url + "/", report, token="tok-123")
     (request,) = bridge_receiver.requests
@@ -46,7 +48,9 @@ def test_an_unreachable_bridge_is_a_clear_error() -> None:
         post_run(f"http://127.0.0.1:{port}", sample_report(), timeout=5)
 
 
-def test_token_comes_from_fedstack_bridge_token_then_tf_http_password(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_comes_from_fedstack_bridge_token_then_tf_http_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.delenv("FEDSTACK_BRIDGE_TOKEN", raising=False)
     monkeypatch.setenv("TF_HTTP_PASSWORD", "from-terraform")
     assert bridge_token() == "from-terraform"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-APP = '''
+APP = """
 from fedstack.cdk import FederatedApp, ObjectStore, Workload
 
 app = FederatedApp(project="tiny", policy="eu-data-residency")
 ObjectStore(Workload(app, "tiny"), "files", prefer=["sandbox-fr"])
 app.synth()
-'''
+"""
 
 
 @pytest.mark.slow
@@ -25,9 +25,22 @@ def test_drift_app_synthesizes_the_app_and_checks_its_stacks(sandbox, tmp_path: 
     app.mkdir()
     (app / "main.py").write_text(APP)
     out = tmp_path / "reports"
-    env = {k: v for k, v in os.environ.items() if k not in ("FEDSTACK_BRIDGE_URL", "FEDSTACK_POLICY")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("FEDSTACK_BRIDGE_URL", "FEDSTACK_POLICY")
+    }
     done = subprocess.run(
-        [sys.executable, "-m", "fedstack.cli", "drift", "--app", str(app), "--out", str(out), "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "fedstack.cli",
+            "drift",
+            "--app",
+            str(app),
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        ],
         capture_output=True,
         text=True,
         timeout=600,
@@ -36,8 +49,10 @@ def test_drift_app_synthesizes_the_app_and_checks_its_stacks(sandbox, tmp_path: 
     # Never deployed: the refresh-only plan of an empty state finds nothing to drift.
     assert done.returncode == 0, done.stderr[-3000:]
     assert (app / "cdktf.out" / "manifest.json").is_file(), "the app was synthesized beside it"
-    report = json.loads((out / "drift.json").read_text()) if (out / "drift.json").exists() else json.loads(
-        next(out.glob("*.json")).read_text()
+    report = (
+        json.loads((out / "drift.json").read_text())
+        if (out / "drift.json").exists()
+        else json.loads(next(out.glob("*.json")).read_text())
     )
     [stack] = report["stacks"]
     assert stack["name"].startswith("tiny-sandbox-fr-")

@@ -75,7 +75,9 @@ class Deployment:
 def _fr_stack(folder: Path, server: SandboxServer, bucket: str, ami: str) -> None:
     module = load_catalog().module_path("sandbox-fr", "object_storage")
     config = {
-        "terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0, < 6.0"}}},
+        "terraform": {
+            "required_providers": {"aws": {"source": "hashicorp/aws", "version": ">= 5.0, < 6.0"}}
+        },
         "provider": {"aws": [aws_provider_config(server.endpoint, "eu-west-3")]},
         "module": {
             "bucket": {
@@ -88,20 +90,28 @@ def _fr_stack(folder: Path, server: SandboxServer, bucket: str, ami: str) -> Non
         },
         "resource": {
             "aws_instance": {
-                "vm": {"ami": ami, "instance_type": "t2.micro", "tags": {"Name": "vm-fr", "owner": "alice"}}
+                "vm": {
+                    "ami": ami,
+                    "instance_type": "t2.micro",
+                    "tags": {"Name": "vm-fr", "owner": "alice"},
+                }
             }
         },
     }
     folder.mkdir(parents=True)
     (folder / "main.tf.json").write_text(json.dumps(config, indent=2))
-    (folder / "fedstack.json").write_text(json.dumps({"provider": "sandbox-fr", "region": "fr-par"}))
+    (folder / "fedstack.json").write_text(
+        json.dumps({"provider": "sandbox-fr", "region": "fr-par"})
+    )
 
 
 def _de_stack(folder: Path, server: SandboxServer, bucket: str, zone_id: str, record: str) -> None:
     # Plain HCL, no fedstack.json: placement comes from the bucket's region attribute and the
     # provider's region.
     module = load_catalog().module_path("sandbox-de", "object_storage")
-    endpoints = "\n".join(f"    {s} = {json.dumps(server.endpoint)}" for s in ("s3", "ec2", "route53", "sts", "iam"))
+    endpoints = "\n".join(
+        f"    {s} = {json.dumps(server.endpoint)}" for s in ("s3", "ec2", "route53", "sts", "iam")
+    )
     folder.mkdir(parents=True)
     (folder / "main.tf").write_text(
         f"""terraform {{
@@ -150,7 +160,9 @@ resource "aws_route53_record" "www" {{
 
 
 @pytest.fixture(scope="module")
-def deployed(sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory) -> Deployment:
+def deployed(
+    sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory
+) -> Deployment:
     """Apply the fr and de stacks once for this module (in parallel; inits are serialised)."""
     root = tmp_path_factory.mktemp("drift") / "stacks"
     suffix = secrets.token_hex(3)
@@ -159,7 +171,11 @@ def deployed(sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPat
     deployment = Deployment(
         root=root,
         servers=sandbox,
-        names={"fr_bucket": f"drift-fr-{suffix}", "de_bucket": f"drift-de-{suffix}", "zone": f"drift-{suffix}.test"},
+        names={
+            "fr_bucket": f"drift-fr-{suffix}",
+            "de_bucket": f"drift-de-{suffix}",
+            "zone": f"drift-{suffix}.test",
+        },
         secret=secret,
         env=env,
     )
@@ -171,9 +187,17 @@ def deployed(sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPat
     deployment.names["zone_id"] = zone["HostedZone"]["Id"].split("/")[-1]
     deployment.names["record"] = f"www.{deployment.names['zone']}"
     _fr_stack(root / "fr", sandbox["sandbox-fr"], deployment.names["fr_bucket"], ami)
-    _de_stack(root / "de", sandbox["sandbox-de"], deployment.names["de_bucket"], deployment.names["zone_id"], deployment.names["record"])
+    _de_stack(
+        root / "de",
+        sandbox["sandbox-de"],
+        deployment.names["de_bucket"],
+        deployment.names["zone_id"],
+        deployment.names["record"],
+    )
     (root / "broken").mkdir()
-    (root / "broken" / "main.tf").write_text('provider "aws" {}\n\nresource "aws_s3_bucket" "b" {\n  bucket = \n')
+    (root / "broken" / "main.tf").write_text(
+        'provider "aws" {}\n\nresource "aws_s3_bucket" "b" {\n  bucket = \n'
+    )
 
     def apply(folder: Path) -> None:
         tf = Terraform(folder, env=env)
@@ -188,7 +212,9 @@ def deployed(sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPat
 
 def _instance_id(folder: Path, env: dict[str, str]) -> str:
     state = Terraform(folder, env=env).show_json()
-    (vm,) = [r for r in state["values"]["root_module"]["resources"] if r["address"] == "aws_instance.vm"]
+    (vm,) = [
+        r for r in state["values"]["root_module"]["resources"] if r["address"] == "aws_instance.vm"
+    ]
     return vm["values"]["id"]
 
 
@@ -198,19 +224,28 @@ def _change_out_of_band(d: Deployment, *, undo: bool = False) -> None:
     token = d.secret if undo else f"new-{d.secret}"
     s3_fr = d.client("sandbox-fr", "s3", "eu-west-3")
     s3_fr.put_bucket_tagging(
-        Bucket=d.names["fr_bucket"], Tagging={"TagSet": [{"Key": "owner", "Value": owner}, {"Key": "team", "Value": "web"}]}
+        Bucket=d.names["fr_bucket"],
+        Tagging={"TagSet": [{"Key": "owner", "Value": owner}, {"Key": "team", "Value": "web"}]},
     )
     d.client("sandbox-fr", "ec2", "eu-west-3").create_tags(
         Resources=[d.names["instance"]], Tags=[{"Key": "owner", "Value": owner}]
     )
     s3_de = d.client("sandbox-de", "s3", "eu-central-1")
     s3_de.put_bucket_tagging(
-        Bucket=d.names["de_bucket"], Tagging={"TagSet": [{"Key": "owner", "Value": "bob"}, {"Key": "token", "Value": token}]}
+        Bucket=d.names["de_bucket"],
+        Tagging={"TagSet": [{"Key": "owner", "Value": "bob"}, {"Key": "token", "Value": token}]},
     )
-    record = {"Name": d.names["record"] + ".", "Type": "A", "TTL": 300, "ResourceRecords": [{"Value": "192.0.2.10"}]}
+    record = {
+        "Name": d.names["record"] + ".",
+        "Type": "A",
+        "TTL": 300,
+        "ResourceRecords": [{"Value": "192.0.2.10"}],
+    }
     d.client("sandbox-de", "route53", "us-east-1").change_resource_record_sets(
         HostedZoneId=d.names["zone_id"],
-        ChangeBatch={"Changes": [{"Action": "CREATE" if undo else "DELETE", "ResourceRecordSet": record}]},
+        ChangeBatch={
+            "Changes": [{"Action": "CREATE" if undo else "DELETE", "ResourceRecordSet": record}]
+        },
     )
 
 
@@ -276,7 +311,9 @@ def test_cli_exits_2_when_resources_drift_out_of_band(drifted_run: CliRun) -> No
     assert drifted_run.returncode == 2, drifted_run.stderr
 
 
-def test_json_report_names_exactly_the_changed_resources_and_attributes(drifted_run: CliRun) -> None:
+def test_json_report_names_exactly_the_changed_resources_and_attributes(
+    drifted_run: CliRun,
+) -> None:
     report = _json_report(drifted_run)
     assert _found_in_json(report) == EXPECTED
     assert [s.status for s in report.stacks] == ["drift", "drift"]
@@ -293,7 +330,10 @@ def test_markdown_html_junit_and_sarif_name_exactly_the_same_drift(drifted_run: 
         re.MULTILINE,
     )
     html = out.joinpath("drift.html").read_text()
-    html_rows = re.findall(r"<td><code>([^<]+)</code></td><td>(changed|deleted out of band)[^<]*</td><td>(?:<code>([^<]+)</code>)?</td>", html)
+    html_rows = re.findall(
+        r"<td><code>([^<]+)</code></td><td>(changed|deleted out of band)[^<]*</td><td>(?:<code>([^<]+)</code>)?</td>",
+        html,
+    )
     for rows in (md_rows, html_rows):
         addresses = {address for address, _, _ in rows}
         attributes = {(address, path) for address, kind, path in rows if kind == "changed"}
@@ -322,7 +362,9 @@ def test_markdown_html_junit_and_sarif_name_exactly_the_same_drift(drifted_run: 
     }
     assert set(results) == set(EXPECTED)
     for key, (rule, paths) in results.items():
-        assert (rule, paths) == (("drift/delete", set()) if EXPECTED[key] is None else ("drift/update", EXPECTED[key]))
+        assert (rule, paths) == (
+            ("drift/delete", set()) if EXPECTED[key] is None else ("drift/update", EXPECTED[key])
+        )
 
 
 def test_junit_and_sarif_of_a_real_run_are_schema_valid(drifted_run: CliRun) -> None:
@@ -330,15 +372,23 @@ def test_junit_and_sarif_of_a_real_run_are_schema_valid(drifted_run: CliRun) -> 
     validate_sarif(drifted_run.out.joinpath("drift.sarif").read_text())
 
 
-def test_provider_region_and_country_come_from_metadata_or_the_region_attribute(drifted_run: CliRun) -> None:
+def test_provider_region_and_country_come_from_metadata_or_the_region_attribute(
+    drifted_run: CliRun,
+) -> None:
     report = _json_report(drifted_run)
     placements = {
-        (stack.name, r.address): (r.provider, r.region, r.country) for stack in report.stacks for r in stack.drift
+        (stack.name, r.address): (r.provider, r.region, r.country)
+        for stack in report.stacks
+        for r in stack.drift
     }
     assert placements[("fr", BUCKET)] == ("sandbox-fr", "fr-par", "FR")  # fedstack.json
     assert placements[("fr", "aws_instance.vm")] == ("sandbox-fr", "fr-par", "FR")
     assert placements[("de", BUCKET)] == ("sandbox-de", "de-fra", "DE")  # region = eu-central-1
-    assert placements[("de", "aws_route53_record.www")] == ("sandbox-de", "de-fra", "DE")  # provider region
+    assert placements[("de", "aws_route53_record.www")] == (
+        "sandbox-de",
+        "de-fra",
+        "DE",
+    )  # provider region
     sarif = drifted_run.out.joinpath("drift.sarif").read_text()
     assert '"uri": "fr/main.tf.json"' in sarif and '"uri": "de/main.tf"' in sarif
 
@@ -354,7 +404,10 @@ def test_a_sensitive_value_changed_out_of_band_never_appears_in_any_output(
         "stderr": drifted_run.stderr,
         "step summary": drifted_run.step_summary.read_text(),
         **{f.name: f.read_text() for f in drifted_run.out.iterdir()},
-        **{f"bridge request {i}": r.body.decode() for i, r in enumerate(module_bridge_receiver.requests)},
+        **{
+            f"bridge request {i}": r.body.decode()
+            for i, r in enumerate(module_bridge_receiver.requests)
+        },
     }
     assert len(outputs) == 9
     for name, text in outputs.items():
@@ -381,11 +434,15 @@ def test_the_python_api_exits_2_and_lists_ignored_drift_and_expired_rules(
         "- address: aws_route53_record.*\n  reason: records are the DNS team's\n  expires: 2020-01-01\n"
     )
     stacks = discover_stacks([deployed.root / "fr", deployed.root / "de"])
-    options = DriftOptions(parallel=2, env=deployed.env, timeout=240, ignore_rules=load_ignore_rules(rules))
+    options = DriftOptions(
+        parallel=2, env=deployed.env, timeout=240, ignore_rules=load_ignore_rules(rules)
+    )
     report = run_drift(stacks, options)
     assert report.exit_code == 2
     assert _found_in_json(report) == EXPECTED  # ignored drift is still listed
-    ignored = {(s.name, r.address): r.ignore_reason for s in report.stacks for r in s.drift if r.ignored}
+    ignored = {
+        (s.name, r.address): r.ignore_reason for s in report.stacks for r in s.drift if r.ignored
+    }
     assert ignored == {("fr", "aws_instance.vm"): "owner set by ops"}
     assert [rule.address for rule in report.expired_rules] == ["aws_route53_record.*"]
 
@@ -416,7 +473,10 @@ def test_undoing_the_changes_brings_every_stack_back_in_sync_with_exit_0(
     run = _cli(deployed, "fr", "de", "--json", "--format", "json")
     assert run.returncode == 0, run.stderr
     report = DriftReport.model_validate_json(run.stdout)
-    assert [(s.name, s.status, s.drift) for s in report.stacks] == [("fr", "in_sync", []), ("de", "in_sync", [])]
+    assert [(s.name, s.status, s.drift) for s in report.stacks] == [
+        ("fr", "in_sync", []),
+        ("de", "in_sync", []),
+    ]
     assert set(report.stacks[0].resources_checked) == {BUCKET, "aws_instance.vm"}
 
 
@@ -427,13 +487,17 @@ def test_a_stale_terraform_folder_is_initialised_again_and_checked(
     # runs it once and plans again instead of reporting an error.
     folder = tmp_path / "stale"
     folder.mkdir()
-    config = {"provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}}
+    config = {
+        "provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}
+    }
     (folder / "main.tf.json").write_text(json.dumps(config))
     (folder / ".terraform").mkdir()
     phases: list[str] = []
     report = run_drift(
         discover_stacks([folder]),
-        DriftOptions(env=SANDBOX_CREDENTIALS, timeout=240, on_phase=lambda _s, phase: phases.append(phase)),
+        DriftOptions(
+            env=SANDBOX_CREDENTIALS, timeout=240, on_phase=lambda _s, phase: phases.append(phase)
+        ),
     )
     assert [(s.status, s.error) for s in report.stacks] == [("in_sync", None)]
     assert phases == ["plan", "init", "plan", "show", "in_sync"]
@@ -446,7 +510,9 @@ def test_a_stack_past_its_time_limit_is_stopped_and_reported_as_an_error(
     # Loading the aws provider alone takes several seconds, so a 2-second limit always trips.
     folder = tmp_path / "slow"
     folder.mkdir()
-    config = {"provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}}
+    config = {
+        "provider": {"aws": [aws_provider_config(sandbox["sandbox-nl"].endpoint, "eu-west-1")]}
+    }
     (folder / "main.tf.json").write_text(json.dumps(config))
     report = run_drift(discover_stacks([folder]), DriftOptions(env=SANDBOX_CREDENTIALS, timeout=2))
     (stack,) = report.stacks

@@ -32,34 +32,61 @@ def rules_file(tmp_path: Path, text: str) -> Path:
 
 def test_matching_attributes_are_ignored_and_still_listed_with_the_reason(tmp_path: Path) -> None:
     rules = load_ignore_rules(
-        rules_file(tmp_path, '- address: "module.*.aws_s3_bucket.*"\n  attributes: ["tags.cost*"]\n  reason: set by finance\n')
+        rules_file(
+            tmp_path,
+            '- address: "module.*.aws_s3_bucket.*"\n  attributes: ["tags.cost*"]\n  reason: set by finance\n',
+        )
     )
     (result,), expired = apply_ignore_rules(
         [resource("module.logs.aws_s3_bucket.this", "tags.cost-center", "tags.owner")], rules, TODAY
     )
     assert expired == []
     changes = {c.path: c for c in result.changes}
-    assert changes["tags.cost-center"].ignored and changes["tags.cost-center"].ignore_reason == "set by finance"
+    assert (
+        changes["tags.cost-center"].ignored
+        and changes["tags.cost-center"].ignore_reason == "set by finance"
+    )
     assert not changes["tags.owner"].ignored
     assert not result.ignored  # one attribute still drifts
 
 
-def test_a_parent_path_covers_its_children_and_all_ignored_marks_the_resource(tmp_path: Path) -> None:
-    rules = load_ignore_rules(rules_file(tmp_path, "- address: aws_instance.vm\n  attributes: [tags, tags_all]\n  reason: ops tags\n"))
-    (result,), _ = apply_ignore_rules([resource("aws_instance.vm", "tags.Name", "tags_all.Name")], rules, TODAY)
+def test_a_parent_path_covers_its_children_and_all_ignored_marks_the_resource(
+    tmp_path: Path,
+) -> None:
+    rules = load_ignore_rules(
+        rules_file(
+            tmp_path,
+            "- address: aws_instance.vm\n  attributes: [tags, tags_all]\n  reason: ops tags\n",
+        )
+    )
+    (result,), _ = apply_ignore_rules(
+        [resource("aws_instance.vm", "tags.Name", "tags_all.Name")], rules, TODAY
+    )
     assert result.ignored and result.ignore_reason == "ops tags"
     assert all(c.ignored for c in result.changes)
 
 
-def test_a_rule_without_attributes_ignores_the_whole_resource_including_deletion(tmp_path: Path) -> None:
-    rules = load_ignore_rules(rules_file(tmp_path, "- address: aws_route53_record.*\n  reason: records managed by the DNS team\n"))
-    (result,), _ = apply_ignore_rules([resource("aws_route53_record.www", kind="delete")], rules, TODAY)
+def test_a_rule_without_attributes_ignores_the_whole_resource_including_deletion(
+    tmp_path: Path,
+) -> None:
+    rules = load_ignore_rules(
+        rules_file(
+            tmp_path, "- address: aws_route53_record.*\n  reason: records managed by the DNS team\n"
+        )
+    )
+    (result,), _ = apply_ignore_rules(
+        [resource("aws_route53_record.www", kind="delete")], rules, TODAY
+    )
     assert result.ignored and result.ignore_reason == "records managed by the DNS team"
 
 
 def test_attribute_rules_do_not_hide_a_deletion(tmp_path: Path) -> None:
-    rules = load_ignore_rules(rules_file(tmp_path, "- address: aws_route53_record.*\n  attributes: [ttl]\n  reason: r\n"))
-    (result,), _ = apply_ignore_rules([resource("aws_route53_record.www", kind="delete")], rules, TODAY)
+    rules = load_ignore_rules(
+        rules_file(tmp_path, "- address: aws_route53_record.*\n  attributes: [ttl]\n  reason: r\n")
+    )
+    (result,), _ = apply_ignore_rules(
+        [resource("aws_route53_record.www", kind="delete")], rules, TODAY
+    )
     assert not result.ignored
 
 
@@ -91,7 +118,9 @@ def test_an_empty_file_has_no_rules(tmp_path: Path) -> None:
         ("- address: [unclosed\n", "not valid YAML"),
     ],
 )
-def test_a_malformed_file_is_a_clear_error_naming_the_rule(tmp_path: Path, text: str, message: str) -> None:
+def test_a_malformed_file_is_a_clear_error_naming_the_rule(
+    tmp_path: Path, text: str, message: str
+) -> None:
     with pytest.raises(IgnoreRulesError, match=message) as caught:
         load_ignore_rules(rules_file(tmp_path, text))
     assert "ignore.yaml" in str(caught.value) and "\n" not in str(caught.value)

@@ -28,7 +28,9 @@ def test_fedstack_json_gives_provider_region_and_country(tmp_path: Path, catalog
 def test_a_provider_with_one_region_needs_no_region(tmp_path: Path, catalog) -> None:
     nl = catalog.providers["sandbox-nl"]
     single = nl.model_copy(update={"regions": {"nl-ams": nl.regions["nl-ams"]}})
-    one_region = catalog.model_copy(update={"providers": {**catalog.providers, "sandbox-nl": single}})
+    one_region = catalog.model_copy(
+        update={"providers": {**catalog.providers, "sandbox-nl": single}}
+    )
     (tmp_path / "fedstack.json").write_text('{"provider": "sandbox-nl"}')
     assert read_stack_metadata(tmp_path, one_region) == Placement("sandbox-nl", "nl-ams", "NL")
 
@@ -48,7 +50,10 @@ def test_no_metadata_file_means_no_declared_placement(tmp_path: Path, catalog) -
     ("text", "message"),
     [
         ('{"provider": "ovh"}', "provider 'ovh' is not in the catalog"),
-        ('{"provider": "sandbox-fr", "region": "de-fra"}', "region 'de-fra' is not a region of 'sandbox-fr'"),
+        (
+            '{"provider": "sandbox-fr", "region": "de-fra"}',
+            "region 'de-fra' is not a region of 'sandbox-fr'",
+        ),
         ('{"provider": "sandbox-fr", "zone": "a"}', "zone"),
         ("{not json", "not a stack metadata file"),
     ],

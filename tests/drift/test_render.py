@@ -16,7 +16,9 @@ from .reports import sample_report, validate_junit, validate_sarif
 HOSTILE = '<script>alert("x")</script> | `tick` & </details>'
 
 
-def test_junit_is_valid_against_the_junit_xsd_with_failures_errors_and_skips(tmp_path: Path) -> None:
+def test_junit_is_valid_against_the_junit_xsd_with_failures_errors_and_skips(
+    tmp_path: Path,
+) -> None:
     path = write_reports(sample_report(), ["junit"], tmp_path)["junit"]
     validate_junit(path)
     text = path.read_text()
@@ -30,7 +32,9 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema_with_a_rule_per_drift_kin
     document = validate_sarif(render(sample_report(), "sarif"))
     run = document["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["drift/update", "drift/delete"]
-    results = {r["properties"]["stack"] + "/" + r["message"]["text"].split()[0]: r for r in run["results"]}
+    results = {
+        r["properties"]["stack"] + "/" + r["message"]["text"].split()[0]: r for r in run["results"]
+    }
     assert set(results) == {
         "web-fr/module.bucket.aws_s3_bucket.this",
         "web-fr/aws_route53_record.www",
@@ -38,7 +42,10 @@ def test_sarif_is_valid_against_the_sarif_2_1_0_schema_with_a_rule_per_drift_kin
     }
     bucket = results["web-fr/module.bucket.aws_s3_bucket.this"]
     assert bucket["ruleId"] == "drift/update"
-    assert bucket["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "stacks/web-fr/main.tf"
+    assert (
+        bucket["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "stacks/web-fr/main.tf"
+    )
     assert bucket["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
     assert results["logs-de/aws_instance.vm"]["suppressions"][0]["justification"] == "ops rename"
     assert run["invocations"][0]["executionSuccessful"] is False

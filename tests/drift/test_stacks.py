@@ -15,12 +15,16 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_folders_with_a_provider_or_backend_are_stacks_and_modules_are_skipped(tmp_path: Path) -> None:
+def test_folders_with_a_provider_or_backend_are_stacks_and_modules_are_skipped(
+    tmp_path: Path,
+) -> None:
     write(tmp_path / "live" / "fr" / "main.tf", 'provider "aws" {\n  region = "eu-west-3"\n}\n')
     write(tmp_path / "live" / "de" / "backend.tf", 'terraform {\n  backend "http" {\n  }\n}\n')
     write(tmp_path / "live" / "nl" / "main.tf.json", json.dumps({"provider": {"aws": [{}]}}))
     write(tmp_path / "live" / "modules" / "bucket" / "main.tf", 'resource "aws_s3_bucket" "b" {}\n')
-    write(tmp_path / "live" / "fr" / ".terraform" / "modules" / "x" / "main.tf", 'provider "aws" {}\n')
+    write(
+        tmp_path / "live" / "fr" / ".terraform" / "modules" / "x" / "main.tf", 'provider "aws" {}\n'
+    )
     write(tmp_path / "live" / "README.md", "not terraform")
     stacks = discover_stacks([tmp_path / "live"])
     assert [(s.name, s.file.name, s.source) for s in stacks] == [
@@ -70,7 +74,10 @@ def test_a_cdktf_out_folder_gives_the_manifest_stacks(tmp_path: Path) -> None:
 def test_a_manifest_naming_a_missing_stack_file_asks_for_synth(tmp_path: Path) -> None:
     out = tmp_path / "cdktf.out"
     (out / "stacks").mkdir(parents=True)
-    write(out / "manifest.json", json.dumps({"stacks": {"gone": {"synthesizedStackPath": "stacks/gone/cdk.tf.json"}}}))
+    write(
+        out / "manifest.json",
+        json.dumps({"stacks": {"gone": {"synthesizedStackPath": "stacks/gone/cdk.tf.json"}}}),
+    )
     with pytest.raises(DriftError, match="run synth"):
         discover_stacks([out])
 
@@ -83,14 +90,24 @@ def test_no_stacks_or_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         discover_stacks([tmp_path / "missing"])
 
 
-def test_declarations_are_found_in_hcl_and_json_for_resources_and_module_calls(tmp_path: Path) -> None:
+def test_declarations_are_found_in_hcl_and_json_for_resources_and_module_calls(
+    tmp_path: Path,
+) -> None:
     from fedstack.bridge.drift.locations import declaration_line
 
-    hcl = write(tmp_path / "hcl" / "main.tf", 'provider "aws" {}\n\nmodule "bucket" {\n}\n\nresource "aws_instance" "vm" {\n}\n')
-    config = {"provider": {"aws": [{}]}, "resource": {"aws_instance": {"other": {}, "vm": {"ami": "x"}}}}
+    hcl = write(
+        tmp_path / "hcl" / "main.tf",
+        'provider "aws" {}\n\nmodule "bucket" {\n}\n\nresource "aws_instance" "vm" {\n}\n',
+    )
+    config = {
+        "provider": {"aws": [{}]},
+        "resource": {"aws_instance": {"other": {}, "vm": {"ami": "x"}}},
+    }
     js = write(tmp_path / "json" / "main.tf.json", json.dumps(config, indent=2))
     assert declaration_line(hcl.parent, "aws_instance.vm", "aws_instance", "vm") == (hcl, 6)
-    assert declaration_line(hcl.parent, "module.bucket.aws_s3_bucket.this", "aws_s3_bucket", "this") == (hcl, 3)
+    assert declaration_line(
+        hcl.parent, "module.bucket.aws_s3_bucket.this", "aws_s3_bucket", "this"
+    ) == (hcl, 3)
     line = declaration_line(js.parent, "aws_instance.vm", "aws_instance", "vm")
     assert line is not None and js.read_text().splitlines()[line[1] - 1].strip().startswith('"vm"')
     assert declaration_line(hcl.parent, "aws_s3_bucket.gone", "aws_s3_bucket", "gone") is None

@@ -91,12 +91,17 @@ def retagged(plain_stack: PlainStack) -> str:
     import boto3
 
     s3 = boto3.client(
-        "s3", endpoint_url=plain_stack.endpoint, region_name="eu-west-3",
-        aws_access_key_id="sandbox", aws_secret_access_key="sandbox",
+        "s3",
+        endpoint_url=plain_stack.endpoint,
+        region_name="eu-west-3",
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
     )
     bucket = "plain-terraform-assets"
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
     assert tags["team"] == "platform"
     tags["team"] = "marketing"
-    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    s3.put_bucket_tagging(
+        Bucket=bucket, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
+    )
     return bucket

@@ -44,7 +44,12 @@ SKIPPED_GITLAB_LINES = {"pip install --quiet ."}
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    for key in ("FEDSTACK_BRIDGE_URL", "FEDSTACK_BRIDGE_TOKEN", "TF_HTTP_PASSWORD", "GITHUB_STEP_SUMMARY"):
+    for key in (
+        "FEDSTACK_BRIDGE_URL",
+        "FEDSTACK_BRIDGE_TOKEN",
+        "TF_HTTP_PASSWORD",
+        "GITHUB_STEP_SUMMARY",
+    ):
         env.pop(key, None)
     return env
 
@@ -60,12 +65,21 @@ def _github_expressions(text: str, values: dict[str, str]) -> str:
     return re.sub(r"\$\{\{(.+?)\}\}", value, text)
 
 
-def _run_github_step(script: str, env: dict[str, str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
+def _run_github_step(
+    script: str, env: dict[str, str], cwd: Path, tmp: Path
+) -> subprocess.CompletedProcess[str]:
     """As GitHub's runner does: the script in a file, `bash --noprofile --norc -eo pipefail`."""
     file = tmp / "step.sh"
     file.write_text(script)
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(file)],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(file)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _outputs(file: Path) -> dict[str, str]:
@@ -88,7 +102,10 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
     job = workflow["jobs"]["drift"]
     steps = job["steps"]
     assert {s["name"]: s["uses"] for s in steps if "uses" in s} == SKIPPED_ACTIONS
-    assert {s["name"] for s in steps if "run" in s} - {"Check drift", "Gate on the exit code"} == SKIPPED_RUN_STEPS
+    assert {s["name"] for s in steps if "run" in s} - {
+        "Check drift",
+        "Gate on the exit code",
+    } == SKIPPED_RUN_STEPS
     sarif_step = next(s for s in steps if s["name"] == "Upload SARIF (code scanning)")
     junit_step = next(s for s in steps if s["name"] == "Publish JUnit report")
 
@@ -109,7 +126,9 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
         if step.get("id") == "drift" or "steps.drift.outputs.exit_code" in step["run"]:
             values["steps.drift.outputs.exit_code"] = _outputs(output).get("exit_code", "")
         script = _github_expressions(step["run"], values)
-        results[step["name"]] = done = _run_github_step(script, {**env, **step.get("env", {})}, plain_stack.checkout, tmp_path)
+        results[step["name"]] = done = _run_github_step(
+            script, {**env, **step.get("env", {})}, plain_stack.checkout, tmp_path
+        )
         if done.returncode != 0:
             break  # as on GitHub: later steps without `if: always()` do not run
 
@@ -120,7 +139,11 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
     sarif = json.loads((reports / Path(sarif_step["with"]["sarif_file"]).name).read_text())
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
     assert _junit_failures(plain_stack.checkout / junit_step["with"]["report_paths"]) >= 1
-    runs = httpx.get(f"{bridge.url}/v1/drift-runs", headers={"Authorization": f"Bearer {bridge.drift_token}"}, timeout=10)
+    runs = httpx.get(
+        f"{bridge.url}/v1/drift-runs",
+        headers={"Authorization": f"Bearer {bridge.drift_token}"},
+        timeout=10,
+    )
     assert runs.status_code == 200 and runs.json()
     gate = results["Gate on the exit code"]
     assert gate.returncode == 1 and "::error::drift found" in gate.stdout
@@ -128,10 +151,16 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
 
 
 def test_github_gate_passes_only_when_in_sync(tmp_path: Path) -> None:
-    gate = next(s for s in yaml.safe_load(WORKFLOW.read_text())["jobs"]["drift"]["steps"] if s["name"] == "Gate on the exit code")
+    gate = next(
+        s
+        for s in yaml.safe_load(WORKFLOW.read_text())["jobs"]["drift"]["steps"]
+        if s["name"] == "Gate on the exit code"
+    )
     for code, expected in (("0", 0), ("2", 1), ("1", 1)):
         script = _github_expressions(gate["run"], {"steps.drift.outputs.exit_code": code})
-        assert _run_github_step(script, _base_env(), tmp_path, tmp_path).returncode == expected, code
+        assert _run_github_step(script, _base_env(), tmp_path, tmp_path).returncode == expected, (
+            code
+        )
 
 
 def _gitlab_expand(text: str, env: dict[str, str]) -> str:
@@ -149,7 +178,10 @@ def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
     pipeline = yaml.safe_load(GITLAB.read_text())
     job = pipeline["drift"]
     assert job["stage"] in pipeline["stages"]
-    assert {r["if"] for r in job["rules"]} == {'$CI_PIPELINE_SOURCE == "schedule"', '$CI_PIPELINE_SOURCE == "web"'}
+    assert {r["if"] for r in job["rules"]} == {
+        '$CI_PIPELINE_SOURCE == "schedule"',
+        '$CI_PIPELINE_SOURCE == "web"',
+    }
     # CI/CD variables set in the project's settings, here the test bridge and the sandbox.
     env = {
         **_base_env(),
@@ -160,12 +192,23 @@ def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
     }
     for name, raw in job["variables"].items():
         env[name] = _gitlab_expand(str(raw), env)
-    assert [line for line in job["before_script"] if line in SKIPPED_GITLAB_LINES] == sorted(SKIPPED_GITLAB_LINES)
-    lines = [line for line in job["before_script"] + job["script"] if line not in SKIPPED_GITLAB_LINES]
+    assert [line for line in job["before_script"] if line in SKIPPED_GITLAB_LINES] == sorted(
+        SKIPPED_GITLAB_LINES
+    )
+    lines = [
+        line for line in job["before_script"] + job["script"] if line not in SKIPPED_GITLAB_LINES
+    ]
     code = 0
     for line in lines:  # GitLab stops the job at the first failing line
-        done = subprocess.run(["bash", "-c", line], cwd=plain_stack.checkout, env=env,
-                              capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            ["bash", "-c", line],
+            cwd=plain_stack.checkout,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         code = done.returncode
         if code:
             break

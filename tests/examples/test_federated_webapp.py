@@ -20,17 +20,30 @@ APP = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
 
 
 def _placement(**env: str) -> dict[str, tuple[str, str]]:
-    done = subprocess.run([FEDSTACK, "plan-placement", str(APP), "--json"], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300, check=False)
+    done = subprocess.run(
+        [FEDSTACK, "plan-placement", str(APP), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     plan = json.loads(done.stdout)
-    return {d["component"]: (d["provider"], d["region"]) for w in plan["workloads"] for d in w["decisions"]}
+    return {
+        d["component"]: (d["provider"], d["region"])
+        for w in plan["workloads"]
+        for d in w["decisions"]
+    }
 
 
 def test_webapp_target_switches_between_sandbox_and_real_providers() -> None:
     kinds = {name: p.kind for name, p in load_catalog().providers.items()}
     sandbox = _placement(WEBAPP_TARGET="sandbox", FEDSTACK_POLICY="eu-sovereign")
-    assert sandbox["assets"] == ("sandbox-fr", "fr-par") and sandbox["www"] == ("sandbox-nl", "nl-ams")
+    assert sandbox["assets"] == ("sandbox-fr", "fr-par") and sandbox["www"] == (
+        "sandbox-nl",
+        "nl-ams",
+    )
     cloud = _placement(WEBAPP_TARGET="cloud", FEDSTACK_POLICY="eu-data-residency")
     assert {kinds[provider] for provider, _ in cloud.values()} == {"cloud"}
     assert cloud["assets"][0] == "scaleway" and cloud["net"] == cloud["server"]

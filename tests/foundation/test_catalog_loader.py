@@ -35,7 +35,10 @@ def test_real_catalog_lists_the_three_sandbox_providers() -> None:
 
 
 def test_unknown_country_code_names_file_and_key(catalog_copy: Path) -> None:
-    _edit(catalog_copy, lambda d: d["providers"]["sandbox-de"]["regions"]["de-fra"].update(country="XX"))
+    _edit(
+        catalog_copy,
+        lambda d: d["providers"]["sandbox-de"]["regions"]["de-fra"].update(country="XX"),
+    )
     with pytest.raises(CatalogError) as caught:
         load_catalog(catalog_copy)
     message = str(caught.value)

@@ -48,10 +48,14 @@ def test_bucket_is_created_tagged_and_destroyed_on_a_sandbox_provider(sandbox, t
         aws_access_key_id=SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     )
-    tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="fedstack-e2e-bucket")["TagSet"]}
+    tags = {
+        t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="fedstack-e2e-bucket")["TagSet"]
+    }
     assert tags == {"fedstack:workload": "e2e", "owner": "platform-team"}
     assert s3.get_bucket_versioning(Bucket="fedstack-e2e-bucket")["Status"] == "Enabled"
-    assert s3.get_bucket_location(Bucket="fedstack-e2e-bucket")["LocationConstraint"] == "eu-central-1"
+    assert (
+        s3.get_bucket_location(Bucket="fedstack-e2e-bucket")["LocationConstraint"] == "eu-central-1"
+    )
 
     runner.destroy()
     remaining = [b["Name"] for b in s3.list_buckets()["Buckets"]]

@@ -26,7 +26,9 @@ def _python(*code: str) -> subprocess.CompletedProcess[str]:
         )
 
 
-@pytest.mark.parametrize("module", ["fedstack.bridge", "fedstack", "fedstack.cli", "fedstack.terraform"])
+@pytest.mark.parametrize(
+    "module", ["fedstack.bridge", "fedstack", "fedstack.cli", "fedstack.terraform"]
+)
 def test_importing_the_core_loads_neither_cdktf_nor_jsii(module: str) -> None:
     done = _python(
         f"import {module}, sys",
@@ -74,7 +76,11 @@ def test_pip_install_into_a_new_venv_gives_a_working_fedstack(tmp_path: Path) ->
     outside.mkdir()
     run_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     helped = subprocess.run(
-        [str(env_dir / "bin" / "fedstack"), "--help"], capture_output=True, text=True, cwd=outside, env=run_env
+        [str(env_dir / "bin" / "fedstack"), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=run_env,
     )
     assert helped.returncode == 0, helped.stderr
     assert "sandbox" in helped.stdout

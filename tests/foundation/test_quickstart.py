@@ -45,7 +45,9 @@ def test_missing_prerequisite_is_one_clear_line(tmp_path: Path, present, missing
 
 
 def test_all_prerequisites_present_passes() -> None:
-    done = subprocess.run(["bash", str(REPO / "scripts" / "check-prereqs")], capture_output=True, text=True)
+    done = subprocess.run(
+        ["bash", str(REPO / "scripts" / "check-prereqs")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
 

@@ -160,7 +160,10 @@ def test_parallel_runs_share_the_plugin_cache_safely(tf) -> None:
         try:
             _write(
                 runner.workdir,
-                {**AWS_REQUIREMENT, "resource": {"terraform_data": {"x": {"input": runner.workdir.name}}}},
+                {
+                    **AWS_REQUIREMENT,
+                    "resource": {"terraform_data": {"x": {"input": runner.workdir.name}}},
+                },
             )
             runner.init()
             runner.apply()

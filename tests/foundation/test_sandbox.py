@@ -103,7 +103,9 @@ def test_sandbox_providers_are_separate_clouds(sandbox) -> None:
     )
     try:
         assert "only-in-fr" in [b["Name"] for b in clients["sandbox-fr"].list_buckets()["Buckets"]]
-        assert "only-in-fr" not in [b["Name"] for b in clients["sandbox-de"].list_buckets()["Buckets"]]
+        assert "only-in-fr" not in [
+            b["Name"] for b in clients["sandbox-de"].list_buckets()["Buckets"]
+        ]
     finally:
         clients["sandbox-fr"].delete_bucket(Bucket="only-in-fr")
 

@@ -12,7 +12,11 @@ from fedstack.catalog import load_catalog
 from fedstack.placement import ComponentRequest, PlacementError, Placer, Requirements
 from fedstack.policy import Policy, load_policy
 
-NON_EU = {("sandbox-fr", "ca-bhs"): "CA", ("sandbox-de", "ch-zrh"): "CH", ("sandbox-nl", "uk-lon"): "GB"}
+NON_EU = {
+    ("sandbox-fr", "ca-bhs"): "CA",
+    ("sandbox-de", "ch-zrh"): "CH",
+    ("sandbox-nl", "uk-lon"): "GB",
+}
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +71,9 @@ def test_requirements_that_leave_nothing_name_the_requirement(catalog) -> None:
 
 def test_capability_no_provider_offers_is_refused_at_the_capability_stage(catalog) -> None:
     sandboxes = {n: p for n, p in catalog.providers.items() if p.kind == "sandbox"}
-    placer = _placer(catalog.model_copy(update={"providers": sandboxes}), load_policy("eu-data-residency"))
+    placer = _placer(
+        catalog.model_copy(update={"providers": sandboxes}), load_policy("eu-data-residency")
+    )
     with pytest.raises(PlacementError, match=r"capability kubernetes refused the last"):
         placer.place(ComponentRequest("k8s", "kubernetes"))
 
@@ -79,7 +85,9 @@ def test_preferences_avoidance_and_not_with_are_honoured_and_explained(catalog) 
     )
     assert (first.provider, first.why) == ("sandbox-nl", "preferred provider sandbox-nl")
     second = placer.place(
-        ComponentRequest("b", "object_storage", Requirements(avoid=("sandbox-fr",), not_with=("a",)))
+        ComponentRequest(
+            "b", "object_storage", Requirements(avoid=("sandbox-fr",), not_with=("a",))
+        )
     )
     assert second.provider == "sandbox-de"
     reasons = {(c.provider, c.region): [r.rule for r in c.reasons] for c in second.candidates}
@@ -90,7 +98,9 @@ def test_preferences_avoidance_and_not_with_are_honoured_and_explained(catalog) 
 def test_component_with_a_peer_shares_its_provider_and_region(catalog) -> None:
     placer = _placer(catalog, load_policy("eu-sovereign"))
     placer.place(ComponentRequest("net", "network", Requirements(prefer=("sandbox-de",))))
-    vm = placer.place(ComponentRequest("vm", "compute", Requirements(size="s"), with_component="net"))
+    vm = placer.place(
+        ComponentRequest("vm", "compute", Requirements(size="s"), with_component="net")
+    )
     assert (vm.provider, vm.region) == ("sandbox-de", "de-fra")
 
 

@@ -237,6 +237,10 @@ def test_check_catalog_skips_regions_where_the_capability_is_not_offered() -> No
 
     catalog = load_catalog()
     hetzner = catalog.provider("hetzner")
-    offered = {c.region for c in Policy.build().check_catalog(catalog, "object_storage") if c.provider == "hetzner"}
+    offered = {
+        c.region
+        for c in Policy.build().check_catalog(catalog, "object_storage")
+        if c.provider == "hetzner"
+    }
     assert offered == set(hetzner.capabilities["object_storage"].regions or ())
     assert offered < set(hetzner.regions), "some Hetzner regions have no object storage"

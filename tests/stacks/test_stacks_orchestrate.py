@@ -39,9 +39,14 @@ def test_failure_skips_dependents_and_hides_no_other_result(tmp_path) -> None:
         with lock:
             events.append((time.monotonic(), stack, message))
 
-    results = {r.stack: r for r in run_stacks(stacks, "deploy", catalog=load_catalog(), on_event=on_event)}
+    results = {
+        r.stack: r for r in run_stacks(stacks, "deploy", catalog=load_catalog(), on_event=on_event)
+    }
     assert {n: r.status for n, r in results.items()} == {
-        "base": "ok", "broken": "failed", "needs-broken": "skipped", "needs-base": "ok",
+        "base": "ok",
+        "broken": "failed",
+        "needs-broken": "skipped",
+        "needs-base": "ok",
     }
     assert "Reference to undeclared input variable" in results["broken"].message
     assert results["needs-broken"].message == "not run: broken did not succeed"
@@ -57,18 +62,31 @@ def test_destroy_runs_dependents_first(tmp_path) -> None:
     ]
     order: list[str] = []
     run_stacks(
-        stacks, "destroy", catalog=load_catalog(),
+        stacks,
+        "destroy",
+        catalog=load_catalog(),
         on_event=lambda stack, message: order.append(stack) if message == "done" else None,
     )
     assert order == ["top", "base"]
 
 
 def test_stack_globs_select_and_an_unmatched_glob_is_an_error(tmp_path) -> None:
-    (tmp_path / "manifest.json").write_text(json.dumps({"stacks": {
-        "shop-sandbox-de-de-fra": {"workingDirectory": "stacks/shop-sandbox-de-de-fra", "dependencies": []},
-        "shop-sandbox-nl-nl-ams": {"workingDirectory": "stacks/shop-sandbox-nl-nl-ams",
-                                   "dependencies": ["shop-sandbox-de-de-fra"]},
-    }}))
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "stacks": {
+                    "shop-sandbox-de-de-fra": {
+                        "workingDirectory": "stacks/shop-sandbox-de-de-fra",
+                        "dependencies": [],
+                    },
+                    "shop-sandbox-nl-nl-ams": {
+                        "workingDirectory": "stacks/shop-sandbox-nl-nl-ams",
+                        "dependencies": ["shop-sandbox-de-de-fra"],
+                    },
+                }
+            }
+        )
+    )
     stacks = read_stacks(tmp_path)
     assert [s.name for s in select_stacks(stacks, ["*-nl-*"])] == ["shop-sandbox-nl-nl-ams"]
     assert len(select_stacks(stacks, [])) == 2

@@ -189,10 +189,10 @@ def check_catalog_tables(catalog: Catalog) -> list[str]:
             ("compute", ("flavours", "images")),
             ("kubernetes", ("flavours",)),
         ):
-            entry = provider.capabilities.get(capability)
-            if entry is None:
+            offered = provider.capabilities.get(capability)
+            if offered is None:
                 continue
-            spec = read_module(catalog.modules_root / entry.module)
+            spec = read_module(catalog.modules_root / offered.module)
             wanted = {"flavours": provider.sizes, "images": provider.images}
             for table in tables:
                 found = spec.locals.get(table)

@@ -178,8 +178,10 @@ class Provider(_Strict):
     def offers(self, capability: str, region: str) -> bool:
         """True when `capability` is offered in `region` (some capabilities skip regions)."""
         entry = self.capabilities.get(capability)
-        return entry is not None and region in self.regions and (
-            entry.regions is None or region in entry.regions
+        return (
+            entry is not None
+            and region in self.regions
+            and (entry.regions is None or region in entry.regions)
         )
 
     @field_validator("regions")

@@ -34,13 +34,26 @@ class _RichView:
     def placement(self, plan: dict[str, Any]) -> None:
         from rich.table import Table
 
-        table = Table("component", "capability", "placed at", "why", "refused candidates",
-                      title=f"placement under policy {plan['policy']}", title_justify="left")
+        table = Table(
+            "component",
+            "capability",
+            "placed at",
+            "why",
+            "refused candidates",
+            title=f"placement under policy {plan['policy']}",
+            title_justify="left",
+        )
         examples: dict[str, str] = {}
         for workload in plan["workloads"]:
             for d in workload["decisions"]:
                 where = f"{d['provider']}/{d['region']}" if d["provider"] else "[red]nowhere[/]"
-                table.add_row(d["component"], d["capability"], where, d["why"], _refusals(d["candidates"], examples))
+                table.add_row(
+                    d["component"],
+                    d["capability"],
+                    where,
+                    d["why"],
+                    _refusals(d["candidates"], examples),
+                )
         stdout.print(table)
         stdout.print("why candidates were refused (one example per rule):")
         for rule, message in examples.items():
@@ -48,15 +61,23 @@ class _RichView:
         stderr.print("  [dim]every candidate: fedstack plan-placement examples/federated-webapp[/]")
 
     @contextlib.contextmanager
-    def stacks_progress(self, action: str, stacks: list[str]) -> Iterator[Callable[[str, str], None]]:
+    def stacks_progress(
+        self, action: str, stacks: list[str]
+    ) -> Iterator[Callable[[str, str], None]]:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         lock = threading.Lock()
         with Progress(
-            SpinnerColumn(), TextColumn("[bold]{task.fields[stack]}[/]"), TextColumn("{task.description}"),
-            TimeElapsedColumn(), console=stderr,
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[stack]}[/]"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=stderr,
         ) as progress:
-            tasks = {name: progress.add_task(f"{action}: waiting", stack=name, total=None) for name in stacks}
+            tasks = {
+                name: progress.add_task(f"{action}: waiting", stack=name, total=None)
+                for name in stacks
+            }
 
             def on_event(stack: str, message: str) -> None:
                 with lock:
@@ -74,18 +95,34 @@ class _RichView:
     def inventory(self, page: dict[str, Any]) -> None:
         from rich.table import Table
 
-        table = Table("provider", "region", "country", "address", "type",
-                      title="inventory (from the bridge)", title_justify="left")
+        table = Table(
+            "provider",
+            "region",
+            "country",
+            "address",
+            "type",
+            title="inventory (from the bridge)",
+            title_justify="left",
+        )
         for item in page["items"]:
-            table.add_row(item["provider"] or "-", item["region"] or "-", item["country"] or "-",
-                          item["address"], item["type"])
+            table.add_row(
+                item["provider"] or "-",
+                item["region"] or "-",
+                item["country"] or "-",
+                item["address"],
+                item["type"],
+            )
         stdout.print(table)
         providers = sorted({i["provider"] for i in page["items"] if i["provider"]})
-        stdout.print(f"{page['total']} resources across {len(providers)} providers: {', '.join(providers)}")
+        stdout.print(
+            f"{page['total']} resources across {len(providers)} providers: {', '.join(providers)}"
+        )
 
     def changes(self, changes: list[OutOfBandChange]) -> None:
         for change in changes:
-            stdout.print(f"changed out of band at {change.provider}: {change.resource}: {change.change}")
+            stdout.print(
+                f"changed out of band at {change.provider}: {change.resource}: {change.change}"
+            )
 
     def drift(self, markdown: str, exit_code: int, run_url: str | None) -> None:
         stdout.print(markdown, markup=False, highlight=False)
@@ -96,9 +133,13 @@ class _RichView:
 
     def ready(self, env: DemoEnvironment, run_url: str | None, keep: bool) -> None:
         if keep:
-            stdout.print(f"dashboard: {env.dashboard_url} (log in with any user name and the token in {env.read_token_file})")
+            stdout.print(
+                f"dashboard: {env.dashboard_url} (log in with any user name and the token in {env.read_token_file})"
+            )
         else:
-            stdout.print(f"dashboard: {env.dashboard_url} (up until the demo ends; `fedstack demo --keep` keeps it)")
+            stdout.print(
+                f"dashboard: {env.dashboard_url} (up until the demo ends; `fedstack demo --keep` keeps it)"
+            )
 
 
 def _refusals(candidates: list[dict[str, Any]], examples: dict[str, str]) -> str:
@@ -108,15 +149,27 @@ def _refusals(candidates: list[dict[str, Any]], examples: dict[str, str]) -> str
         for reason in c["reasons"]:
             counts[reason["rule"]] = counts.get(reason["rule"], 0) + 1
             examples.setdefault(reason["rule"], reason["message"])
-    return ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda i: -i[1])) or "-"
+    return (
+        ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda i: -i[1])) or "-"
+    )
 
 
 @click.command()
-@click.option("--keep", is_flag=True, help="Leave the deployment, bridge and sandbox up until Ctrl-C.")
-@click.option("--policy", default="eu-sovereign", show_default=True,
-              help="Policy preset or YAML file the placement must satisfy.")
-@click.option("--app", "app", type=click.Path(exists=True, path_type=Path),
-              help="Federated app to run (default: examples/federated-webapp of this checkout).")
+@click.option(
+    "--keep", is_flag=True, help="Leave the deployment, bridge and sandbox up until Ctrl-C."
+)
+@click.option(
+    "--policy",
+    default="eu-sovereign",
+    show_default=True,
+    help="Policy preset or YAML file the placement must satisfy.",
+)
+@click.option(
+    "--app",
+    "app",
+    type=click.Path(exists=True, path_type=Path),
+    help="Federated app to run (default: examples/federated-webapp of this checkout).",
+)
 def demo(keep: bool, policy: str, app: Path | None) -> None:
     """Place, deploy, inventory, drift and clean up a three-provider app on the sandbox cloud.
 

@@ -24,15 +24,63 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--app", type=click.Path(exists=True, path_type=Path), help="A federated app (Python file, or folder with main.py): synthesize it, then check its stacks.")
-@click.option("--bridge", envvar="FEDSTACK_BRIDGE_URL", metavar="URL", help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).")
-@click.option("--parallel", type=click.IntRange(1, 64), default=4, show_default=True, help="Stacks checked at once.")
-@click.option("--format", "formats", default="md,json", show_default=True, metavar="LIST", help="Reports to write: md, junit, sarif, json, html (comma-separated) or all.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("drift-report"), show_default=True, help="Folder the reports are written to.")
-@click.option("--ignore", "ignore_file", type=click.Path(path_type=Path, dir_okay=False), help="YAML file of ignore rules (address glob, attributes, reason, expires).")
-@click.option("--fail-on", type=click.Choice(["drift", "error", "never"]), default="drift", show_default=True, help="drift: exit 2 on drift, 1 on error; error: exit 1 only on error; never: always 0.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=900, show_default=True, help="Time limit per stack, in seconds.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table.")
+@click.option(
+    "--app",
+    type=click.Path(exists=True, path_type=Path),
+    help="A federated app (Python file, or folder with main.py): synthesize it, then check its stacks.",
+)
+@click.option(
+    "--bridge",
+    envvar="FEDSTACK_BRIDGE_URL",
+    metavar="URL",
+    help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
+)
+@click.option(
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Stacks checked at once.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="md,json",
+    show_default=True,
+    metavar="LIST",
+    help="Reports to write: md, junit, sarif, json, html (comma-separated) or all.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("drift-report"),
+    show_default=True,
+    help="Folder the reports are written to.",
+)
+@click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="YAML file of ignore rules (address glob, attributes, reason, expires).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["drift", "error", "never"]),
+    default="drift",
+    show_default=True,
+    help="drift: exit 2 on drift, 1 on error; error: exit 1 only on error; never: always 0.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=900,
+    show_default=True,
+    help="Time limit per stack, in seconds.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table."
+)
 def drift(
     paths: tuple[Path, ...],
     app: Path | None,
@@ -83,7 +131,9 @@ def drift(
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
-    stderr.print(f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time")
+    stderr.print(
+        f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
+    )
     options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
     report = _run_with_progress(run_drift, stacks, options)
     written = write_reports(report, wanted, out_dir)
@@ -97,7 +147,10 @@ def drift(
     bridge = bridge or config.bridge_url()
     if bridge:
         answer = post_run(bridge, report, token=bridge_token())
-        stderr.print(f"posted run {report.run_id} to the bridge" + (f": {answer['url']}" if "url" in answer else ""))
+        stderr.print(
+            f"posted run {report.run_id} to the bridge"
+            + (f": {answer['url']}" if "url" in answer else "")
+        )
     click.get_current_context().exit(report.exit_code)
 
 

@@ -21,7 +21,9 @@ __all__ = ["plan_placement"]
 
 @click.command("plan-placement")
 @click.argument("app", default=".", type=click.Path(exists=True, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the decisions and every refusal as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the decisions and every refusal as JSON."
+)
 def plan_placement(app: Path, as_json: bool) -> None:
     """Show where APP's components go under its policy, with a reason for each refused candidate.
 
@@ -58,14 +60,34 @@ def _print_tables(plan: dict[str, Any]) -> None:
             chosen = decision["provider"]
             title = (
                 f"{workload['workload']}/{decision['component']} ({decision['capability']}): "
-                + (f"{chosen}/{decision['region']} - {decision['why']}" if chosen else "NO PLACEMENT - " + decision["why"])
+                + (
+                    f"{chosen}/{decision['region']} - {decision['why']}"
+                    if chosen
+                    else "NO PLACEMENT - " + decision["why"]
+                )
             )
-            table = Table("provider", "region", "country", "verdict", "reason", title=title, title_justify="left")
+            table = Table(
+                "provider",
+                "region",
+                "country",
+                "verdict",
+                "reason",
+                title=title,
+                title_justify="left",
+            )
             for c in decision["candidates"]:
                 taken = chosen == c["provider"] and decision["region"] == c["region"]
-                verdict = "[green]chosen[/]" if taken else ("accepted" if not c["reasons"] else "[red]refused[/]")
-                reasons = "; ".join(f"{r['stage']} {r['rule']}: {r['message']}" for r in c["reasons"])
+                verdict = (
+                    "[green]chosen[/]"
+                    if taken
+                    else ("accepted" if not c["reasons"] else "[red]refused[/]")
+                )
+                reasons = "; ".join(
+                    f"{r['stage']} {r['rule']}: {r['message']}" for r in c["reasons"]
+                )
                 table.add_row(c["provider"], c["region"], c["country"], verdict, reasons or "-")
             stdout.print(table)
             for warning in decision.get("policy_warnings") or []:
-                stdout.print(f"[yellow]set by hand, the policy will refuse it at synth: {warning}[/]")
+                stdout.print(
+                    f"[yellow]set by hand, the policy will refuse it at synth: {warning}[/]"
+                )

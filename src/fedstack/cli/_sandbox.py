@@ -25,7 +25,13 @@ def sandbox() -> None:
 
 
 @sandbox.command()
-@click.option("-p", "--provider", "providers", multiple=True, help="Sandbox provider to start (repeatable); default: all in the catalog.")
+@click.option(
+    "-p",
+    "--provider",
+    "providers",
+    multiple=True,
+    help="Sandbox provider to start (repeatable); default: all in the catalog.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the servers as JSON.")
 def up(providers: tuple[str, ...], as_json: bool) -> None:
     """Start the sandbox providers that are not running yet (idempotent)."""

@@ -24,7 +24,10 @@ __all__ = ["deploy", "destroy", "synth"]
 
 _APP = click.argument("app", default=".", type=click.Path(exists=True, path_type=Path))
 _OUT = click.option(
-    "-o", "--out", "outdir", type=click.Path(path_type=Path),
+    "-o",
+    "--out",
+    "outdir",
+    type=click.Path(path_type=Path),
     help="Output folder (default: cdktf.out beside the app).",
 )
 _JSON = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
@@ -58,7 +61,12 @@ def synth(app: Path, outdir: Path | None, as_json: bool) -> None:
             {
                 "outdir": str(out),
                 "stacks": [
-                    {"stack": s.name, "workdir": str(s.workdir), "dependencies": list(s.dependencies), **s.meta}
+                    {
+                        "stack": s.name,
+                        "workdir": str(s.workdir),
+                        "dependencies": list(s.dependencies),
+                        **s.meta,
+                    }
                     for s in stacks
                 ],
             }
@@ -71,8 +79,14 @@ def synth(app: Path, outdir: Path | None, as_json: bool) -> None:
     stderr.print(f"{len(stacks)} stack(s) in {out}")
 
 
-def _apply_all(action: Literal["deploy", "destroy"], app: Path, outdir: Path | None, patterns: tuple[str, ...],
-               parallelism: int, as_json: bool) -> None:
+def _apply_all(
+    action: Literal["deploy", "destroy"],
+    app: Path,
+    outdir: Path | None,
+    patterns: tuple[str, ...],
+    parallelism: int,
+    as_json: bool,
+) -> None:
     from fedstack.catalog import load_catalog
     from fedstack.errors import FedstackError
     from fedstack.stacks import run_stacks, select_stacks
@@ -81,8 +95,12 @@ def _apply_all(action: Literal["deploy", "destroy"], app: Path, outdir: Path | N
     chosen = select_stacks(stacks, patterns)
     lock = threading.Lock()
     with Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.fields[stack]}[/]"), TextColumn("{task.description}"),
-        TimeElapsedColumn(), console=stderr, transient=False,
+        SpinnerColumn(),
+        TextColumn("[bold]{task.fields[stack]}[/]"),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=stderr,
+        transient=False,
     ) as progress:
         tasks = {s.name: progress.add_task("waiting", stack=s.name, total=None) for s in chosen}
 
@@ -107,14 +125,24 @@ def _apply_all(action: Literal["deploy", "destroy"], app: Path, outdir: Path | N
 
 
 def _apply_options(func):  # type: ignore[no-untyped-def]
-    func = click.option("-p", "--parallelism", default=4, show_default=True, help="Stacks run at once.")(func)
-    func = click.option("-s", "--stack", "patterns", multiple=True, help="Only stacks matching this glob (repeatable).")(func)
+    func = click.option(
+        "-p", "--parallelism", default=4, show_default=True, help="Stacks run at once."
+    )(func)
+    func = click.option(
+        "-s",
+        "--stack",
+        "patterns",
+        multiple=True,
+        help="Only stacks matching this glob (repeatable).",
+    )(func)
     return _APP(_OUT(_JSON(func)))
 
 
 @click.command()
 @_apply_options
-def deploy(app: Path, outdir: Path | None, patterns: tuple[str, ...], parallelism: int, as_json: bool) -> None:
+def deploy(
+    app: Path, outdir: Path | None, patterns: tuple[str, ...], parallelism: int, as_json: bool
+) -> None:
     """Synthesize APP, then `terraform apply` its stacks in dependency order, in parallel.
 
     \b
@@ -127,7 +155,9 @@ def deploy(app: Path, outdir: Path | None, patterns: tuple[str, ...], parallelis
 
 @click.command()
 @_apply_options
-def destroy(app: Path, outdir: Path | None, patterns: tuple[str, ...], parallelism: int, as_json: bool) -> None:
+def destroy(
+    app: Path, outdir: Path | None, patterns: tuple[str, ...], parallelism: int, as_json: bool
+) -> None:
     """Synthesize APP, then destroy its stacks, dependents first.
 
     \b

@@ -61,7 +61,11 @@ def change_out_of_band(
         Bucket=bucket_name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]}
     )
     changes = [
-        OutOfBandChange(bucket_provider, f"bucket {bucket_name}", "tag team=marketing, new tag cost-center=cc-4711")
+        OutOfBandChange(
+            bucket_provider,
+            f"bucket {bucket_name}",
+            "tag team=marketing, new tag cost-center=cc-4711",
+        )
     ]
     server_provider, server_component = server
     ec2 = sandbox_client("ec2", catalog, server_provider, endpoints[server_provider])
@@ -73,8 +77,14 @@ def change_out_of_band(
     )
     instances = [i for r in found["Reservations"] for i in r["Instances"]]
     if not instances:
-        raise FedstackError(f"no running instance of {server_component} at {server_provider} to change")
+        raise FedstackError(
+            f"no running instance of {server_component} at {server_provider} to change"
+        )
     instance_id = instances[0]["InstanceId"]
     ec2.create_tags(Resources=[instance_id], Tags=[{"Key": "patched-by", "Value": "night-shift"}])
-    changes.append(OutOfBandChange(server_provider, f"instance {instance_id}", "new tag patched-by=night-shift"))
+    changes.append(
+        OutOfBandChange(
+            server_provider, f"instance {instance_id}", "new tag patched-by=night-shift"
+        )
+    )
     return changes

@@ -50,7 +50,9 @@ class DemoEnvironment:
 
 
 @contextlib.contextmanager
-def demo_environment(project: str, providers: list[str], *, on_step=None) -> Iterator[DemoEnvironment]:  # type: ignore[no-untyped-def]
+def demo_environment(
+    project: str, providers: list[str], *, on_step=None
+) -> Iterator[DemoEnvironment]:  # type: ignore[no-untyped-def]
     """Start sandbox servers and a bridge in a fresh folder; stop both and remove it afterwards."""
     from fedstack.bridge import BridgeSettings, running_bridge
 

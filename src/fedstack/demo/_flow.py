@@ -68,7 +68,9 @@ class DemoView(Protocol):
     def placement(self, plan: dict[str, Any]) -> None:
         """Every component's placement, with the reasons each other candidate was refused."""
 
-    def stacks_progress(self, action: str, stacks: list[str]) -> contextlib.AbstractContextManager[Callable[[str, str], None]]:
+    def stacks_progress(
+        self, action: str, stacks: list[str]
+    ) -> contextlib.AbstractContextManager[Callable[[str, str], None]]:
         """A progress display for deploy/destroy/drift; yields the (stack, message) callback."""
 
     def stack_results(self, action: str, results: list[Any]) -> None:
@@ -103,7 +105,9 @@ def run_demo(options: DemoOptions, view: DemoView) -> DemoResult:
     deployed: list[Any] = []
     running.enter_context(_stop_signals_interrupt())
     try:
-        env = running.enter_context(demo_environment(project, catalog.sandbox_providers(), on_step=view.note))
+        env = running.enter_context(
+            demo_environment(project, catalog.sandbox_providers(), on_step=view.note)
+        )
         view.note(f"bridge at {env.bridge_url}, sandbox {', '.join(sorted(env.endpoints))}")
         _run_steps(options, view, script, catalog, env, env.home / "cdktf.out", deployed, result)
         if options.keep:
@@ -155,12 +159,20 @@ def _run_steps(
     deployed.extend(stacks)  # from here on a stack may hold resources: cleanup destroys them all
     tf_env = env.terraform_env()
     with view.stacks_progress("deploy", result.stacks) as on_event:
-        results = run_stacks(stacks, "deploy", catalog=catalog, parallelism=options.parallelism,
-                             on_event=on_event, env=tf_env)
+        results = run_stacks(
+            stacks,
+            "deploy",
+            catalog=catalog,
+            parallelism=options.parallelism,
+            on_event=on_event,
+            env=tf_env,
+        )
     view.stack_results("deploy", results)
     failed = [r.stack for r in results if r.status != "ok"]
     if failed:
-        raise FedstackError(f"the demo's deploy failed for {', '.join(failed)}; see the messages above")
+        raise FedstackError(
+            f"the demo's deploy failed for {', '.join(failed)}; see the messages above"
+        )
 
     view.step(5, STEPS, "cross-provider inventory (from the bridge)")
     with BridgeClient(env.bridge_url, env.state_token) as client:
@@ -176,7 +188,9 @@ def _run_steps(
     view.changes(changes)
 
     view.step(7, STEPS, "drift (refresh-only plans, posted to the bridge)")
-    result.drift_exit_code, result.run_url, markdown = _drift(options, view, catalog, env, outdir, result.stacks)
+    result.drift_exit_code, result.run_url, markdown = _drift(
+        options, view, catalog, env, outdir, result.stacks
+    )
     view.drift(markdown, result.drift_exit_code, result.run_url)
 
     view.step(8, STEPS, "dashboard")
@@ -189,7 +203,9 @@ def _placement(script: Path, app_env: dict[str, str]) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="fedstack-demo-placement-") as tmp:
         plan_file = Path(tmp) / "placement.json"
-        run_app(script, Path(tmp) / "out", env={**app_env, "FEDSTACK_PLACEMENT_OUT": str(plan_file)})
+        run_app(
+            script, Path(tmp) / "out", env={**app_env, "FEDSTACK_PLACEMENT_OUT": str(plan_file)}
+        )
         return dict(json.loads(plan_file.read_text()))
 
 
@@ -199,7 +215,9 @@ def _component_providers(plan: dict[str, Any]) -> dict[str, tuple[str, str]]:
     for workload in plan["workloads"]:
         for decision in workload["decisions"]:
             if decision["provider"]:
-                found.setdefault(decision["capability"], (decision["provider"], decision["component"]))
+                found.setdefault(
+                    decision["capability"], (decision["provider"], decision["component"])
+                )
     missing = {"object_storage", "compute", "dns_record"} - set(found)
     if missing:
         raise FedstackError(f"the demo app has no placed {', '.join(sorted(missing))} component")
@@ -213,7 +231,11 @@ def _create_zone(catalog: Catalog, env: DemoEnvironment, provider: str, zone: st
 
 
 def _drift(
-    options: DemoOptions, view: DemoView, catalog: Catalog, env: DemoEnvironment, outdir: Path,
+    options: DemoOptions,
+    view: DemoView,
+    catalog: Catalog,
+    env: DemoEnvironment,
+    outdir: Path,
     names: list[str],
 ) -> tuple[int, str | None, str]:
     from fedstack.bridge.drift import (
@@ -226,7 +248,9 @@ def _drift(
     )
 
     stacks = discover_stacks([outdir])
-    ignore_file = options.app / IGNORE_FILE if options.app.is_dir() else options.app.parent / IGNORE_FILE
+    ignore_file = (
+        options.app / IGNORE_FILE if options.app.is_dir() else options.app.parent / IGNORE_FILE
+    )
     rules = load_ignore_rules(ignore_file) if ignore_file.is_file() else []
     with view.stacks_progress("drift", names) as on_event:
         report = run_drift(
@@ -243,13 +267,21 @@ def _drift(
     return report.exit_code, answer.get("url"), render(report, "md")
 
 
-def _destroy(options: DemoOptions, view: DemoView, catalog: Catalog, env: DemoEnvironment, stacks: list[Any]) -> None:
+def _destroy(
+    options: DemoOptions, view: DemoView, catalog: Catalog, env: DemoEnvironment, stacks: list[Any]
+) -> None:
     from fedstack.stacks import run_stacks
 
     view.note("destroying what the demo deployed")
     with view.stacks_progress("destroy", [s.name for s in stacks]) as on_event:
-        results = run_stacks(stacks, "destroy", catalog=catalog, parallelism=options.parallelism,
-                             on_event=on_event, env=env.terraform_env())
+        results = run_stacks(
+            stacks,
+            "destroy",
+            catalog=catalog,
+            parallelism=options.parallelism,
+            on_event=on_event,
+            env=env.terraform_env(),
+        )
     view.stack_results("destroy", results)
 
 
@@ -281,6 +313,7 @@ def _interrupts_deferred(view: DemoView) -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+
     def wait(*_: object) -> None:
         view.note("still cleaning up; please wait")
 

@@ -63,7 +63,11 @@ class Placer:
         accepted = [c for c in candidates if c.accepted]
         if not accepted:
             decision = Decision(
-                request.name, request.capability, None, None, None,
+                request.name,
+                request.capability,
+                None,
+                None,
+                None,
                 _eliminated_by(candidates, [r.id for r in self.policy.rules]),
                 tuple(candidates),
             )
@@ -76,8 +80,15 @@ class Placer:
         chosen, why = self._choose(request, accepted)
         warnings = self._pinned_policy_warnings(request, chosen)
         decision = Decision(
-            request.name, request.capability, chosen.provider, chosen.region, chosen.country,
-            why, tuple(candidates), pinned=_pinned(request), policy_warnings=warnings,
+            request.name,
+            request.capability,
+            chosen.provider,
+            chosen.region,
+            chosen.country,
+            why,
+            tuple(candidates),
+            pinned=_pinned(request),
+            policy_warnings=warnings,
         )
         self._record(decision)
         return decision
@@ -112,7 +123,9 @@ class Placer:
         cap = request.capability
         if cap not in provider.capabilities:
             why = provider.unsupported.get(cap) or "the catalog lists no module for it"
-            reasons.append(Reason("capability", cap, f"{provider_name} does not offer {cap}: {why}"))
+            reasons.append(
+                Reason("capability", cap, f"{provider_name} does not offer {cap}: {why}")
+            )
         elif not provider.offers(cap, region_name):
             reasons.append(
                 Reason("capability", cap, f"{provider_name} does not offer {cap} in {region_name}")
@@ -134,7 +147,9 @@ class Placer:
         if req.size and provider.sizes and req.size not in provider.sizes:
             reasons.append(Reason("offering", "size", f"{provider_name} has no size {req.size!r}"))
         if req.image and provider.images and req.image not in provider.images:
-            reasons.append(Reason("offering", "image", f"{provider_name} has no image {req.image!r}"))
+            reasons.append(
+                Reason("offering", "image", f"{provider_name} has no image {req.image!r}")
+            )
         return reasons
 
     def _requirements(
@@ -162,7 +177,8 @@ class Placer:
             if (peer.provider, peer.region) != (provider, region):
                 reasons.append(
                     Reason(
-                        "requirement", "with",
+                        "requirement",
+                        "with",
                         f"must share provider and region with {request.with_component!r} "
                         f"({peer.provider}/{peer.region})",
                     )
@@ -171,13 +187,17 @@ class Placer:
 
     # -- choice -------------------------------------------------------------------------------
 
-    def _choose(self, request: ComponentRequest, accepted: list[Candidate]) -> tuple[Candidate, str]:
+    def _choose(
+        self, request: ComponentRequest, accepted: list[Candidate]
+    ) -> tuple[Candidate, str]:
         prefer = request.requirements.prefer
         used = set(self.providers_used())
         spreading = len(used) < self.spread
 
         def rank(candidate: Candidate) -> tuple[int, int]:
-            preferred = prefer.index(candidate.provider) if candidate.provider in prefer else len(prefer)
+            preferred = (
+                prefer.index(candidate.provider) if candidate.provider in prefer else len(prefer)
+            )
             # While the spread is not reached, a new provider is better; after it, an old one.
             fits = (candidate.provider not in used) if spreading else (candidate.provider in used)
             return preferred, 0 if fits else 1
@@ -209,7 +229,9 @@ class Placer:
                     "declare it earlier in the workload"
                 )
 
-    def _pinned_policy_warnings(self, request: ComponentRequest, chosen: Candidate) -> tuple[str, ...]:
+    def _pinned_policy_warnings(
+        self, request: ComponentRequest, chosen: Candidate
+    ) -> tuple[str, ...]:
         if not _pinned(request):
             return ()
         check = self._check(chosen.provider, chosen.region)
@@ -238,15 +260,23 @@ def _eliminated_by(candidates: list[Candidate], rule_order: list[str]) -> str:
     """
     remaining = candidates
     for stage in STAGES:
-        rules = list(dict.fromkeys(r.rule for c in remaining for r in c.reasons if r.stage == stage))
-        rules.sort(key=lambda rule: rule_order.index(rule) if rule in rule_order else len(rule_order))
+        rules = list(
+            dict.fromkeys(r.rule for c in remaining for r in c.reasons if r.stage == stage)
+        )
+        rules.sort(
+            key=lambda rule: rule_order.index(rule) if rule in rule_order else len(rule_order)
+        )
         for rule in rules:
             survivors = [
-                c for c in remaining if not any(r.stage == stage and r.rule == rule for r in c.reasons)
+                c
+                for c in remaining
+                if not any(r.stage == stage and r.rule == rule for r in c.reasons)
             ]
             if not survivors:
                 where = ", ".join(f"{c.provider}/{c.region}" for c in remaining)
-                example = next(r for r in remaining[0].reasons if r.stage == stage and r.rule == rule)
+                example = next(
+                    r for r in remaining[0].reasons if r.stage == stage and r.rule == rule
+                )
                 return (
                     f"{stage} {rule} refused the last {len(remaining)} candidate(s) ({where}); "
                     f"for example {remaining[0].provider}/{remaining[0].region}: {example.message}"

@@ -15,7 +15,11 @@ from fedstack.sandbox._terraform import (
 
 __all__ = [
     "SANDBOX_CREDENTIALS",
-    "Sandbox", "SandboxServer", "SandboxStatus", "aws_provider_config",
+    "Sandbox",
+    "SandboxServer",
+    "SandboxStatus",
+    "aws_provider_config",
+    "credentials_for",
     "module_root_config",
     "state_file",
 ]

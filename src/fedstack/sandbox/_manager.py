@@ -59,13 +59,9 @@ class Sandbox:
             )
         with self._locked():
             servers = {
-                name: server
-                for name, server in read_state(self.home).items()
-                if _answers(server)
+                name: server for name, server in read_state(self.home).items() if _answers(server)
             }
-            starting = {
-                name: self._spawn(name) for name in wanted if name not in servers
-            }
+            starting = {name: self._spawn(name) for name in wanted if name not in servers}
             try:
                 for name, (server, proc) in starting.items():
                     _wait_until_up(server, proc)

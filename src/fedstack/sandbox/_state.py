@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fedstack.errors import SandboxError
 
-__all__ = ["SandboxServer", "read_state", "write_state", "state_file"]
+__all__ = ["SandboxServer", "read_state", "state_file", "write_state"]
 
 _FORMAT = 1
 

@@ -62,7 +62,5 @@ def module_root_config(
         },
         "provider": {"aws": [provider]},
         "module": {module_name: {"source": source, **inputs}},
-        "output": {
-            name: {"value": f"${{module.{module_name}.{name}}}"} for name in outputs
-        },
+        "output": {name: {"value": f"${{module.{module_name}.{name}}}"} for name in outputs},
     }

@@ -26,7 +26,9 @@ def resolve_app(app: str | os.PathLike[str]) -> Path:
     if path.is_dir():
         path = path / "main.py"
     if not path.is_file():
-        raise AppError(f"{app}: no federated app here (give a Python file or a folder with main.py)")
+        raise AppError(
+            f"{app}: no federated app here (give a Python file or a folder with main.py)"
+        )
     return path
 
 

@@ -69,18 +69,25 @@ def run_stacks(
                 failed = [b for b in blockers if b in results and results[b].status != "ok"]
                 if failed:
                     results[name] = StackResult(
-                        name, "skipped", 0.0, f"not run: {', '.join(sorted(failed))} did not succeed"
+                        name,
+                        "skipped",
+                        0.0,
+                        f"not run: {', '.join(sorted(failed))} did not succeed",
                     )
                     notify(name, results[name].message)
                     progressed = True
                 elif all(b in results for b in blockers):
-                    future = pool.submit(_run_one, by_name[name], action, catalog, notify, env or {})
+                    future = pool.submit(
+                        _run_one, by_name[name], action, catalog, notify, env or {}
+                    )
                     running[future] = name
                     progressed = True
             if not running:
                 if not progressed:
                     stuck = sorted(n for n in waits_for if n not in results)
-                    raise FedstackError(f"stacks depend on each other in a cycle: {', '.join(stuck)}")
+                    raise FedstackError(
+                        f"stacks depend on each other in a cycle: {', '.join(stuck)}"
+                    )
                 continue
             done, _ = wait(list(running), return_when=FIRST_COMPLETED)
             for future in done:
@@ -111,4 +118,3 @@ def _run_one(
         return StackResult(stack.name, "failed", time.monotonic() - started, str(exc))
     notify(stack.name, "done")
     return StackResult(stack.name, "ok", time.monotonic() - started)
-

@@ -18,7 +18,7 @@ from pathlib import Path
 from fedstack import config
 from fedstack.errors import ConfigError
 
-__all__ = ["runner_environment", "plugin_cache_lock"]
+__all__ = ["plugin_cache_lock", "runner_environment"]
 
 
 def _plugin_cache_dir(home: Path) -> Path:

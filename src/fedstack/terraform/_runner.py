@@ -21,7 +21,7 @@ from fedstack.terraform._binary import TerraformBinary, find_binary
 from fedstack.terraform._cliconfig import plugin_cache_lock, runner_environment
 from fedstack.terraform._diagnostics import Diagnostic, from_event, from_text, strip_ansi
 
-__all__ = ["Terraform", "PlanResult", "OnMessage", "DEFAULT_TIMEOUT"]
+__all__ = ["DEFAULT_TIMEOUT", "OnMessage", "PlanResult", "Terraform"]
 
 OnMessage = Callable[[str], None]
 """Receives one human-readable progress line at a time (from the JSON UI stream when there is one)."""
@@ -178,7 +178,9 @@ class Terraform:
     def _failure(self, args: list[str], done: _Completed) -> TerraformError:
         errors = [d for d in done.diagnostics if d.severity == "error"]
         if not errors:
-            errors = [d for d in from_text(done.stderr + "\n" + done.stdout) if d.severity == "error"]
+            errors = [
+                d for d in from_text(done.stderr + "\n" + done.stdout) if d.severity == "error"
+            ]
         reason = "; ".join(str(d) for d in errors) or _last_lines(done.stderr or done.stdout)
         return TerraformError(
             f"{self.binary.flavour} {args[0]} failed in {self.workdir}: {reason}",
