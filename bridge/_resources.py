@@ -1,8 +1,9 @@
 """Turn a state document into inventory rows, with every sensitive value masked.
 
-A value is masked when the state marks its path sensitive (`sensitive_attributes`), when it
-equals a value marked sensitive anywhere in the state (Terraform copies inputs to outputs
-without the mark, `terraform_data.output` for one), or when its key names a secret.
+A value is masked when the state marks its path sensitive (`sensitive_attributes`), and
+otherwise by the one masking rule of `fedstack.contracts` (the drift report's too): its key
+names a secret, it is a URL with a password, or it repeats a value marked sensitive anywhere
+in the state (Terraform copies inputs to outputs without the mark, `terraform_data.output`).
 Pure Python: must not import the web framework or the database layer.
 """
 
@@ -14,14 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fedstack.contracts import MASK, SecretValues, must_mask
+
 __all__ = ["MASK", "ResourceRow", "resource_rows"]
 
-MASK = "(sensitive)"
-"""What the inventory shows in place of a sensitive value."""
-
-_SECRET_KEY = re.compile(
-    r"(password|passwd|secret|token|private_key|api_key|access_key)", re.IGNORECASE
-)
 _PROVIDER = re.compile(r'provider\["(?:[^"/]+/)?([^"]+)"\]')
 
 
@@ -62,7 +59,7 @@ def resource_rows(document: dict[str, Any]) -> list[ResourceRow]:
     return rows
 
 
-def _row(resource: dict[str, Any], instance: dict[str, Any], secrets: set[str]) -> ResourceRow:
+def _row(resource: dict[str, Any], instance: dict[str, Any], secrets: SecretValues) -> ResourceRow:
     module = str(resource.get("module") or "")
     rtype, name = str(resource.get("type", "")), str(resource.get("name", ""))
     key = instance.get("index_key")
@@ -126,7 +123,7 @@ def _mask_path(node: Any, steps: list[Any]) -> Any:
     return node
 
 
-def _sensitive_values(resources: list[dict[str, Any]], outputs: dict[str, Any]) -> set[str]:
+def _sensitive_values(resources: list[dict[str, Any]], outputs: dict[str, Any]) -> SecretValues:
     found: set[str] = set()
     for resource in resources:
         for instance in resource.get("instances") or []:
@@ -137,8 +134,7 @@ def _sensitive_values(resources: list[dict[str, Any]], outputs: dict[str, Any]) 
     for output in outputs.values() if isinstance(outputs, dict) else []:
         if isinstance(output, dict) and output.get("sensitive"):
             found.update(_leaves(output.get("value")))
-    # Short values (true, "1", "") would mask half the inventory and protect nothing.
-    return {value for value in found if len(value) >= 4}
+    return SecretValues(found)
 
 
 def _follow(node: Any, steps: list[Any]) -> Any:
@@ -167,15 +163,9 @@ def _leaves(node: Any) -> Iterator[str]:
         yield str(node)
 
 
-def _mask_values(node: Any, secrets: set[str], key: str = "") -> Any:
+def _mask_values(node: Any, secrets: SecretValues, key: str = "") -> Any:
     if isinstance(node, dict):
         return {k: _mask_values(v, secrets, k) for k, v in node.items()}
     if isinstance(node, list):
         return [_mask_values(v, secrets, key) for v in node]
-    if node is None or isinstance(node, bool) or node == MASK:
-        return node
-    if _SECRET_KEY.search(key) and node != "":
-        return MASK
-    if str(node) in secrets:
-        return MASK
-    return node
+    return MASK if must_mask(key, node, secrets) else node

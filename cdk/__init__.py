@@ -11,7 +11,7 @@ is decided once per process by `fedstack.cdk._lib` (FEDSTACK_CDK).
     app.synth()
 """
 
-from fedstack.cdk._app import DEFAULT_POLICY, FederatedApp
+from fedstack.cdk._app import DEFAULT_POLICY, FederatedApp, placement_only
 from fedstack.cdk._components import (
     Component,
     Compute,
@@ -43,4 +43,5 @@ __all__ = [
     "PolicyViolation",
     "Workload",
     "library_name",
+    "placement_only",
 ]

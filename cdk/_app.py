@@ -3,14 +3,18 @@
 Works under plain `python main.py`, under `fedstack synth` and under `cdktf synth` (the CLI
 sets CDKTF_OUTDIR and the context; modules have absolute sources so no cdktfRelativeModules
 context is needed). After synth, each stack folder gets a fedstack.json, and the output dir a
-placement.json with every decision and refusal.
+placement.json with every decision and refusal (both written through `fedstack.contracts`).
+
+Placement only is its own entry point: `app.plan_placement(file)` writes the decisions and
+synthesizes nothing; `fedstack plan-placement` runs an app script inside
+`placement_only(file)`, under which the script's own `app.synth()` does just that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,19 +23,30 @@ from fedstack.cdk._model import PolicyViolation, check_name
 
 from fedstack import config
 from fedstack.catalog import Catalog, load_catalog
+from fedstack.contracts import PlacementPlan, write_stack_metadata
 from fedstack.policy import PlacementCheck, Policy, load_policy
 from fedstack.sandbox import Sandbox
 
 if TYPE_CHECKING:
     from fedstack.cdk._workload import Workload
 
-__all__ = ["DEFAULT_POLICY", "PLACEMENT_ONLY_ENV", "FederatedApp"]
+__all__ = ["DEFAULT_POLICY", "FederatedApp", "placement_only"]
 
 DEFAULT_POLICY = "eu-data-residency"
 """The policy of an app that names none: data stays in EU/EEA regions."""
 
-PLACEMENT_ONLY_ENV = "FEDSTACK_PLACEMENT_OUT"
-"""Set by `fedstack plan-placement`: synth() writes the placement there and synthesizes nothing."""
+_placement_out: Path | None = None
+
+
+@contextlib.contextmanager
+def placement_only(out: Path) -> Iterator[None]:
+    """Within: every app's `synth()` is `plan_placement(out)` (how `plan-placement` runs a script)."""
+    global _placement_out
+    previous, _placement_out = _placement_out, Path(out)
+    try:
+        yield
+    finally:
+        _placement_out = previous
 
 
 class FederatedApp(App):
@@ -68,41 +83,49 @@ class FederatedApp(App):
         """Sandbox endpoints by provider: given, or read once from the sandbox state file."""
         if self._endpoints is None:
             self._endpoints = Sandbox().endpoints()
-            if os.environ.get(PLACEMENT_ONLY_ENV):
+            if _placement_out is not None:
                 # Placement only: nothing is written, so a stopped sandbox must not stop it.
                 for name in self.catalog.sandbox_providers():
                     self._endpoints.setdefault(name, "http://127.0.0.1:0")
         return self._endpoints
 
-    def placement(self) -> dict[str, Any]:
-        """Every workload's decisions (with each refused candidate's reasons) as plain JSON."""
-        return {
-            "project": self.project,
-            "policy": self.policy.name,
-            "workloads": [
-                {
-                    "workload": w.workload_name,
-                    "spread": w.placer.spread,
-                    "decisions": [d.to_json() for d in w.placer.decisions],
-                }
-                for w in self.workloads
-            ],
-        }
+    def placement(self) -> PlacementPlan:
+        """Every workload's decisions (with each refused candidate's reasons)."""
+        return PlacementPlan.model_validate(
+            {
+                "project": self.project,
+                "policy": self.policy.name,
+                "workloads": [
+                    {
+                        "workload": w.workload_name,
+                        "spread": w.placer.spread,
+                        "decisions": [d.to_json() for d in w.placer.decisions],
+                    }
+                    for w in self.workloads
+                ],
+            }
+        )
+
+    def plan_placement(self, out: Path | None = None) -> PlacementPlan:
+        """Place only: write the decisions to `out` (when given), check the spread, synth nothing."""
+        if out is not None:
+            self._write_placement(out)
+        for workload in self.workloads:
+            workload.placer.check_spread()
+        return self.placement()
 
     def write_placement_if_asked(self) -> None:
-        """In placement-only mode, write the decisions so far (also after a failed placement)."""
-        plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
-        if plan_out:
-            Path(plan_out).write_text(json.dumps(self.placement(), indent=2))
+        """Under `placement_only`, write the decisions so far (also after a failed placement)."""
+        if _placement_out is not None:
+            self._write_placement(_placement_out)
 
     def synth(self) -> None:
         """Check the spread, enforce the policy (aspect) and write the stacks and fedstack.json."""
-        plan_out = os.environ.get(PLACEMENT_ONLY_ENV)
-        self.write_placement_if_asked()
+        if _placement_out is not None:
+            self.plan_placement(_placement_out)
+            return
         for workload in self.workloads:
             workload.placer.check_spread()
-        if plan_out:
-            return
         try:
             super().synth()
         except Exception:
@@ -115,8 +138,9 @@ class FederatedApp(App):
         outdir = Path(self.outdir)
         for workload in self.workloads:
             for stack in workload.stacks.values():
-                folder = outdir / "stacks" / stack.stack_name
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "fedstack.json").write_text(json.dumps(stack.metadata(), indent=2) + "\n")
+                write_stack_metadata(outdir / "stacks" / stack.stack_name, stack.metadata())
         # Compact: it lists every candidate of every component (large for big apps).
-        (outdir / "placement.json").write_text(json.dumps(self.placement(), separators=(",", ":")))
+        (outdir / "placement.json").write_text(self.placement().model_dump_json())
+
+    def _write_placement(self, out: Path) -> None:
+        Path(out).write_text(json.dumps(self.placement().model_dump(), indent=2))

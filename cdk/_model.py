@@ -1,10 +1,9 @@
-"""Small value types of the CDK layer that carry no cdktf objects."""
+"""Small value types of the CDK layer that carry no cdktf objects (Placement is the contracts')."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
+from fedstack.contracts import Placement
 from fedstack.errors import FedstackError
 
 __all__ = ["Placement", "PolicyViolation", "check_name"]
@@ -14,15 +13,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 
 class PolicyViolation(FedstackError):
     """A component or stack sits where the policy forbids; names the rule and the construct path."""
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where a stack or component lives: catalog provider, region and the region's country."""
-
-    provider: str
-    region: str
-    country: str
 
 
 def check_name(kind: str, name: str) -> str:

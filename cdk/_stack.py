@@ -18,6 +18,7 @@ from fedstack.cdk._model import Placement
 from fedstack.cdk._providers import module_providers, provider_block
 
 from fedstack import config
+from fedstack.contracts import StackMetadata
 
 if TYPE_CHECKING:
     from fedstack.cdk._app import FederatedApp
@@ -72,22 +73,19 @@ class FederatedStack(TerraformStack):
                 terraform_provider.add_override(key, value)
             self._configured.add(local_name)
 
-    def metadata(self) -> dict[str, object]:
-        """The fedstack.json written beside cdk.tf.json (read by the drift engine and the bridge)."""
+    def metadata(self) -> StackMetadata:
+        """The fedstack.json written beside cdk.tf.json (read by deploy, drift and the bridge)."""
         return stack_metadata(self)
 
 
-def stack_metadata(stack: FederatedStack) -> dict[str, object]:
-    """Provider, region, workload and stack of a federated stack, as plain JSON.
-
-    Exactly these four keys: the drift engine and the bridge read the file strictly.
-    """
-    return {
-        "provider": stack.placement.provider,
-        "region": stack.placement.region,
-        "workload": stack.workload_name,
-        "stack": stack.stack_name,
-    }
+def stack_metadata(stack: FederatedStack) -> StackMetadata:
+    """Provider, region, workload and stack of a federated stack (the contracts' model)."""
+    return StackMetadata(
+        provider=stack.placement.provider,
+        region=stack.placement.region,
+        workload=stack.workload_name,
+        stack=stack.stack_name,
+    )
 
 
 def _backend(stack: TerraformStack, project: str, name: str, bridge_url: str | None) -> None:

@@ -15,11 +15,11 @@ from fedstack.bridge.drift.errors import (
     StackMetadataError,
 )
 from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
-from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
 from fedstack.bridge.drift.plan_json import DriftedResource, read_drift
 from fedstack.bridge.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
 from fedstack.bridge.drift.stacks import Stack, discover_stacks
+from fedstack.contracts import Placement, placement_for_region, stack_placement
 
 __all__ = [
     "FILE_NAMES",
@@ -45,8 +45,8 @@ __all__ = [
     "placement_for_region",
     "post_run",
     "read_drift",
-    "read_stack_metadata",
     "render",
     "run_drift",
+    "stack_placement",
     "write_reports",
 ]

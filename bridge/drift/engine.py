@@ -21,7 +21,6 @@ from typing import Any
 
 from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules
 from fedstack.bridge.drift.locations import declaration_line
-from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
 from fedstack.bridge.drift.plan_json import (
     DriftedResource,
     managed_addresses,
@@ -40,6 +39,7 @@ from fedstack.bridge.drift.stacks import Stack
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog
+from fedstack.contracts import Placement, placement_for_region, stack_placement
 from fedstack.errors import FedstackError, TerraformError
 from fedstack.sandbox import credentials_for
 from fedstack.terraform import Terraform
@@ -148,7 +148,7 @@ def _check_stack(
         )
 
     try:
-        declared = read_stack_metadata(stack.path, catalog)
+        declared = stack_placement(stack.path, catalog)
         placement = declared
         # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
         env = {
@@ -230,7 +230,7 @@ def _resource(
         else SourceLocation(file=_shown(stack.file))
     )
     own = (
-        placement_for_region(drifted.region_attribute, catalog)
+        placement_for_region(catalog, drifted.region_attribute)
         if drifted.region_attribute
         else None
     )
@@ -253,7 +253,7 @@ def _resource(
 
 def _configured_placement(plan: dict[str, Any], catalog: Catalog) -> Placement | None:
     """The placement of the provider configurations' region, when they agree on one."""
-    found = {placement_for_region(region, catalog) for region in provider_regions(plan)}
+    found = {placement_for_region(catalog, region) for region in provider_regions(plan)}
     return found.pop() if len(found) == 1 else None
 
 

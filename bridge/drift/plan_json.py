@@ -1,9 +1,10 @@
 """Read `terraform show -json` of a refresh-only plan: drifted resources as per-attribute diffs.
 
 Every value under a sensitive path (the plan's before_sensitive/after_sensitive and the state's
-sensitive_values) is replaced by MASK; so is any value equal to a known sensitive value found
-elsewhere in the plan, because providers copy values into unmarked attributes (`tags_all`).
-Pure data: no Terraform process, no web framework.
+sensitive_values) is replaced by MASK; so is every value the one masking rule of
+`fedstack.contracts` masks (secret-named keys, URLs with a password, copies of a sensitive
+value elsewhere in the plan: the inventory masks the same). The format check is the
+contracts' too. Pure data: no Terraform process, no web framework.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fedstack.bridge.drift.errors import PlanFormatError
 from fedstack.bridge.drift.schema import MASK, AttributeChange, DriftKind, Scalar
+from fedstack.contracts import SUPPORTED_MAJOR, PlanJson, SecretValues, check_format, must_mask
 
 __all__ = [
     "SUPPORTED_MAJOR",
@@ -24,13 +25,6 @@ __all__ = [
     "provider_regions",
     "read_drift",
 ]
-
-SUPPORTED_MAJOR = 1
-"""The plan JSON major version fedstack reads (Terraform and OpenTofu 1.x emit 1.x)."""
-
-# A sensitive string at least this long is also masked where it appears inside a longer value;
-# shorter ones only where they are the whole value, or every "1" in a report would vanish.
-_SUBSTRING_MIN = 8
 
 Path = tuple[str | int, ...]
 
@@ -47,21 +41,6 @@ class DriftedResource:
     kind: DriftKind
     changes: list[AttributeChange] = field(default_factory=list)
     region_attribute: str | None = None
-
-
-def check_format(plan: Any) -> None:
-    """Raise PlanFormatError unless `plan` is a plan JSON object of a 1.x format_version."""
-    if not isinstance(plan, dict):
-        raise PlanFormatError("the plan JSON is not an object; was it made by `show -json PLAN`?")
-    version = plan.get("format_version")
-    if not isinstance(version, str) or not version:
-        raise PlanFormatError("the plan JSON has no format_version; was it made by `show -json`?")
-    major = version.split(".", 1)[0]
-    if major != str(SUPPORTED_MAJOR):
-        raise PlanFormatError(
-            f"plan JSON format_version {version} is not supported: fedstack reads "
-            f"{SUPPORTED_MAJOR}.x (Terraform or OpenTofu 1.x); upgrade fedstack"
-        )
 
 
 def flatten(value: Any, prefix: Path = ()) -> dict[Path, Scalar]:
@@ -83,11 +62,11 @@ def read_drift(plan: dict[str, Any]) -> list[DriftedResource]:
 
     An update whose only differences are null against an empty collection is not drift.
     """
-    check_format(plan)
-    state_marks = _state_marks(plan)
-    secrets = _sensitive_values(plan, state_marks)
+    doc = PlanJson.parse(plan)
+    state_marks = _state_marks(doc)
+    secrets = _sensitive_values(doc, state_marks)
     found = []
-    for entry in plan.get("resource_drift") or []:
+    for entry in doc.resource_drift():
         if entry.get("mode", "managed") != "managed":
             continue
         resource = _read_entry(entry, state_marks.get(entry.get("address", "")), secrets)
@@ -98,16 +77,14 @@ def read_drift(plan: dict[str, Any]) -> list[DriftedResource]:
 
 def managed_addresses(plan: dict[str, Any]) -> list[str]:
     """Addresses of the managed resources in the refreshed state (what the check looked at)."""
-    check_format(plan)
-    root = ((plan.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
-    return sorted(r["address"] for r in _state_resources(root) if r.get("mode") == "managed")
+    resources = PlanJson.parse(plan).prior_state_resources()
+    return sorted(r["address"] for r in resources if r.get("mode") == "managed")
 
 
 def provider_regions(plan: dict[str, Any]) -> list[str]:
     """Constant `region` values of the plan's provider configurations, in plan order."""
-    configs = ((plan.get("configuration") or {}).get("provider_config") or {}).values()
     regions = []
-    for config in configs:
+    for config in PlanJson.parse(plan).provider_configs().values():
         region = ((config.get("expressions") or {}).get("region") or {}).get("constant_value")
         if isinstance(region, str) and region:
             regions.append(region)
@@ -118,7 +95,7 @@ def provider_regions(plan: dict[str, Any]) -> list[str]:
 
 
 def _read_entry(
-    entry: dict[str, Any], state_marks: Any, secrets: frozenset[str]
+    entry: dict[str, Any], state_marks: Any, secrets: SecretValues
 ) -> DriftedResource | None:
     change = entry.get("change") or {}
     actions = change.get("actions") or []
@@ -142,7 +119,7 @@ def _read_entry(
 
 
 def _diff(
-    before: Any, after: Any, marks: list[Any], secrets: frozenset[str]
+    before: Any, after: Any, marks: list[Any], secrets: SecretValues
 ) -> list[AttributeChange]:
     old, new = flatten(before), flatten(after)
     changes = []
@@ -150,8 +127,11 @@ def _diff(
         was, now = old.get(path), new.get(path)
         if was == now and type(was) is type(now):
             continue
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
         sensitive = (
-            any(_marked(m, path) for m in marks) or _leaks(was, secrets) or _leaks(now, secrets)
+            any(_marked(m, path) for m in marks)
+            or must_mask(key, was, secrets)
+            or must_mask(key, now, secrets)
         )
         changes.append(
             AttributeChange(
@@ -196,59 +176,37 @@ def _marked(marks: Any, path: Path) -> bool:
     return node is True
 
 
-def _leaks(value: Scalar, secrets: frozenset[str]) -> bool:
-    if not isinstance(value, str) or not secrets:
-        return False
-    if value in secrets:
-        return True
-    return any(len(s) >= _SUBSTRING_MIN and s in value for s in secrets)
-
-
 def _sensitive_leaves(values: Any, marks: Any) -> Iterator[Scalar]:
     for path, leaf in flatten(values).items():
         if _marked(marks, path):
             yield leaf
 
 
-def _sensitive_values(plan: dict[str, Any], state_marks: dict[str, Any]) -> frozenset[str]:
+def _sensitive_values(plan: PlanJson, state_marks: dict[str, Any]) -> SecretValues:
     """Every value the plan marks sensitive anywhere, to mask copies of it in unmarked places."""
-    found: set[str] = set()
-
-    def add(leaves: Iterator[Scalar]) -> None:
-        # Only strings: masking every `true` or `0` because one was sensitive would hide all.
-        found.update(leaf for leaf in leaves if isinstance(leaf, str) and leaf)
-
-    for entry in plan.get("resource_drift") or []:
+    found: list[Scalar] = []
+    for entry in plan.resource_drift():
         change = entry.get("change") or {}
         extra = state_marks.get(entry.get("address", ""))
         for side in ("before", "after"):
-            add(_sensitive_leaves(change.get(side), change.get(f"{side}_sensitive")))
-            add(_sensitive_leaves(change.get(side), extra))
-    root = ((plan.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
-    for resource in _state_resources(root):
-        add(_sensitive_leaves(resource.get("values"), resource.get("sensitive_values")))
-    for resource in _state_resources((plan.get("planned_values") or {}).get("root_module") or {}):
-        add(_sensitive_leaves(resource.get("values"), resource.get("sensitive_values")))
-    declared = ((plan.get("configuration") or {}).get("root_module") or {}).get("variables") or {}
-    for name, variable in (plan.get("variables") or {}).items():
+            found += _sensitive_leaves(change.get(side), change.get(f"{side}_sensitive"))
+            found += _sensitive_leaves(change.get(side), extra)
+    for resource in plan.prior_state_resources() + plan.planned_resources():
+        found += _sensitive_leaves(resource.get("values"), resource.get("sensitive_values"))
+    declared = plan.declared_variables()
+    for name, variable in plan.variables().items():
         if (declared.get(name) or {}).get("sensitive"):
-            add(_sensitive_leaves(variable.get("value"), True))
-    for source in (plan.get("prior_state") or {}, plan.get("planned_values") or {}):
-        outputs = (source.get("values") or source).get("outputs") or {}
-        for output in outputs.values():
-            if isinstance(output, dict) and output.get("sensitive"):
-                add(_sensitive_leaves(output.get("value"), True))
-    return frozenset(found)
+            found += _sensitive_leaves(variable.get("value"), True)
+    for output in plan.outputs():
+        if output.get("sensitive"):
+            found += _sensitive_leaves(output.get("value"), True)
+    # Only strings: masking every `true` or `0` because one was sensitive would hide all.
+    return SecretValues(leaf for leaf in found if isinstance(leaf, str))
 
 
-def _state_marks(plan: dict[str, Any]) -> dict[str, Any]:
-    root = ((plan.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+def _state_marks(plan: PlanJson) -> dict[str, Any]:
     return {
-        r["address"]: r.get("sensitive_values") for r in _state_resources(root) if "address" in r
+        r["address"]: r.get("sensitive_values")
+        for r in plan.prior_state_resources()
+        if "address" in r
     }
-
-
-def _state_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield from module.get("resources") or []
-    for child in module.get("child_modules") or []:
-        yield from _state_resources(child)

@@ -19,6 +19,8 @@ from typing import Literal
 
 from fedstack.bridge.drift.errors import DriftError
 
+from fedstack.contracts import MANIFEST_FILE, ManifestError, read_manifest
+
 __all__ = ["Stack", "config_files", "discover_stacks", "is_root_module"]
 
 _SKIP_DIRS = {".terraform", "node_modules", "__pycache__"}
@@ -65,11 +67,11 @@ def discover_stacks(paths: Sequence[str | os.PathLike[str]]) -> list[Stack]:
         path = Path(raw)
         if not path.exists():
             raise DriftError(f"{path}: no such file or folder")
-        if path.is_file() and path.name == "manifest.json":
+        if path.is_file() and path.name == MANIFEST_FILE:
             path = path.parent
         if not path.is_dir():
             raise DriftError(f"{path}: not a folder of Terraform stacks or a cdktf.out folder")
-        if (path / "manifest.json").is_file() and (path / "stacks").is_dir():
+        if (path / MANIFEST_FILE).is_file() and (path / "stacks").is_dir():
             found += _from_manifest(path)
         else:
             found += _from_folder(path)
@@ -83,25 +85,24 @@ def discover_stacks(paths: Sequence[str | os.PathLike[str]]) -> list[Stack]:
 
 
 def _from_manifest(out_dir: Path) -> list[Stack]:
-    manifest = out_dir / "manifest.json"
     try:
-        stacks = json.loads(manifest.read_text())["stacks"]
-        entries = sorted(stacks.items())
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise DriftError(
-            f"{manifest}: not a cdktf manifest (needs a 'stacks' object): {exc}"
-        ) from None
+        entries = read_manifest(out_dir)
+    except ManifestError as exc:
+        raise DriftError(str(exc)) from None
     found = []
-    for name, entry in entries:
-        entry = entry if isinstance(entry, dict) else {}
-        folder = out_dir / str(entry.get("workingDirectory") or f"stacks/{name}")
-        file = out_dir / str(entry.get("synthesizedStackPath") or f"stacks/{name}/cdk.tf.json")
-        if not file.is_file():
+    for entry in entries:
+        if not entry.file.is_file():
             raise DriftError(
-                f"{manifest}: stack {name!r} has no synthesized file at {file}; run synth"
+                f"{out_dir / MANIFEST_FILE}: stack {entry.name!r} has no synthesized file at "
+                f"{entry.file}; run synth"
             )
         found.append(
-            Stack(name=str(name), path=folder.resolve(), file=file.resolve(), source="cdktf")
+            Stack(
+                name=entry.name,
+                path=entry.workdir.resolve(),
+                file=entry.file.resolve(),
+                source="cdktf",
+            )
         )
     return found
 

@@ -252,15 +252,23 @@ def test_stack_at_a_real_provider_configures_every_provider_its_modules_require(
     assert synth["module"]["k8s"]["depends_on"] == ["module.net"]
 
 
-def test_drift_engine_reads_the_fedstack_json_synth_writes(make_app, example) -> None:
-    from fedstack.bridge.drift.metadata import read_stack_metadata
+def test_deploy_drift_and_bridge_read_the_fedstack_json_synth_writes(make_app, example) -> None:
+    from fedstack.bridge._placement import placement_of_stack
+
+    from fedstack.contracts import stack_placement
+    from fedstack.stacks import read_stacks
 
     app, _ = _example_stacks(make_app, example)
     app.synth()
-    placement = read_stack_metadata(Path(app.outdir) / "stacks" / NL, load_catalog())
+    placement = stack_placement(Path(app.outdir) / "stacks" / NL, load_catalog())
     assert placement is not None
     assert (placement.provider, placement.region, placement.country) == (
         "sandbox-nl",
         "nl-ams",
         "NL",
     )
+    deployed = {s.name: s for s in read_stacks(Path(app.outdir))}
+    assert deployed[NL].meta is not None and deployed[NL].meta.workload is not None
+    assert (deployed[NL].provider, deployed[NL].region) == ("sandbox-nl", "nl-ams")
+    stored = placement_of_stack(deployed[NL].provider, deployed[NL].region)
+    assert (stored.provider, stored.region, stored.country) == ("sandbox-nl", "nl-ams", "NL")

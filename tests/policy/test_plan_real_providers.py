@@ -175,9 +175,13 @@ def test_cli_writes_every_report_format_and_exits_2_on_failure(
     ("body", "message"),
     [
         ("{not json", "not JSON"),
-        ('{"format_version": "2.0", "resource_changes": []}', "unknown plan format version '2.0'"),
+        (
+            '{"format_version": "2.0", "resource_changes": []}',
+            "format_version 2.0 is not supported",
+        ),
         ('{"format_version": "1.0", "values": {}}', "this is not a plan"),
-        ("[]", "not a Terraform plan JSON"),
+        ("[]", "the plan JSON is not an object"),
+        ('{"resource_changes": []}', "the plan JSON has no format_version"),
     ],
 )
 def test_bad_plan_file_is_one_error_naming_the_file(
@@ -200,7 +204,7 @@ def test_cli_error_is_one_line_and_exit_1(
         main(["policy", "check", str(file)])
     assert exited.value.code == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith("fedstack: error: ") and "unknown plan format version" in err
+    assert err.startswith("fedstack: error: ") and "format_version 9.1 is not supported" in err
     assert len(err.splitlines()) == 1
 
 

@@ -18,7 +18,7 @@ def _stack(outdir: Path, name: str, deps: list[str], body: dict) -> StackInfo:  
     folder = outdir / "stacks" / name
     folder.mkdir(parents=True)
     (folder / "cdk.tf.json").write_text(json.dumps(body))
-    return StackInfo(name, folder, tuple(deps), {})
+    return StackInfo(name, folder, tuple(deps))
 
 
 def _ok(name: str) -> dict:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ import click
 from fedstack.cli._output import stderr, stdout
 
 if TYPE_CHECKING:
+    from fedstack.contracts import CandidateRecord, PlacementPlan
     from fedstack.demo import DemoEnvironment, OutOfBandChange
 
 __all__ = ["demo"]
@@ -31,7 +32,7 @@ class _RichView:
     def note(self, message: str) -> None:
         stderr.print(f"  [dim]{message}[/]")
 
-    def placement(self, plan: dict[str, Any]) -> None:
+    def placement(self, plan: PlacementPlan) -> None:
         from rich.table import Table
 
         table = Table(
@@ -40,20 +41,15 @@ class _RichView:
             "placed at",
             "why",
             "refused candidates",
-            title=f"placement under policy {plan['policy']}",
+            title=f"placement under policy {plan.policy}",
             title_justify="left",
         )
         examples: dict[str, str] = {}
-        for workload in plan["workloads"]:
-            for d in workload["decisions"]:
-                where = f"{d['provider']}/{d['region']}" if d["provider"] else "[red]nowhere[/]"
-                table.add_row(
-                    d["component"],
-                    d["capability"],
-                    where,
-                    d["why"],
-                    _refusals(d["candidates"], examples),
-                )
+        for _workload, d in plan.decisions():
+            where = f"{d.provider}/{d.region}" if d.provider else "[red]nowhere[/]"
+            table.add_row(
+                d.component, d.capability, where, d.why, _refusals(d.candidates, examples)
+            )
         stdout.print(table)
         stdout.print("why candidates were refused (one example per rule):")
         for rule, message in examples.items():
@@ -142,13 +138,13 @@ class _RichView:
             )
 
 
-def _refusals(candidates: list[dict[str, Any]], examples: dict[str, str]) -> str:
+def _refusals(candidates: list[CandidateRecord], examples: dict[str, str]) -> str:
     """'rule N' per refusing rule, most frequent first; the first message of each goes to examples."""
     counts: dict[str, int] = {}
     for c in candidates:
-        for reason in c["reasons"]:
-            counts[reason["rule"]] = counts.get(reason["rule"], 0) + 1
-            examples.setdefault(reason["rule"], reason["message"])
+        for reason in c.reasons:
+            counts[reason.rule] = counts.get(reason.rule, 0) + 1
+            examples.setdefault(reason.rule, reason.message)
     return (
         ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items(), key=lambda i: -i[1])) or "-"
     )

@@ -1,20 +1,21 @@
 """`fedstack plan-placement APP`: where each component goes, and why every other candidate not.
 
-Runs the app in placement-only mode (it places components, synthesizes nothing) and prints the
+Runs the app through `fedstack.stacks.plan_app` (it places components, synthesizes nothing) and prints the
 decisions; nothing here imports cdktf.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from fedstack.cli._output import print_json, stderr, stdout
+
+if TYPE_CHECKING:
+    from fedstack.contracts import PlacementPlan
 
 __all__ = ["plan_placement"]
 
@@ -32,62 +33,47 @@ def plan_placement(app: Path, as_json: bool) -> None:
       fedstack plan-placement examples/federated-webapp
       fedstack plan-placement main.py --json | jq '.workloads[].decisions[].why'
     """
-    from fedstack.stacks import AppError, resolve_app, run_app
+    from fedstack.stacks import AppError, plan_app, resolve_app
 
     script = resolve_app(app)
-    with tempfile.TemporaryDirectory(prefix="fedstack-placement-") as tmp:
-        plan_file = Path(tmp) / "placement.json"
-        error: AppError | None = None
-        try:
-            run_app(script, Path(tmp) / "out", env={"FEDSTACK_PLACEMENT_OUT": str(plan_file)})
-        except AppError as exc:
-            error = exc
-        plan = json.loads(plan_file.read_text()) if plan_file.exists() else None
+    plan, error = plan_app(script)
     if plan is None:
         raise error or AppError(f"{script} never called app.synth(): no placement to show")
     if as_json:
-        print_json({**plan, "error": str(error) if error else None})
+        print_json({**plan.model_dump(), "error": str(error) if error else None})
     else:
         _print_tables(plan)
     if error is not None:
         raise error
 
 
-def _print_tables(plan: dict[str, Any]) -> None:
-    stderr.print(f"project {plan['project']}, policy {plan['policy']}")
-    for workload in plan["workloads"]:
-        for decision in workload["decisions"]:
-            chosen = decision["provider"]
-            title = (
-                f"{workload['workload']}/{decision['component']} ({decision['capability']}): "
-                + (
-                    f"{chosen}/{decision['region']} - {decision['why']}"
-                    if chosen
-                    else "NO PLACEMENT - " + decision["why"]
-                )
+def _print_tables(plan: PlacementPlan) -> None:
+    stderr.print(f"project {plan.project}, policy {plan.policy}")
+    for workload, decision in plan.decisions():
+        chosen = decision.provider
+        title = f"{workload}/{decision.component} ({decision.capability}): " + (
+            f"{chosen}/{decision.region} - {decision.why}"
+            if chosen
+            else "NO PLACEMENT - " + decision.why
+        )
+        table = Table(
+            "provider",
+            "region",
+            "country",
+            "verdict",
+            "reason",
+            title=title,
+            title_justify="left",
+        )
+        for c in decision.candidates:
+            taken = chosen == c.provider and decision.region == c.region
+            verdict = (
+                "[green]chosen[/]"
+                if taken
+                else ("accepted" if not c.reasons else "[red]refused[/]")
             )
-            table = Table(
-                "provider",
-                "region",
-                "country",
-                "verdict",
-                "reason",
-                title=title,
-                title_justify="left",
-            )
-            for c in decision["candidates"]:
-                taken = chosen == c["provider"] and decision["region"] == c["region"]
-                verdict = (
-                    "[green]chosen[/]"
-                    if taken
-                    else ("accepted" if not c["reasons"] else "[red]refused[/]")
-                )
-                reasons = "; ".join(
-                    f"{r['stage']} {r['rule']}: {r['message']}" for r in c["reasons"]
-                )
-                table.add_row(c["provider"], c["region"], c["country"], verdict, reasons or "-")
-            stdout.print(table)
-            for warning in decision.get("policy_warnings") or []:
-                stdout.print(
-                    f"[yellow]set by hand, the policy will refuse it at synth: {warning}[/]"
-                )
+            reasons = "; ".join(f"{r.stage} {r.rule}: {r.message}" for r in c.reasons)
+            table.add_row(c.provider, c.region, c.country, verdict, reasons or "-")
+        stdout.print(table)
+        for warning in decision.policy_warnings:
+            stdout.print(f"[yellow]set by hand, the policy will refuse it at synth: {warning}[/]")

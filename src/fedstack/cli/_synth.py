@@ -65,7 +65,7 @@ def synth(app: Path, outdir: Path | None, as_json: bool) -> None:
                         "stack": s.name,
                         "workdir": str(s.workdir),
                         "dependencies": list(s.dependencies),
-                        **s.meta,
+                        **(s.meta.model_dump() if s.meta else {}),
                     }
                     for s in stacks
                 ],

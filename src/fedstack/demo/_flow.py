@@ -8,9 +8,7 @@ Output goes to a DemoView; a KeyboardInterrupt at any step still destroys and st
 from __future__ import annotations
 
 import contextlib
-import json
 import signal
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +17,7 @@ from typing import Any, Protocol
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog
+from fedstack.contracts import PlacementPlan
 from fedstack.demo._changes import OutOfBandChange, change_out_of_band, sandbox_client
 from fedstack.demo._environment import DemoEnvironment, demo_environment
 from fedstack.errors import FedstackError
@@ -65,7 +64,7 @@ class DemoView(Protocol):
     def note(self, message: str) -> None:
         """A progress line."""
 
-    def placement(self, plan: dict[str, Any]) -> None:
+    def placement(self, plan: PlacementPlan) -> None:
         """Every component's placement, with the reasons each other candidate was refused."""
 
     def stacks_progress(
@@ -198,26 +197,23 @@ def _run_steps(
     view.ready(env, result.run_url, options.keep)
 
 
-def _placement(script: Path, app_env: dict[str, str]) -> dict[str, Any]:
-    from fedstack.stacks import run_app
+def _placement(script: Path, app_env: dict[str, str]) -> PlacementPlan:
+    from fedstack.stacks import AppError, plan_app
 
-    with tempfile.TemporaryDirectory(prefix="fedstack-demo-placement-") as tmp:
-        plan_file = Path(tmp) / "placement.json"
-        run_app(
-            script, Path(tmp) / "out", env={**app_env, "FEDSTACK_PLACEMENT_OUT": str(plan_file)}
-        )
-        return dict(json.loads(plan_file.read_text()))
+    plan, error = plan_app(script, env=app_env)
+    if error is not None:
+        raise error
+    if plan is None:
+        raise AppError(f"{script} never called app.synth(): no placement to show")
+    return plan
 
 
-def _component_providers(plan: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def _component_providers(plan: PlacementPlan) -> dict[str, tuple[str, str]]:
     """First component of each capability -> (provider, component name)."""
     found: dict[str, tuple[str, str]] = {}
-    for workload in plan["workloads"]:
-        for decision in workload["decisions"]:
-            if decision["provider"]:
-                found.setdefault(
-                    decision["capability"], (decision["provider"], decision["component"])
-                )
+    for _workload, decision in plan.decisions():
+        if decision.provider:
+            found.setdefault(decision.capability, (decision.provider, decision.component))
     missing = {"object_storage", "compute", "dns_record"} - set(found)
     if missing:
         raise FedstackError(f"the demo app has no placed {', '.join(sorted(missing))} component")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fedstack.contracts import PlanFormatError
 from fedstack.errors import FedstackError
 
 __all__ = ["PlanError", "PolicyError"]
@@ -11,5 +12,5 @@ class PolicyError(FedstackError):
     """A policy (preset name or YAML file) cannot be loaded; the message names the file and key."""
 
 
-class PlanError(FedstackError):
-    """A Terraform/OpenTofu plan JSON cannot be read (not JSON, not a plan, unknown format)."""
+PlanError = PlanFormatError
+"""A plan JSON that cannot be read: the contracts' PlanFormatError (the drift engine's too)."""

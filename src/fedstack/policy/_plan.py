@@ -6,14 +6,13 @@ arguments, and the provider configuration it uses (with constant or variable exp
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fedstack.policy._errors import PlanError
+from fedstack.contracts import PlanFormatError, PlanJson, load_plan_json
 
 __all__ = ["Plan", "PlannedResource", "ProviderConfig", "parse_plan", "read_plan"]
 
@@ -80,51 +79,38 @@ class Plan:
 
 def read_plan(path: str | Path) -> Plan:
     """Read a plan JSON file (`-` reads standard input); errors name the file."""
-    file = Path(path)
+    text = sys.stdin.read() if str(path) == "-" else None
+    doc = load_plan_json(path, text)
     try:
-        text = sys.stdin.read() if str(path) == "-" else file.read_text()
-        data = json.loads(text)
-    except OSError as exc:
-        raise PlanError(f"{file}: cannot read the plan: {exc.strerror}") from exc
-    except ValueError as exc:
-        raise PlanError(
-            f"{file}: not JSON ({exc}); give the output of `terraform show -json PLANFILE`"
-        ) from exc
-    try:
-        return parse_plan(data)
-    except PlanError as exc:
-        raise PlanError(f"{file}: {exc}") from None
+        return _from_document(doc)
+    except PlanFormatError as exc:
+        raise PlanFormatError(f"{Path(path)}: {exc}") from None
 
 
 def parse_plan(data: Any) -> Plan:
     """Parse `terraform show -json` output of a saved plan (format 1.x)."""
-    if not isinstance(data, dict) or "format_version" not in data:
-        raise PlanError("not a Terraform plan JSON (no format_version)")
-    version = str(data["format_version"])
-    if version.split(".")[0] != "1":
-        raise PlanError(f"unknown plan format version {version!r} (fedstack reads 1.x)")
-    if "resource_changes" not in data and "planned_values" not in data:
-        raise PlanError(
+    return _from_document(PlanJson.parse(data))
+
+
+def _from_document(doc: PlanJson) -> Plan:
+    if not doc.is_plan:
+        raise PlanFormatError(
             "this is not a plan (no resource_changes); run `terraform show -json PLANFILE`"
         )
-    configuration = data.get("configuration") or {}
-    variables = {
-        name: entry.get("value")
-        for name, entry in (data.get("variables") or {}).items()
-        if isinstance(entry, dict)
-    }
+    configuration = doc.configuration()
+    variables = {name: entry.get("value") for name, entry in doc.variables().items()}
     providers = {
         key: _provider_config(key, block, variables if ":" not in key else {})
-        for key, block in (configuration.get("provider_config") or {}).items()
+        for key, block in doc.provider_configs().items()
     }
     config_keys = _config_keys(configuration.get("root_module") or {}, "")
     resources = [
         _resource(change, config_keys)
-        for change in data.get("resource_changes") or []
+        for change in doc.resource_changes()
         if change.get("mode") == "managed"
         and (change.get("change") or {}).get("actions") not in (["delete"], ["forget"])
     ]
-    return Plan(format_version=version, resources=resources, providers=providers)
+    return Plan(format_version=doc.format_version, resources=resources, providers=providers)
 
 
 def _resource(change: dict[str, Any], config: dict[str, _Configured]) -> PlannedResource:

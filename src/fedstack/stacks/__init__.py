@@ -4,7 +4,7 @@ Pure Python around the Terraform runner: must not import cdktf, jsii or the web 
 (the app runs in its own process, which is where the CDK library lives).
 """
 
-from fedstack.stacks._app import AppError, resolve_app, run_app
+from fedstack.stacks._app import AppError, plan_app, resolve_app, run_app
 from fedstack.stacks._manifest import StackInfo, read_stacks, select_stacks
 from fedstack.stacks._orchestrate import StackResult, run_stacks
 
@@ -12,6 +12,7 @@ __all__ = [
     "AppError",
     "StackInfo",
     "StackResult",
+    "plan_app",
     "read_stacks",
     "resolve_app",
     "run_app",

@@ -9,9 +9,10 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from fedstack.contracts import PlacementPlan, read_placement_plan
 from fedstack.errors import FedstackError
 
-__all__ = ["AppError", "resolve_app", "run_app"]
+__all__ = ["AppError", "plan_app", "resolve_app", "run_app"]
 
 _TIMEOUT = 600.0
 
@@ -32,10 +33,32 @@ def resolve_app(app: str | os.PathLike[str]) -> Path:
     return path
 
 
+def plan_app(
+    app: Path, *, env: Mapping[str, str] | None = None, timeout: float = _TIMEOUT
+) -> tuple[PlacementPlan | None, AppError | None]:
+    """Place the app's components without synthesizing: the plan (None when the app never
+    placed anything) and the error that stopped it, if any (the plan so far is kept)."""
+    with tempfile.TemporaryDirectory(prefix="fedstack-placement-") as tmp:
+        plan_file = Path(tmp) / "placement.json"
+        error: AppError | None = None
+        try:
+            _run(app, Path(tmp) / "out", env, timeout, ["--placement-out", str(plan_file)])
+        except AppError as exc:
+            error = exc
+        plan = read_placement_plan(plan_file) if plan_file.exists() else None
+    return plan, error
+
+
 def run_app(
     app: Path, outdir: Path, *, env: Mapping[str, str] | None = None, timeout: float = _TIMEOUT
 ) -> None:
     """Run the app in its folder with CDKTF_OUTDIR=outdir, as `cdktf synth` would."""
+    _run(app, outdir, env, timeout, [])
+
+
+def _run(
+    app: Path, outdir: Path, env: Mapping[str, str] | None, timeout: float, extra: list[str]
+) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fedstack-app-") as tmp:
         error_file = Path(tmp) / "error"
@@ -47,7 +70,7 @@ def run_app(
         }
         try:
             done = subprocess.run(
-                [sys.executable, "-m", "fedstack.stacks._entry", str(app)],
+                [sys.executable, "-m", "fedstack.stacks._entry", *extra, str(app)],
                 check=False,
                 cwd=app.parent,
                 env=child_env,

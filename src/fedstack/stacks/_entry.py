@@ -2,13 +2,17 @@
 
 `fedstack synth` starts `python -m fedstack.stacks._entry main.py`, the way cdktf's CLI runs
 `python main.py`; the message goes to the file named by FEDSTACK_ERROR_OUT for the CLI to show.
+`--placement-out FILE main.py` (`fedstack plan-placement`) runs the script inside
+`fedstack.cdk.placement_only(FILE)`: its `app.synth()` writes the placement plan only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from fedstack.errors import FedstackError
@@ -18,11 +22,17 @@ __all__ = ["main"]
 
 def main(argv: list[str]) -> int:
     """Run argv[0] as a script with the rest as its arguments; 3 when a FedstackError stopped it."""
+    scope: AbstractContextManager[None] = contextlib.nullcontext()
+    if argv[:1] == ["--placement-out"]:
+        from fedstack.cdk import placement_only  # the script imports the CDK layer anyway
+
+        scope, argv = placement_only(Path(argv[1])), argv[2:]
     script = Path(argv[0]).resolve()
     sys.argv = [str(script), *argv[1:]]
     sys.path.insert(0, str(script.parent))
     try:
-        runpy.run_path(str(script), run_name="__main__")
+        with scope:
+            runpy.run_path(str(script), run_name="__main__")
     except FedstackError as exc:
         message = str(exc)
         out = os.environ.get("FEDSTACK_ERROR_OUT")

@@ -1,14 +1,17 @@
-"""Read a synth output folder: the stacks of manifest.json and each one's fedstack.json."""
+"""Read a synth output folder: the stacks of manifest.json and each one's fedstack.json.
+
+Both files are read through `fedstack.contracts` (the drift engine reads them the same way):
+stacks sorted by name, and a broken file is one error naming it.
+"""
 
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from fedstack.contracts import StackMetadata, read_manifest, read_stack_metadata
 from fedstack.errors import FedstackError
 
 __all__ = ["StackInfo", "read_stacks", "select_stacks"]
@@ -21,35 +24,25 @@ class StackInfo:
     name: str
     workdir: Path
     dependencies: tuple[str, ...]
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: StackMetadata | None = None
 
     @property
     def provider(self) -> str | None:
         """The catalog provider from fedstack.json (None for a stack fedstack did not make)."""
-        return self.meta.get("provider")
+        return self.meta.provider if self.meta else None
 
     @property
     def region(self) -> str | None:
         """The catalog region from fedstack.json."""
-        return self.meta.get("region")
+        return self.meta.region if self.meta else None
 
 
 def read_stacks(outdir: Path) -> list[StackInfo]:
-    """The stacks of a synth output folder, in manifest order."""
-    manifest_file = outdir / "manifest.json"
-    try:
-        manifest = json.loads(manifest_file.read_text())
-    except OSError:
-        raise FedstackError(f"{manifest_file} not found: run `fedstack synth` first") from None
-    except ValueError as exc:
-        raise FedstackError(f"{manifest_file} is not JSON: {exc}") from None
-    stacks = []
-    for name, entry in manifest.get("stacks", {}).items():
-        workdir = outdir / entry.get("workingDirectory", f"stacks/{name}")
-        meta_file = workdir / "fedstack.json"
-        meta = json.loads(meta_file.read_text()) if meta_file.exists() else {}
-        stacks.append(StackInfo(name, workdir, tuple(entry.get("dependencies", [])), meta))
-    return stacks
+    """The stacks of a synth output folder, sorted by name."""
+    return [
+        StackInfo(s.name, s.workdir, s.dependencies, read_stack_metadata(s.workdir))
+        for s in read_manifest(outdir)
+    ]
 
 
 def select_stacks(stacks: list[StackInfo], patterns: Sequence[str]) -> list[StackInfo]:

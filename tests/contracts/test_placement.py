@@ -1,18 +1,20 @@
-"""Stack placement: fedstack.json checked against the catalog, and unique region mapping."""
+"""The contracts' placement: fedstack.json checked against the catalog, and the one region rule."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.drift import (
-    Placement,
-    StackMetadataError,
-    placement_for_region,
-    read_stack_metadata,
-)
 
 from fedstack.catalog import load_catalog
+from fedstack.contracts import (
+    Location,
+    Placement,
+    StackMetadataError,
+    guess_location,
+    placement_for_region,
+)
+from fedstack.contracts import stack_placement as read_stack_metadata
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +67,23 @@ def test_bad_metadata_is_a_clear_error(tmp_path: Path, catalog, text: str, messa
 
 
 def test_regions_map_by_catalog_or_api_name_only_when_unique(catalog) -> None:
-    assert placement_for_region("eu-west-3", catalog) == Placement("sandbox-fr", "fr-par", "FR")
+    assert placement_for_region(catalog, "eu-west-3") == Placement("sandbox-fr", "fr-par", "FR")
     # The shipped catalog also has IONOS's de-fra: only the sandbox providers name it uniquely.
-    assert placement_for_region("de-fra", catalog) is None
+    assert placement_for_region(catalog, "de-fra") is None
     sandboxes = catalog.model_copy(
         update={"providers": {n: p for n, p in catalog.providers.items() if p.kind == "sandbox"}}
     )
-    assert placement_for_region("de-fra", sandboxes) == Placement("sandbox-de", "de-fra", "DE")
-    assert placement_for_region("us-east-1", catalog) is None
+    assert placement_for_region(sandboxes, "de-fra") == Placement("sandbox-de", "de-fra", "DE")
+    assert placement_for_region(catalog, "us-east-1") is None
     doubled = catalog.model_copy(
         update={"providers": {**catalog.providers, "twin": catalog.providers["sandbox-fr"]}}
     )
-    assert placement_for_region("eu-west-3", doubled) is None  # two catalog regions answer to it
+    assert placement_for_region(doubled, "eu-west-3") is None  # two catalog regions answer to it
+
+
+def test_a_region_name_alone_settles_only_what_all_its_matches_share(catalog) -> None:
+    assert guess_location(catalog, "eu-west-3") == Location("sandbox-fr", "fr-par", "FR")
+    # de-fra is a region of sandbox-de and of IONOS: both in Germany, neither provider certain.
+    assert guess_location(catalog, "de-fra") == Location(None, "de-fra", "DE")
+    assert guess_location(catalog, "us-east-1") == Location(None, "us-east-1", None)
+    assert guess_location(catalog, None) == Location(None, None, None)
