@@ -25,7 +25,7 @@ from pathlib import Path
 
 import httpx
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.bridge.drift.schema import (
+from fedstack.drift.schema import (
     AttributeChange,
     DriftReport,
     ResourceDrift,

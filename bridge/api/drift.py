@@ -15,7 +15,7 @@ from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
-from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
 from fedstack.bridge.store import check_name, get_run, list_runs, query_periods, store_run
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool

@@ -18,7 +18,7 @@ from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
 from fedstack.bridge.dashboard._views import overview
-from fedstack.bridge.drift.schema import MASK
+from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
     get_run,

@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from fedstack.bridge.drift.schema import MASK, DriftReport, ResourceDrift
+from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
 from fedstack.bridge.store._engine import is_sqlite, write_transaction
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs
 from sqlalchemy import Connection, Engine, Row, bindparam, func, select, text

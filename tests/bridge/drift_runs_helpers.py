@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from fedstack.bridge.drift.schema import (
+from fedstack.drift.schema import (
     AttributeChange,
     DriftReport,
     ResourceDrift,

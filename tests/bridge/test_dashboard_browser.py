@@ -17,7 +17,7 @@ import pytest
 from bridge_helpers import new_lineage, state_body
 from drift_runs_helpers import BUCKET, VM, drifted, report, stack
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.bridge.drift.schema import MASK, AttributeChange
+from fedstack.drift.schema import MASK, AttributeChange
 
 CHROMIUM = "/usr/bin/chromium"
 SECRET = "browser-secret-7f3a"

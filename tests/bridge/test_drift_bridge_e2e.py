@@ -23,7 +23,7 @@ import httpx
 import pytest
 from bridge_helpers import bearer
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.bridge.drift.schema import MASK
+from fedstack.drift.schema import MASK
 from fedstack.bridge.store import create_token, open_engine
 
 from fedstack.catalog import load_catalog

@@ -23,8 +23,8 @@ from drift_runs_helpers import (
     webhook_receiver,
 )
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.bridge.drift import post_run
-from fedstack.bridge.drift.schema import MASK, AttributeChange, DriftReport
+from fedstack.drift import post_run
+from fedstack.drift.schema import MASK, AttributeChange, DriftReport
 from fedstack.bridge.store import create_token, open_engine
 
 LIMIT = 256 * 1024

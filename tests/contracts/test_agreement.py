@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 from fedstack.bridge._resources import resource_rows
-from fedstack.bridge.drift import DriftError, read_drift
-from fedstack.bridge.drift.stacks import discover_stacks
+from fedstack.drift import DriftError, read_drift
+from fedstack.drift.stacks import discover_stacks
 
 from fedstack.catalog import load_catalog
 from fedstack.contracts import (

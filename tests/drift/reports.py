@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import xmlschema
-from fedstack.bridge.drift.schema import (
+from fedstack.drift.schema import (
     AttributeChange,
     DriftReport,
     ExpiredRule,

@@ -55,7 +55,7 @@ def test_user_mistakes_are_one_line_on_stderr_and_exit_1(
 
 def test_the_drift_engine_imports_no_web_framework_or_cdktf() -> None:
     code = (
-        "import sys, fedstack.bridge.drift, fedstack.cli\n"
+        "import sys, fedstack.drift, fedstack.cli\n"
         "heavy = {'cdktf', 'cdktn', 'jsii', 'constructs', 'starlette', 'fastapi', 'uvicorn', 'flask', 'aiohttp'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 
 import pytest
-from fedstack.bridge.drift import BridgeError, DriftReport, bridge_token, post_run
+from fedstack.drift import BridgeError, DriftReport, bridge_token, post_run
 
 from .conftest import BridgeReceiver
 from .reports import sample_report

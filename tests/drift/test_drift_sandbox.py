@@ -22,14 +22,14 @@ from typing import Any
 
 import boto3
 import pytest
-from fedstack.bridge.drift import (
+from fedstack.drift import (
     DriftOptions,
     discover_stacks,
     load_ignore_rules,
     run_drift,
     write_reports,
 )
-from fedstack.bridge.drift.schema import MASK, DriftReport
+from fedstack.drift.schema import MASK, DriftReport
 
 from fedstack.catalog import load_catalog
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config

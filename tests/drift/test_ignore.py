@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.drift import IgnoreRulesError, apply_ignore_rules, load_ignore_rules
-from fedstack.bridge.drift.schema import AttributeChange, ResourceDrift
+from fedstack.drift import IgnoreRulesError, apply_ignore_rules, load_ignore_rules
+from fedstack.drift.schema import AttributeChange, ResourceDrift
 
 TODAY = dt.date(2026, 11, 29)
 

@@ -6,9 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from fedstack.bridge.drift import PlanFormatError, read_drift
-from fedstack.bridge.drift.plan_json import flatten, managed_addresses, provider_regions
-from fedstack.bridge.drift.schema import MASK
+from fedstack.drift import PlanFormatError, read_drift
+from fedstack.drift.plan_json import flatten, managed_addresses, provider_regions
+from fedstack.drift.schema import MASK
 
 
 def plan(*drift: dict[str, Any], **extra: Any) -> dict[str, Any]:

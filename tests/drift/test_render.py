@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from fedstack.bridge.drift import DriftError, parse_formats, render, write_reports
-from fedstack.bridge.drift.schema import DriftReport
+from fedstack.drift import DriftError, parse_formats, render, write_reports
+from fedstack.drift.schema import DriftReport
 
 from .reports import sample_report, validate_junit, validate_sarif
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.drift import DriftError, discover_stacks
+from fedstack.drift import DriftError, discover_stacks
 
 
 def write(path: Path, text: str) -> Path:
@@ -93,7 +93,7 @@ def test_no_stacks_or_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_declarations_are_found_in_hcl_and_json_for_resources_and_module_calls(
     tmp_path: Path,
 ) -> None:
-    from fedstack.bridge.drift.locations import declaration_line
+    from fedstack.drift.locations import declaration_line
 
     hcl = write(
         tmp_path / "hcl" / "main.tf",

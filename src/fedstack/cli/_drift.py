@@ -1,6 +1,6 @@
 """`fedstack drift`: check stacks for drift in parallel, write reports for CI, post to the bridge.
 
-The engine lives in fedstack.bridge.drift (no web framework, no cdktf); this module only turns
+The engine lives in fedstack.drift (no web framework, no cdktf); this module only turns
 options into a run and prints the outcome. Progress goes to stderr, results to stdout.
 """
 
@@ -111,7 +111,7 @@ def drift(
       fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
     """
-    from fedstack.bridge.drift import (
+    from fedstack.drift import (
         DriftOptions,
         bridge_token,
         discover_stacks,

@@ -234,7 +234,7 @@ def _drift(
     outdir: Path,
     names: list[str],
 ) -> tuple[int, str | None, str]:
-    from fedstack.bridge.drift import (
+    from fedstack.drift import (
         DriftOptions,
         discover_stacks,
         load_ignore_rules,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fedstack.bridge.drift.stacks import config_files
+from fedstack.drift.stacks import config_files
 
 __all__ = ["declaration_line"]
 

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
-from fedstack.bridge.drift.errors import DriftError
-from fedstack.bridge.drift.schema import DriftReport, ResourceDrift, Scalar, StackResult
+from fedstack.drift.errors import DriftError
+from fedstack.drift.schema import DriftReport, ResourceDrift, Scalar, StackResult
 
 __all__ = ["FILE_NAMES", "FORMATS", "MARKDOWN_LIMIT", "parse_formats", "render", "write_reports"]
 
@@ -163,7 +163,7 @@ def _markdown(report: DriftReport, limit: int) -> str:
 @functools.cache
 def _env() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("fedstack.bridge.drift", "templates"),
+        loader=jinja2.PackageLoader("fedstack.drift", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "xml"), default=False),
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,24 +1,24 @@
-"""fedstack.bridge.drift: the drift engine, shared by the `fedstack drift` CLI and the bridge.
+"""fedstack.drift: the drift engine of the core, run by the `fedstack drift` CLI (no server needed).
 
 Finds stacks, runs refresh-only plans in parallel, reads `resource_drift` into masked
 per-attribute diffs, applies ignore rules, and renders the versioned report in every format.
 Must not import the web framework or cdktf: the CLI runs it without a server.
 """
 
-from fedstack.bridge.drift.client import bridge_token, post_run
-from fedstack.bridge.drift.engine import DriftOptions, exit_code, run_drift
-from fedstack.bridge.drift.errors import (
+from fedstack.drift.client import bridge_token, post_run
+from fedstack.drift.engine import DriftOptions, exit_code, run_drift
+from fedstack.drift.errors import (
     BridgeError,
     DriftError,
     IgnoreRulesError,
     PlanFormatError,
     StackMetadataError,
 )
-from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
-from fedstack.bridge.drift.plan_json import DriftedResource, read_drift
-from fedstack.bridge.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
-from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
-from fedstack.bridge.drift.stacks import Stack, discover_stacks
+from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
+from fedstack.drift.plan_json import DriftedResource, read_drift
+from fedstack.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
+from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.drift.stacks import Stack, discover_stacks
 from fedstack.contracts import Placement, placement_for_region, stack_placement
 
 __all__ = [

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedstack.bridge.drift.errors import BridgeError
-from fedstack.bridge.drift.schema import DriftReport
+from fedstack.drift.errors import BridgeError
+from fedstack.drift.schema import DriftReport
 
 from fedstack import config
 

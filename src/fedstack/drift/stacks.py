@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from fedstack.bridge.drift.errors import DriftError
+from fedstack.drift.errors import DriftError
 
 from fedstack.contracts import MANIFEST_FILE, ManifestError, read_manifest
 

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules
-from fedstack.bridge.drift.locations import declaration_line
-from fedstack.bridge.drift.plan_json import (
+from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules
+from fedstack.drift.locations import declaration_line
+from fedstack.drift.plan_json import (
     DriftedResource,
     managed_addresses,
     provider_regions,
     read_drift,
 )
-from fedstack.bridge.drift.schema import (
+from fedstack.drift.schema import (
     DriftReport,
     FailOn,
     ResourceDrift,
@@ -35,7 +35,7 @@ from fedstack.bridge.drift.schema import (
     StackResult,
     Summary,
 )
-from fedstack.bridge.drift.stacks import Stack
+from fedstack.drift.stacks import Stack
 
 import fedstack
 from fedstack.catalog import Catalog, load_catalog

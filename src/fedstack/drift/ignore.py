@@ -20,8 +20,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import yaml
-from fedstack.bridge.drift.errors import IgnoreRulesError
-from fedstack.bridge.drift.schema import AttributeChange, ExpiredRule, ResourceDrift
+from fedstack.drift.errors import IgnoreRulesError
+from fedstack.drift.schema import AttributeChange, ExpiredRule, ResourceDrift
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 __all__ = ["IgnoreRule", "apply_ignore_rules", "load_ignore_rules"]

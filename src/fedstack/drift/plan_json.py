@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fedstack.bridge.drift.schema import MASK, AttributeChange, DriftKind, Scalar
+from fedstack.drift.schema import MASK, AttributeChange, DriftKind, Scalar
 from fedstack.contracts import SUPPORTED_MAJOR, PlanJson, SecretValues, check_format, must_mask
 
 __all__ = [

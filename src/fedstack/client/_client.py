@@ -1,0 +1,137 @@
+"""The one HTTP client of the bridge, over httpx: inventory, stacks, states, audit, drift runs.
+
+The token comes from the caller, else FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD (the same
+bridge token Terraform's http backend uses); it is never printed. Must not import the web
+framework or the database layer: it only speaks HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+import httpx
+
+from fedstack import config
+from fedstack.errors import ConfigError, FedstackError
+
+if TYPE_CHECKING:
+    from fedstack.drift.schema import DriftReport
+
+__all__ = ["DRIFT_RUNS_PATH", "BridgeClient", "BridgeClientError", "bridge_token"]
+
+DRIFT_RUNS_PATH = "/v1/drift-runs"
+
+
+class BridgeClientError(FedstackError):
+    """The bridge refused a request or could not be reached; the message says which and why."""
+
+
+def bridge_token() -> str | None:
+    """FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD, else None."""
+    return config.setting("FEDSTACK_BRIDGE_TOKEN") or config.setting("TF_HTTP_PASSWORD")
+
+
+class BridgeClient:
+    """Talk to one bridge: FEDSTACK_BRIDGE_URL and a token (see bridge_token) by default."""
+
+    def __init__(
+        self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0
+    ) -> None:
+        base = (url or config.bridge_url() or "").rstrip("/")
+        if not base:
+            raise ConfigError("no bridge URL: pass --bridge URL or set FEDSTACK_BRIDGE_URL")
+        token = token or bridge_token()
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.url = base
+        self._http = httpx.Client(base_url=base, headers=headers, timeout=timeout)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def inventory(self, **filters: Any) -> dict[str, Any]:
+        """`GET /v1/inventory` with filters (provider, region, country, type, project, stack, q, limit, offset)."""
+        params = {k: v for k, v in filters.items() if v is not None}
+        return self._json("GET", "/v1/inventory", params=params)
+
+    def stacks(self) -> list[dict[str, Any]]:
+        """`GET /v1/stacks`."""
+        return list(self._json("GET", "/v1/stacks")["stacks"])
+
+    def set_placement(self, project: str, stack: str, provider: str, region: str) -> dict[str, Any]:
+        """`PUT /v1/stacks/<project>/<stack>`: where the stack runs, in catalog terms."""
+        return self._json(
+            "PUT", f"/v1/stacks/{project}/{stack}", json={"provider": provider, "region": region}
+        )
+
+    def state(self, project: str, stack: str) -> bytes | None:
+        """The current state body, or None when the stack has none."""
+        response = self._request("GET", f"/v1/states/{project}/{stack}")
+        return None if response.status_code in (204, 404) else response.content
+
+    def versions(self, project: str, stack: str) -> list[dict[str, Any]]:
+        """Every stored version of a stack (without bodies)."""
+        return list(self._json("GET", f"/v1/states/{project}/{stack}/versions")["versions"])
+
+    def audit(self, **filters: Any) -> dict[str, Any]:
+        """`GET /v1/audit` (admin)."""
+        return self._json(
+            "GET", "/v1/audit", params={k: v for k, v in filters.items() if v is not None}
+        )
+
+    def post_drift_run(self, report: DriftReport) -> dict[str, Any]:
+        """`POST /v1/drift-runs`; the bridge's JSON answer (empty when it sent none).
+
+        FEDSTACK_BRIDGE_PROJECT, when set, names the project (`?project=`) for a token valid on
+        every project; a project's own token names its project.
+        """
+        url = self.url + DRIFT_RUNS_PATH
+        project = config.setting("FEDSTACK_BRIDGE_PROJECT")
+        try:
+            response = self._http.post(
+                DRIFT_RUNS_PATH,
+                content=report.model_dump_json(),
+                headers={"Content-Type": "application/json", "Accept": "application/json"},
+                params={"project": project} if project else None,
+            )
+        except httpx.HTTPError as exc:
+            raise BridgeClientError(f"cannot post the drift run to {url}: {exc}") from None
+        if response.status_code in (401, 403):
+            raise BridgeClientError(
+                f"the bridge at {url} refused the drift run (HTTP {response.status_code}): set "
+                "FEDSTACK_BRIDGE_TOKEN (or TF_HTTP_PASSWORD) to a token with the drift:write scope"
+            )
+        if response.status_code >= 400:
+            body = " ".join(response.text.split())[:200]
+            raise BridgeClientError(
+                f"the bridge at {url} refused the drift run: HTTP {response.status_code} {body}"
+            )
+        try:
+            answer = response.json()
+        except ValueError:
+            return {}
+        return answer if isinstance(answer, dict) else {}
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return dict(self._request(method, path, **kwargs).json())
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise BridgeClientError(f"cannot reach the bridge at {self.url}: {exc}") from None
+        if response.status_code >= 400:
+            try:
+                reason = response.json().get("error") or response.text
+            except ValueError:
+                reason = response.text
+            raise BridgeClientError(
+                f"bridge answered {response.status_code} to {method} {path}: {reason}"
+            )
+        return response
