@@ -339,7 +339,7 @@ def test_markdown_html_junit_and_sarif_name_exactly_the_same_drift(drifted_run: 
         attributes = {(address, path) for address, kind, path in rows if kind == "changed"}
         assert addresses == {address for _, address in EXPECTED}
         assert attributes == {(a, p) for (_, a), paths in EXPECTED.items() for p in paths or ()}
-    junit = ET.parse(out / "drift-junit.xml").getroot()
+    junit = ET.parse(out / "drift.junit.xml").getroot()
     failures = {
         (case.get("classname"), case.get("name")): case.find("failure")
         for case in junit.iter("testcase")
@@ -368,7 +368,7 @@ def test_markdown_html_junit_and_sarif_name_exactly_the_same_drift(drifted_run: 
 
 
 def test_junit_and_sarif_of_a_real_run_are_schema_valid(drifted_run: CliRun) -> None:
-    validate_junit(drifted_run.out / "drift-junit.xml")
+    validate_junit(drifted_run.out / "drift.junit.xml")
     validate_sarif(drifted_run.out.joinpath("drift.sarif").read_text())
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from fedstack.drift import DriftError, parse_formats, render, write_reports
+from fedstack.drift import parse_formats, render, write_reports
 from fedstack.drift.schema import DriftReport
+from fedstack.reports import ReportError
 
 from .reports import sample_report, validate_junit, validate_sarif
 
@@ -98,5 +99,5 @@ def test_markdown_is_cut_past_the_size_limit_with_a_note() -> None:
 def test_format_lists_are_parsed_and_unknown_formats_rejected() -> None:
     assert parse_formats("md, junit,md") == ["md", "junit"]
     assert parse_formats("all") == ["md", "junit", "sarif", "json", "html"]
-    with pytest.raises(DriftError, match="unknown report format pdf"):
+    with pytest.raises(ReportError, match="unknown report format pdf"):
         parse_formats("md,pdf")

@@ -142,10 +142,10 @@ def test_cli_writes_every_report_format_and_exits_2_on_failure(
     assert exited.value.code == 2
     fails = [a for a, (_, _, o) in EXPECTED.items() if o is F]
 
-    report = PolicyReport.model_validate_json((out / "policy-report.json").read_text())
+    report = PolicyReport.model_validate_json((out / "policy.json").read_text())
     assert report.schema_version == 1 and report.outcome is F
 
-    sarif = json.loads((out / "policy-report.sarif").read_text())
+    sarif = json.loads((out / "policy.sarif").read_text())
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
     rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
@@ -156,7 +156,7 @@ def test_cli_writes_every_report_format_and_exits_2_on_failure(
     assert all(r["ruleId"] in rule_ids for r in run["results"])
     assert {r["ruleId"] for r in errors} == {"data-location-eu"}
 
-    suite = ET.parse(out / "policy-report.junit.xml").getroot()
+    suite = ET.parse(out / "policy.junit.xml").getroot()
     assert int(suite.get("failures", "-1")) == len(fails)
     failed_cases = {
         case.get("classname") for case in suite.iter("testcase") if case.find("failure") is not None
@@ -165,7 +165,7 @@ def test_cli_writes_every_report_format_and_exits_2_on_failure(
 
     for written in out.iterdir():  # credentials put into an endpoint URL never reach a report
         assert "not-a-real-secret" not in written.read_text()
-    markdown = (out / "policy-report.md").read_text()
+    markdown = (out / "policy.md").read_text()
     assert "## Could not be resolved" in markdown
     assert "`aws_s3_bucket.amazon`" in markdown and "❌ fail" in markdown
     assert "policy eu-data-residency:" in capsys.readouterr().err

@@ -74,7 +74,7 @@ def sandbox_plan(
 def _check(plan: Path, out: Path, *args: str) -> tuple[int, PolicyReport]:
     with pytest.raises(SystemExit) as exited:
         main(["policy", "check", str(plan), "--format", "json", "--out", str(out), *args])
-    report = PolicyReport.model_validate_json((out / "policy-report.json").read_text())
+    report = PolicyReport.model_validate_json((out / "policy.json").read_text())
     return int(exited.value.code or 0), report
 
 

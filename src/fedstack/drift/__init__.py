@@ -16,9 +16,9 @@ from fedstack.drift.errors import (
 )
 from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
 from fedstack.drift.plan_json import DriftedResource, read_drift
-from fedstack.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
 from fedstack.drift.stacks import Stack, discover_stacks
+from fedstack.reports.drift import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.contracts import Placement, placement_for_region, stack_placement
 
 __all__ = [

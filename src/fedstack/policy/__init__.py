@@ -13,10 +13,11 @@ from fedstack.policy._plan import Plan, parse_plan, read_plan
 from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
 from fedstack.policy._presets import PRESETS
-from fedstack.policy._report import FORMATS, PolicyReport, check_resources, render, write_reports
+from fedstack.policy._report import PolicyReport, check_resources
 from fedstack.policy._resolve import ResourcePlacement, Skipped, match_region, resolve_plan
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
 from fedstack.policy._subject import Subject
+from fedstack.reports.policy import FORMATS, render, write_reports
 
 __all__ = [
     "AREAS",

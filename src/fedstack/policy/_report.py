@@ -1,4 +1,4 @@
-"""The policy report: one pydantic model, rendered as JSON, Markdown, JUnit XML and SARIF 2.1.0.
+"""The policy report: one pydantic model, rendered by `fedstack.reports.policy`.
 
 The same shape serves a plan check and (later) a check of the bridge inventory.
 """
@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from pydantic import BaseModel, Field
 
 from fedstack.catalog import Catalog
@@ -21,25 +18,15 @@ from fedstack.policy._resolve import ResourcePlacement, Skipped
 from fedstack.policy._subject import Subject
 
 __all__ = [
-    "FORMATS",
     "FindingEntry",
     "PolicyReport",
     "ResourceEntry",
     "RuleEntry",
     "SkippedEntry",
     "check_resources",
-    "render",
-    "write_reports",
 ]
 
 SCHEMA_VERSION: Literal[1] = 1
-FORMATS: dict[str, str] = {
-    "json": "policy-report.json",
-    "md": "policy-report.md",
-    "junit": "policy-report.junit.xml",
-    "sarif": "policy-report.sarif",
-}
-"""Report formats and the file each is written to."""
 
 
 class FindingEntry(BaseModel):
@@ -175,36 +162,3 @@ def _entry(catalog: Catalog, policy: Policy, resource: ResourcePlacement) -> Res
             for f in (check.findings if check else [])
         ],
     )
-
-
-@cache
-def _environment(autoescape: bool) -> Environment:
-    env = Environment(
-        loader=PackageLoader("fedstack.policy", "templates"),
-        autoescape=autoescape,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env
-
-
-def render(report: PolicyReport, fmt: str) -> str:
-    """The report in one format: json, md, junit or sarif."""
-    if fmt == "json":
-        return report.model_dump_json(indent=2) + "\n"
-    template = {"md": "report.md.j2", "junit": "junit.xml.j2", "sarif": "sarif.json.j2"}[fmt]
-    env = _environment(fmt == "junit")
-    return env.get_template(template).render(report=report, Outcome=Outcome)
-
-
-def write_reports(report: PolicyReport, formats: Iterable[str], out: Path) -> list[Path]:
-    """Write each format into `out` (created when missing); returns the files."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        path = out / FORMATS[fmt]
-        path.write_text(render(report, fmt))
-        written.append(path)
-    return written

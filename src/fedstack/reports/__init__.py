@@ -1,0 +1,30 @@
+"""fedstack.reports: every report fedstack writes, through one renderer.
+
+One Jinja2 environment (templates/<kind>/), one format registry (`FORMATS`: md, junit,
+sarif, json, html) and one file-naming scheme, `<kind>.<extension>`: `drift.md`,
+`drift.junit.xml`, `drift.sarif`, `drift.json`, `drift.html`, `policy.md`,
+`policy.junit.xml`, `policy.sarif`, `policy.json`. The report models stay with their
+engines (`fedstack.drift.schema.DriftReport`, `fedstack.policy.PolicyReport`); this package
+imports them only for type hints. Must not import the web framework or cdktf.
+"""
+
+from fedstack.reports._environment import environment, render_template
+from fedstack.reports._formats import (
+    FORMATS,
+    Format,
+    ReportError,
+    file_name,
+    parse_formats,
+    write_files,
+)
+
+__all__ = [
+    "FORMATS",
+    "Format",
+    "ReportError",
+    "environment",
+    "file_name",
+    "parse_formats",
+    "render_template",
+    "write_files",
+]
