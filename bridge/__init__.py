@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from fedstack.bridge._background import running_bridge
     from fedstack.bridge._server import serve
     from fedstack.bridge._settings import BridgeSettings
-    from fedstack.bridge.client import BridgeClient
+    from fedstack.client import BridgeClient
 
 __all__ = ["BridgeClient", "BridgeSettings", "create_app", "running_bridge", "serve"]
 
@@ -22,7 +22,8 @@ _LAZY = {
     "running_bridge": "fedstack.bridge._background",
     "serve": "fedstack.bridge._server",
     "BridgeSettings": "fedstack.bridge._settings",
-    "BridgeClient": "fedstack.bridge.client",
+    # The one bridge client lives in the core; re-exported here for scripts that expect it.
+    "BridgeClient": "fedstack.client",
 }
 
 

@@ -23,7 +23,7 @@ from drift_runs_helpers import (
     webhook_receiver,
 )
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.drift import post_run
+from fedstack.client import BridgeClient
 from fedstack.drift.schema import MASK, AttributeChange, DriftReport
 from fedstack.bridge.store import create_token, open_engine
 
@@ -327,7 +327,7 @@ def test_the_cli_client_posts_to_the_project_named_by_fedstack_bridge_project(
 ) -> None:
     monkeypatch.setenv("FEDSTACK_BRIDGE_PROJECT", project.name)
     everywhere = drift_bridge.token("*", "drift:write")
-    answer = post_run(drift_bridge.url, report(stack("web")), token=everywhere)
+    answer = BridgeClient(drift_bridge.url, everywhere).post_drift_run(report(stack("web")))
     assert answer["project"] == project.name
     assert answer["url"] == f"{drift_bridge.url}/dashboard/runs/{answer['id']}"
     assert drift_bridge.get("/v1/drift-runs", project.reader).json()["total"] == 1

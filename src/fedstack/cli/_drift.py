@@ -113,11 +113,9 @@ def drift(
     """
     from fedstack.drift import (
         DriftOptions,
-        bridge_token,
         discover_stacks,
         load_ignore_rules,
         parse_formats,
-        post_run,
         render,
         run_drift,
         write_reports,
@@ -146,7 +144,10 @@ def drift(
         stderr.print(f"[dim]{fmt} report: {path}[/]")
     bridge = bridge or config.bridge_url()
     if bridge:
-        answer = post_run(bridge, report, token=bridge_token())
+        from fedstack.client import BridgeClient
+
+        with BridgeClient(bridge) as client:
+            answer = client.post_drift_run(report)
         stderr.print(
             f"posted run {report.run_id} to the bridge"
             + (f": {answer['url']}" if "url" in answer else "")

@@ -52,7 +52,7 @@ def inventory(
     """
     from rich.table import Table
 
-    from fedstack.bridge.client import BridgeClient
+    from fedstack.client import BridgeClient
 
     with BridgeClient(url, token) as client:
         page = client.inventory(

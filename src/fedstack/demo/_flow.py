@@ -132,7 +132,7 @@ def _run_steps(
     deployed: list[Any],
     result: DemoResult,
 ) -> None:
-    from fedstack.bridge.client import BridgeClient
+    from fedstack.client import BridgeClient
     from fedstack.stacks import read_stacks, run_app, run_stacks
 
     app_env = {
@@ -234,11 +234,11 @@ def _drift(
     outdir: Path,
     names: list[str],
 ) -> tuple[int, str | None, str]:
+    from fedstack.client import BridgeClient
     from fedstack.drift import (
         DriftOptions,
         discover_stacks,
         load_ignore_rules,
-        post_run,
         render,
         run_drift,
     )
@@ -259,7 +259,8 @@ def _drift(
                 catalog=catalog,
             ),
         )
-    answer = post_run(env.bridge_url, report, token=env.drift_token)
+    with BridgeClient(env.bridge_url, env.drift_token) as client:
+        answer = client.post_drift_run(report)
     return report.exit_code, answer.get("url"), render(report, "md")
 
 

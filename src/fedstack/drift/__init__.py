@@ -5,10 +5,8 @@ per-attribute diffs, applies ignore rules, and renders the versioned report in e
 Must not import the web framework or cdktf: the CLI runs it without a server.
 """
 
-from fedstack.drift.client import bridge_token, post_run
 from fedstack.drift.engine import DriftOptions, exit_code, run_drift
 from fedstack.drift.errors import (
-    BridgeError,
     DriftError,
     IgnoreRulesError,
     PlanFormatError,
@@ -25,7 +23,6 @@ __all__ = [
     "FILE_NAMES",
     "FORMATS",
     "SCHEMA_VERSION",
-    "BridgeError",
     "DriftError",
     "DriftOptions",
     "DriftReport",
@@ -37,13 +34,11 @@ __all__ = [
     "Stack",
     "StackMetadataError",
     "apply_ignore_rules",
-    "bridge_token",
     "discover_stacks",
     "exit_code",
     "load_ignore_rules",
     "parse_formats",
     "placement_for_region",
-    "post_run",
     "read_drift",
     "render",
     "run_drift",

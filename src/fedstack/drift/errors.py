@@ -9,7 +9,7 @@ from __future__ import annotations
 from fedstack.contracts import PlanFormatError, StackMetadataError
 from fedstack.errors import FedstackError
 
-__all__ = ["BridgeError", "DriftError", "IgnoreRulesError", "PlanFormatError", "StackMetadataError"]
+__all__ = ["DriftError", "IgnoreRulesError", "PlanFormatError", "StackMetadataError"]
 
 
 class DriftError(FedstackError):
@@ -18,7 +18,3 @@ class DriftError(FedstackError):
 
 class IgnoreRulesError(DriftError):
     """The ignore-rules file is missing or malformed: the message names the file and the rule."""
-
-
-class BridgeError(DriftError):
-    """The bridge could not be reached or refused the drift run."""
