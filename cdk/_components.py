@@ -3,22 +3,47 @@
 Every component is a TerraformHclModule of `modules/<capability>/<provider>/` (absolute
 source, so `terraform init` works from `cdktf.out/stacks/<stack>/` whoever ran the synth),
 with the labels fedstack:workload, fedstack:stack and fedstack:component.
+
+Inputs come from two places, both checked at construction: the capability's common interface
+(`fedstack.catalog.INTERFACES`, set through each component's typed arguments) and
+`extra_inputs=`, the provider-specific inputs of the module it was placed on (STACKIT's
+`project_id`), checked against the module's own `variables.tf`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, Unpack
 
 from fedstack.cdk._lib import TerraformHclModule
 from fedstack.cdk._model import Placement, check_name
 from fedstack.cdk._stack import FederatedStack
 from fedstack.cdk._workload import Workload
 
+from fedstack.catalog import INTERFACES, read_module
 from fedstack.errors import FedstackError
 from fedstack.placement import ComponentRequest, Decision, Requirements
 
-__all__ = ["Component", "Compute", "DnsRecord", "KubernetesCluster", "Network", "ObjectStore"]
+__all__ = [
+    "Component",
+    "Compute",
+    "DnsRecord",
+    "KubernetesCluster",
+    "Network",
+    "ObjectStore",
+    "PlacementArgs",
+]
+
+
+class PlacementArgs(TypedDict, total=False):
+    """Where a component may go: the keyword arguments every component accepts."""
+
+    countries: Iterable[str] | None
+    prefer: Sequence[str]
+    avoid: Sequence[str]
+    not_with: Iterable[Component | str]
+    provider: str | None
+    region: str | None
 
 
 class Component(TerraformHclModule):
@@ -35,6 +60,7 @@ class Component(TerraformHclModule):
         requirements: Requirements,
         with_component: Component | None = None,
         labels: Mapping[str, str] | None = None,
+        extra_inputs: Mapping[str, Any] | None = None,
     ) -> None:
         check_name("component", id)
         request = ComponentRequest(
@@ -60,20 +86,50 @@ class Component(TerraformHclModule):
         }
         self.resource_name = f"{workload.workload_name}-{id}"
         self.module_dir = catalog.module_path(decision.provider, self.capability)
+        variables = self._checked_inputs(dict(extra_inputs or {}))
         stack.require_providers(self.module_dir)
         super().__init__(
             stack,
             id,
             source=str(self.module_dir),
-            variables=_plain(self.inputs()),
+            variables=_plain(variables),
             # A module that looks its peer up (an instance finding its network's subnet) must
             # wait for the whole peer, not only for the outputs it passes on.
             depends_on=[with_component] if with_component is not None else None,
         )
 
     def inputs(self) -> dict[str, Any]:
-        """The module's inputs (the capability's common interface)."""
+        """The common inputs (names from the capability's interface) plus fedstack's own extras."""
         raise NotImplementedError
+
+    def _checked_inputs(self, extra: dict[str, Any]) -> dict[str, Any]:
+        """Common inputs checked against the interface, extras against the module's variables."""
+        kind = f"{type(self).__name__} {self.component_name!r}"
+        interface = INTERFACES[self.capability]
+        common = {i.name for i in interface.inputs}
+        inputs = self.inputs()
+        missing = sorted(i.name for i in interface.inputs if i.required and i.name not in inputs)
+        if missing:
+            raise FedstackError(f"{kind}: missing common input(s) {', '.join(missing)}")
+        declared = read_module(self.module_dir).variables
+        shown = self.module_dir.relative_to(self.module_dir.parents[1]).as_posix()
+        undeclared = sorted(n for n in inputs if n not in declared)
+        if undeclared:
+            raise FedstackError(f"{kind}: module {shown} has no input(s) {', '.join(undeclared)}")
+        own = sorted(n for n in declared if n not in common and n not in inputs)
+        for name in sorted(extra):
+            if name in common:
+                raise FedstackError(
+                    f"{kind}: {name!r} is a common input of {self.capability}; set it through "
+                    f"the component's own argument, not extra_inputs"
+                )
+            if name not in declared:
+                raise FedstackError(
+                    f"{kind}: module {shown} has no input {name!r}; its provider-specific "
+                    f"inputs are {', '.join(own) or 'none'}"
+                )
+        inputs.update(extra)
+        return inputs
 
 
 def requirements(
@@ -114,13 +170,20 @@ class ObjectStore(Component):
         versioning: bool = False,
         force_destroy: bool = False,
         labels: Mapping[str, str] | None = None,
-        **placement: Any,
+        extra_inputs: Mapping[str, Any] | None = None,
+        **placement: Unpack[PlacementArgs],
     ) -> None:
         self._bucket = bucket_name
         self._versioning = versioning
         self._force_destroy = force_destroy
         self._workload = workload
-        super().__init__(workload, id, requirements=requirements(**placement), labels=labels)
+        super().__init__(
+            workload,
+            id,
+            requirements=requirements(**placement),
+            labels=labels,
+            extra_inputs=extra_inputs,
+        )
 
     def inputs(self) -> dict[str, Any]:
         inputs: dict[str, Any] = {
@@ -158,10 +221,17 @@ class Network(Component):
         *,
         cidr: str = "10.20.0.0/16",
         labels: Mapping[str, str] | None = None,
-        **placement: Any,
+        extra_inputs: Mapping[str, Any] | None = None,
+        **placement: Unpack[PlacementArgs],
     ) -> None:
         self._cidr = cidr
-        super().__init__(workload, id, requirements=requirements(**placement), labels=labels)
+        super().__init__(
+            workload,
+            id,
+            requirements=requirements(**placement),
+            labels=labels,
+            extra_inputs=extra_inputs,
+        )
 
     def inputs(self) -> dict[str, Any]:
         return {
@@ -198,7 +268,8 @@ class Compute(Component):
         ssh_public_key: str = "",
         user_data: str = "",
         labels: Mapping[str, str] | None = None,
-        **placement: Any,
+        extra_inputs: Mapping[str, Any] | None = None,
+        **placement: Unpack[PlacementArgs],
     ) -> None:
         self._network = network
         self._size = size
@@ -211,6 +282,7 @@ class Compute(Component):
             requirements=requirements(size=size, image=image, **placement),
             with_component=network,
             labels=labels,
+            extra_inputs=extra_inputs,
         )
 
     def inputs(self) -> dict[str, Any]:
@@ -256,7 +328,8 @@ class KubernetesCluster(Component):
         node_size: str = "m",
         node_count: int = 3,
         labels: Mapping[str, str] | None = None,
-        **placement: Any,
+        extra_inputs: Mapping[str, Any] | None = None,
+        **placement: Unpack[PlacementArgs],
     ) -> None:
         self._network = network
         self._version = kubernetes_version
@@ -268,6 +341,7 @@ class KubernetesCluster(Component):
             requirements=requirements(size=node_size, **placement),
             with_component=network,
             labels=labels,
+            extra_inputs=extra_inputs,
         )
 
     def inputs(self) -> dict[str, Any]:
@@ -306,7 +380,8 @@ class DnsRecord(Component):
         ttl: int = 300,
         records: Sequence[str] | None = None,
         target: Compute | None = None,
-        **placement: Any,
+        extra_inputs: Mapping[str, Any] | None = None,
+        **placement: Unpack[PlacementArgs],
     ) -> None:
         if (records is None) == (target is None):
             raise FedstackError(f"DnsRecord {id!r}: give exactly one of records= or target=")
@@ -316,7 +391,9 @@ class DnsRecord(Component):
         self._ttl = ttl
         self._records = list(records) if records is not None else None
         self._target = target
-        super().__init__(workload, id, requirements=requirements(**placement))
+        super().__init__(
+            workload, id, requirements=requirements(**placement), extra_inputs=extra_inputs
+        )
 
     def inputs(self) -> dict[str, Any]:
         records = self._records if self._records is not None else [self._target.public_ip]  # type: ignore[union-attr]
