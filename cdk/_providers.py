@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fedstack.catalog import Catalog
-from fedstack.catalog._hcl import read_module
+from fedstack.catalog import read_module
 from fedstack.errors import SandboxError
 from fedstack.sandbox import aws_provider_config
 

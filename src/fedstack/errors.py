@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fedstack.terraform._diagnostics import Diagnostic
+    from fedstack.terraform import Diagnostic
 
 __all__ = [
     "CatalogError",

@@ -23,8 +23,8 @@ from fedstack.policy import (
     sandbox_endpoints,
     write_reports,
 )
-from fedstack.policy._docs import rule_id as rule_type_id
-from fedstack.policy._docs import rule_parameters, rules_markdown
+from fedstack.policy import rule_id as rule_type_id
+from fedstack.policy import rule_parameters, rules_markdown
 
 __all__ = ["policy"]
 

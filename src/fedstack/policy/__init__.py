@@ -6,6 +6,7 @@ inventory, through `check_resources`). Pure Python: must not import cdktf, jsii 
 framework.
 """
 
+from fedstack.policy._docs import rule_id, rule_parameters, rules_markdown
 from fedstack.policy._errors import PlanError, PolicyError
 from fedstack.policy._loader import load_policy
 from fedstack.policy._outcome import Finding, Outcome, worst
@@ -45,6 +46,9 @@ __all__ = [
     "read_plan",
     "render",
     "resolve_plan",
+    "rule_id",
+    "rule_parameters",
+    "rules_markdown",
     "sandbox_endpoints",
     "worst",
     "write_reports",

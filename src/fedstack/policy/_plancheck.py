@@ -19,8 +19,7 @@ def sandbox_endpoints(home: Path) -> dict[str, str]:
     Recorded servers count even when stopped: a plan made against them still names them.
     """
     # Imported here: the engine itself needs no sandbox, only this helper of the CLI does.
-    from fedstack.sandbox import state_file
-    from fedstack.sandbox._state import read_state
+    from fedstack.sandbox import read_state, state_file
 
     if not state_file(home).exists():
         return {}

@@ -5,7 +5,7 @@ talks to it as EU providers document for their S3-compatible storage.
 """
 
 from fedstack.sandbox._manager import Sandbox, SandboxStatus
-from fedstack.sandbox._state import SandboxServer, state_file
+from fedstack.sandbox._state import SandboxServer, read_state, state_file
 from fedstack.sandbox._terraform import (
     SANDBOX_CREDENTIALS,
     aws_provider_config,
@@ -21,5 +21,6 @@ __all__ = [
     "aws_provider_config",
     "credentials_for",
     "module_root_config",
+    "read_state",
     "state_file",
 ]
