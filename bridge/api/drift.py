@@ -15,7 +15,7 @@ from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
-from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, masked
 from fedstack.bridge.store import check_name, get_run, list_runs, query_periods, store_run
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -63,7 +63,8 @@ def _parse_report(body: bytes) -> DriftReport:
         where = ".".join(str(part) for part in first["loc"])
         raise BadRequest(f"the drift report is not valid at {where}: {first['msg']}") from None
     _check_lengths(report)
-    return report
+    # One masking rule everywhere: a client that did not mask a secret-named value is masked here.
+    return masked(report)
 
 
 def _check_lengths(report: DriftReport) -> None:

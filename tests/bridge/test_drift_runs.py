@@ -303,6 +303,31 @@ def test_sensitive_values_are_masked_by_the_bridge_in_every_answer_and_page(
     assert "tags.token" in answers["run page"]
 
 
+def test_secret_named_values_are_masked_by_the_bridge_even_when_not_marked_sensitive(
+    drift_bridge: DriftBridge, project: Project
+) -> None:
+    """The one masking rule (fedstack.contracts) applies to runs from any client, unmarked too."""
+    b, p = drift_bridge, project
+    secret = "pw-" + unique("v")
+    unmarked = [
+        AttributeChange(path="tags.db_password", before=secret, after=secret + "-2"),
+        AttributeChange(path="private_key", before=None, after=secret + "-key"),
+        AttributeChange(
+            path="tags.dsn", before=f"postgresql://app:{secret}@db/x", after="postgresql://db/x"
+        ),
+        AttributeChange(path="tags.owner", before="alice", after="mallory"),
+    ]
+    posted = b.post(report(stack("web", drifted(BUCKET, *unmarked))), p.writer).json()
+    run = b.get(f"/v1/drift-runs/{posted['id']}", p.reader)
+    page = b.get(f"/dashboard/runs/{posted['id']}", p.reader).text
+    assert secret not in run.text and secret not in page
+    changes = {c["path"]: c for c in run.json()["report"]["stacks"][0]["drift"][0]["changes"]}
+    for path in ("tags.db_password", "private_key", "tags.dsn"):
+        assert changes[path]["sensitive"] is True, path
+        assert MASK in (changes[path]["before"], changes[path]["after"]), path
+    assert (changes["tags.owner"]["before"], changes["tags.owner"]["after"]) == ("alice", "mallory")
+
+
 def test_pages_escape_hostile_values_and_need_a_read_token(
     drift_bridge: DriftBridge, project: Project
 ) -> None:

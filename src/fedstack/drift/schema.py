@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fedstack.contracts import MASK, must_mask
+
 __all__ = [
     "MASK",
     "SCHEMA_VERSION",
@@ -25,13 +27,12 @@ __all__ = [
     "StackResult",
     "StackStatus",
     "Summary",
+    "masked",
 ]
 
 SCHEMA_VERSION: Literal[1] = 1
 """Version of the report JSON; consumers check it before reading anything else."""
 
-MASK = "(sensitive)"
-"""What a sensitive value is replaced with, everywhere."""
 
 Scalar = str | int | float | bool | None
 DriftKind = Literal["update", "delete"]
@@ -142,3 +143,21 @@ class DriftReport(_Model):
         if self.summary.errored:
             return "error"
         return "drift" if self.summary.drifted else "in_sync"
+
+
+def masked(report: DriftReport) -> DriftReport:
+    """The report with the contracts' masking rule applied to every change not already masked.
+
+    The drift engine masks as it reads a plan; the bridge applies this to every run it
+    receives, so a report from any client shows no secret-named value on a page.
+    """
+    copy = report.model_copy(deep=True)
+    for stack in copy.stacks:
+        for resource in stack.drift:
+            for change in resource.changes:
+                key = next((p for p in reversed(change.path.split(".")) if not p.isdigit()), "")
+                if must_mask(key, change.before) or must_mask(key, change.after):
+                    change.before = MASK if change.before is not None else None
+                    change.after = MASK if change.after is not None else None
+                    change.sensitive = True
+    return copy
