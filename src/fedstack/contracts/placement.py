@@ -2,7 +2,9 @@
 
 A region name is a catalog region (`fr-par`) or a provider API region (`eu-west-3`); several
 catalog providers can share one name (the sandboxes all speak the aws API), so a name places
-something only when it matches exactly one catalog region. Pure data: no I/O.
+something only when it matches exactly one catalog region. Within a known provider,
+`match_region` also reads zones (`fr-par-1` in `fr-par`); the policy check uses it.
+Pure data: no I/O.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from typing import TYPE_CHECKING
 from fedstack.contracts.errors import ContractError
 
 if TYPE_CHECKING:
-    from fedstack.catalog import Catalog
+    from fedstack.catalog import Catalog, Provider
 
 __all__ = [
     "Location",
     "Placement",
     "guess_location",
+    "match_region",
     "placement_for_region",
     "placement_of",
     "region_matches",
@@ -87,3 +90,22 @@ def placement_for_region(catalog: Catalog, name: str) -> Placement | None:
     """The one catalog region called `name`, or None when none or several are."""
     matches = region_matches(catalog, name)
     return matches[0] if len(matches) == 1 else None
+
+
+def match_region(provider: Provider, value: str) -> str | None:
+    """The catalog region a region/location/zone value names, or None.
+
+    Exact region or API name first; then a zone inside a region (`fr-par-1` in `fr-par`,
+    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix.
+    """
+    wanted = value.strip().lower()
+    for name, region in provider.regions.items():
+        if wanted in (name.lower(), (region.api_region or "").lower()):
+            return name
+    inside = [
+        (len(known), name)
+        for name, region in provider.regions.items()
+        for known in {name.lower(), (region.api_region or name).lower()}
+        if wanted.startswith(known) and wanted[len(known) : len(known) + 1] in ("-", "/")
+    ]
+    return max(inside)[1] if inside else None

@@ -15,7 +15,8 @@ from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
 from fedstack.policy._presets import PRESETS
 from fedstack.policy._report import PolicyReport, check_resources
-from fedstack.policy._resolve import ResourcePlacement, Skipped, match_region, resolve_plan
+from fedstack.contracts import match_region
+from fedstack.policy._resolve import ResourcePlacement, Skipped, resolve_plan
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
 from fedstack.policy._subject import Subject
 from fedstack.reports.policy import FORMATS, render, write_reports

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fedstack.catalog import Catalog, Provider
+from fedstack.contracts import match_region
 from fedstack.policy._plan import Plan, PlannedResource, ProviderConfig
 
 __all__ = ["UTILITY_PROVIDERS", "ResourcePlacement", "Skipped", "resolve_plan"]
@@ -232,25 +233,6 @@ class _Resolver:
         self, resource: PlannedResource, provider: str | None, why: str
     ) -> ResourcePlacement:
         return ResourcePlacement(resource.address, resource.type, provider, None, "", why)
-
-
-def match_region(provider: Provider, value: str) -> str | None:
-    """The catalog region a region/location/zone value names, or None.
-
-    Exact region or API name first; then a zone inside a region (`fr-par-1` in `fr-par`,
-    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix.
-    """
-    wanted = value.strip().lower()
-    for name, region in provider.regions.items():
-        if wanted in (name.lower(), (region.api_region or "").lower()):
-            return name
-    inside = [
-        (len(known), name)
-        for name, region in provider.regions.items()
-        for known in {name.lower(), (region.api_region or name).lower()}
-        if wanted.startswith(known) and wanted[len(known) : len(known) + 1] in ("-", "/")
-    ]
-    return max(inside)[1] if inside else None
 
 
 def _region_from_template(provider: Provider, endpoint: str) -> str | None:
