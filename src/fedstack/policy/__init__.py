@@ -12,7 +12,7 @@ from fedstack.policy._outcome import Finding, Outcome, worst
 from fedstack.policy._plan import Plan, parse_plan, read_plan
 from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
-from fedstack.policy._presets import PRESETS
+from fedstack.policy._presets import GAIA_X_COVERAGE, PRESETS, Coverage
 from fedstack.policy._report import FORMATS, PolicyReport, check_resources, render, write_reports
 from fedstack.policy._resolve import ResourcePlacement, Skipped, match_region, resolve_plan
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
@@ -21,7 +21,9 @@ from fedstack.policy._subject import Subject
 __all__ = [
     "AREAS",
     "CERTIFICATIONS",
+    "Coverage",
     "FORMATS",
+    "GAIA_X_COVERAGE",
     "PRESETS",
     "RULE_TYPES",
     "Finding",

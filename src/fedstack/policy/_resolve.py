@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from fedstack.catalog import Catalog, Provider
 from fedstack.policy._plan import Plan, PlannedResource, ProviderConfig
 
-__all__ = ["UTILITY_PROVIDERS", "ResourcePlacement", "Skipped", "resolve_plan"]
+__all__ = [
+    "UTILITY_PROVIDERS",
+    "ResourcePlacement",
+    "Skipped",
+    "capability_of",
+    "resolve_plan",
+]
 
 LOCATION_ARGUMENTS = ("region", "location", "zone")
 """Resource and provider arguments that name where a resource lives, in order of preference."""
@@ -37,6 +43,27 @@ UTILITY_PROVIDERS = frozenset(
 """Providers whose resources hold no data anywhere: they are listed as skipped, not checked."""
 
 _AWS = "hashicorp/aws"
+# Resource types that hold object storage: their region is a storage region, which at some
+# providers is not a compute region (IONOS, UpCloud), so it is looked up in that set.
+_OBJECT_STORAGE_TYPES = (
+    "aws_s3_",
+    "ionoscloud_s3_",
+    "scaleway_object",
+    "ovh_cloud_project_storage",
+    "upcloud_managed_object_storage",
+    "stackit_objectstorage_",
+    "opentelekomcloud_obs_",
+    "opentelekomcloud_s3_",
+    "exoscale_sos_",
+    "outscale_oos_",
+)
+
+
+def capability_of(resource_type: str) -> str | None:
+    """The capability whose region set a resource type's location names (None: the provider's)."""
+    return "object_storage" if resource_type.startswith(_OBJECT_STORAGE_TYPES) else None
+
+
 # Which endpoint an aws resource talks to, by resource type prefix.
 _AWS_SERVICES = (("aws_s3", "s3"), ("aws_route53", "route53"), ("aws_iam", "iam"))
 
@@ -51,6 +78,7 @@ class ResourcePlacement:
     region: str | None
     resolution: str
     unresolved: str | None = None
+    capability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +132,7 @@ def _inherit(
                     region,
                     f"no location of its own; references {', '.join(sources)} in "
                     f"{provider}/{region}",
+                    capability=capability_of(resource.type),
                 )
         result.append(place)
     return result
@@ -173,10 +202,21 @@ class _Resolver:
         name = self.endpoints.get(_norm(endpoint))
         if name is not None and name in self.catalog.providers:
             return self._by_location(resource, name, f"sandbox endpoint {_shown(endpoint)}")
+        capability = capability_of(resource.type)
         for name, provider in self.catalog.providers.items():
+            own = _region_from_own_endpoint(provider, endpoint)
+            if own is not None:
+                return ResourcePlacement(
+                    resource.address,
+                    resource.type,
+                    name,
+                    own,
+                    f"S3 endpoint {_shown(endpoint)} is {name}'s endpoint of region {own}",
+                    capability=capability,
+                )
             api_name = _region_from_template(provider, endpoint)
             if api_name is not None:
-                region = match_region(provider, api_name) or api_name
+                region = match_region(provider, api_name, capability) or api_name
                 return ResourcePlacement(
                     resource.address,
                     resource.type,
@@ -184,6 +224,7 @@ class _Resolver:
                     region,
                     f"S3 endpoint {_shown(endpoint)} matches {name}'s template {provider.s3_endpoint}"
                     f" -> {region}",
+                    capability=capability,
                 )
         return self._unresolved(
             resource,
@@ -202,11 +243,17 @@ class _Resolver:
                 f"{how} -> {name}, but neither the resource nor its provider configuration "
                 f"sets {'/'.join(LOCATION_ARGUMENTS)}",
             )
-        region = match_region(provider, value)
+        capability = capability_of(resource.type)
+        region = match_region(provider, value, capability)
         if region is None:
             # Keep the raw value: processing-location-declared fails it, location rules say unknown.
             return ResourcePlacement(
-                resource.address, resource.type, name, value, f"{how} -> {name}; {where}={value!r}"
+                resource.address,
+                resource.type,
+                name,
+                value,
+                f"{how} -> {name}; {where}={value!r}",
+                capability=capability,
             )
         return ResourcePlacement(
             resource.address,
@@ -214,6 +261,7 @@ class _Resolver:
             name,
             region,
             f"{how} -> {name}; {where}={value!r} -> {region}",
+            capability=capability,
         )
 
     def _location_value(self, resource: PlannedResource) -> tuple[str | None, str]:
@@ -234,23 +282,36 @@ class _Resolver:
         return ResourcePlacement(resource.address, resource.type, provider, None, "", why)
 
 
-def match_region(provider: Provider, value: str) -> str | None:
+def match_region(provider: Provider, value: str, capability: str | None = None) -> str | None:
     """The catalog region a region/location/zone value names, or None.
 
     Exact region or API name first; then a zone inside a region (`fr-par-1` in `fr-par`,
-    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix.
+    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix. With a
+    `capability` that has regions of its own (object storage at IONOS), those are searched.
     """
+    entry = provider.capabilities.get(capability) if capability else None
+    regions = entry.own_regions if entry is not None and entry.own_regions else provider.regions
     wanted = value.strip().lower()
-    for name, region in provider.regions.items():
+    for name, region in regions.items():
         if wanted in (name.lower(), (region.api_region or "").lower()):
             return name
     inside = [
         (len(known), name)
-        for name, region in provider.regions.items()
+        for name, region in regions.items()
         for known in {name.lower(), (region.api_region or name).lower()}
         if wanted.startswith(known) and wanted[len(known) : len(known) + 1] in ("-", "/")
     ]
     return max(inside)[1] if inside else None
+
+
+def _region_from_own_endpoint(provider: Provider, endpoint: str) -> str | None:
+    """The region whose own `s3_endpoint` is `endpoint` (regions that the template misses)."""
+    entry = provider.capabilities.get("object_storage")
+    regions = {**provider.regions, **((entry.own_regions if entry else None) or {})}
+    for name, region in regions.items():
+        if region.s3_endpoint and _norm(region.s3_endpoint) == _norm(endpoint):
+            return name
+    return None
 
 
 def _region_from_template(provider: Provider, endpoint: str) -> str | None:
