@@ -319,6 +319,12 @@ class Provider(_Strict):
     s3_endpoint: str | None = Field(
         default=None, description="S3 endpoint template; {region} is the region's API name"
     )
+    via: dict[str, str] = Field(
+        default_factory=dict,
+        description="Other Terraform providers that reach this provider's services (such as "
+        "terraform-provider-openstack/openstack), each with the URL prefix of the endpoint "
+        "they are configured with (OpenStack auth_url) that tells this provider apart",
+    )
 
     _check_headquarters = field_validator("headquarters")(_country)
 

@@ -43,6 +43,8 @@ UTILITY_PROVIDERS = frozenset(
 """Providers whose resources hold no data anywhere: they are listed as skipped, not checked."""
 
 _AWS = "hashicorp/aws"
+# The provider argument that names the endpoint of a Terraform provider used by several clouds.
+_VIA_ARGUMENTS = {"terraform-provider-openstack/openstack": "auth_url"}
 # Resource types that hold object storage: their region is a storage region, which at some
 # providers is not a compute region (IONOS, UpCloud), so it is looked up in that set.
 _OBJECT_STORAGE_TYPES = (
@@ -165,6 +167,9 @@ class _Resolver:
             endpoint = self._endpoint(resource)
             if endpoint is not None:
                 return self._by_endpoint(resource, endpoint)
+        reached = self._reached_via(resource, source)
+        if reached is not None:
+            return reached
         candidates = [
             name
             for name, p in self.catalog.providers.items()
@@ -184,6 +189,36 @@ class _Resolver:
                 resource, None, f"{source} is used by several catalog providers: {candidates}"
             )
         return self._by_location(resource, candidates[0], f"Terraform provider {source}")
+
+    def _reached_via(self, resource: PlannedResource, source: str) -> ResourcePlacement | None:
+        """A resource of another Terraform provider (OpenStack at OVHcloud), told apart by the
+        endpoint its provider configuration names; None when no catalog provider claims it."""
+        claims = {
+            name: prefix
+            for name, p in self.catalog.providers.items()
+            for via, prefix in p.via.items()
+            if provider_source(via) == source
+        }
+        if not claims:
+            return None
+        argument = _VIA_ARGUMENTS.get(source, "auth_url")
+        value = self.config.value(argument) if self.config is not None else None
+        if not isinstance(value, str) or not value:
+            return self._unresolved(
+                resource,
+                None,
+                f"{source} is how {', '.join(sorted(claims))} can be reached, but its provider "
+                f"configuration sets no {argument} to tell which",
+            )
+        matched = [n for n, prefix in claims.items() if _norm(value).startswith(_norm(prefix))]
+        if len(matched) != 1:
+            return self._unresolved(
+                resource,
+                None,
+                f"{source} {argument} {_shown(value)} matches no single catalog provider "
+                f"(known: {', '.join(f'{n} {claims[n]}' for n in sorted(claims))})",
+            )
+        return self._by_location(resource, matched[0], f"{source} with {argument} {_shown(value)}")
 
     def _endpoint(self, resource: PlannedResource) -> str | None:
         if self.config is None:
