@@ -125,6 +125,14 @@ CLOUD_PROVIDERS = {
     "upcloud",
     "stackit",
     "open-telekom-cloud",
+    # catalog entries without modules
+    "outscale",
+    "cloud-temple",
+    "plusserver",
+    "cleura",
+    "infomaniak",
+    "seeweb",
+    "s3ns",
 }
 
 

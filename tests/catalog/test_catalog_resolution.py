@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from fedstack.catalog import load_catalog
-from fedstack.policy import PRESETS, Outcome, check_plan
+from fedstack.policy import PRESETS, Outcome, Policy, check_plan
 
 P, F, U = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
 
@@ -108,3 +108,30 @@ def test_policy_check_resolves_storage_regions_and_resources_of_another_terrafor
     ), entry
     text = (entry.unresolved or "") + " ".join(f.message for f in entry.findings)
     assert words in text
+
+
+def test_a_policy_tells_s3ns_apart_by_its_technology_supplier() -> None:
+    """S3NS is SecNumCloud-qualified for its offer and French-controlled, but runs a US
+    vendor's technology: technology-supplier-eu fails it where no-non-eu-control passes."""
+    policy = Policy.model_validate(
+        {"rules": [{"id": "technology-supplier-eu"}, {"id": "no-non-eu-control"}]}
+    )
+    check = policy.check_placement(load_catalog(), "s3ns", "u-france-east1")
+    outcomes = {f.rule_id: f.outcome for f in check.findings}
+    assert outcomes == {"technology-supplier-eu": F, "no-non-eu-control": P}
+    assert "Google (US)" in check.findings[0].message
+
+
+def test_catalog_only_providers_are_known_to_policy_check_but_never_placed() -> None:
+    catalog = load_catalog()
+    for name in (
+        "outscale",
+        "cloud-temple",
+        "plusserver",
+        "cleura",
+        "infomaniak",
+        "seeweb",
+        "s3ns",
+    ):
+        provider = catalog.provider(name)
+        assert not provider.capabilities and set(provider.unsupported) >= {"compute"}

@@ -44,7 +44,10 @@ UTILITY_PROVIDERS = frozenset(
 
 _AWS = "hashicorp/aws"
 # The provider argument that names the endpoint of a Terraform provider used by several clouds.
-_VIA_ARGUMENTS = {"terraform-provider-openstack/openstack": "auth_url"}
+_VIA_ARGUMENTS = {
+    "terraform-provider-openstack/openstack": "auth_url",
+    "hashicorp/google": "universe_domain",
+}
 # Resource types that hold object storage: their region is a storage region, which at some
 # providers is not a compute region (IONOS, UpCloud), so it is looked up in that set.
 _OBJECT_STORAGE_TYPES = (
@@ -210,7 +213,11 @@ class _Resolver:
                 f"{source} is how {', '.join(sorted(claims))} can be reached, but its provider "
                 f"configuration sets no {argument} to tell which",
             )
-        matched = [n for n, prefix in claims.items() if _norm(value).startswith(_norm(prefix))]
+        matched = [
+            n
+            for n, prefix in claims.items()
+            if _norm(value).startswith(_norm(prefix)) or _norm(value) == _norm(prefix)
+        ]
         if len(matched) != 1:
             return self._unresolved(
                 resource,
