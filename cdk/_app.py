@@ -76,7 +76,7 @@ class FederatedApp(App):
         self._endpoints = dict(endpoints) if endpoints is not None else None
         self.workloads: list[Workload] = []
         self.violations: list[PolicyViolation] = []
-        self.policy_checks: dict[tuple[str, str], PlacementCheck] = {}
+        self.policy_checks: dict[tuple[str, ...], PlacementCheck] = {}
 
     @property
     def endpoints(self) -> dict[str, str]:

@@ -44,8 +44,11 @@ rules:
   - id: processing-location-declared
   - id: third-country-transfers-disclosed
     allowed_countries: [CH]
+  - id: third-country-transfers-safeguarded
+    allowed_countries: [CH]
   - id: headquarters-eu
   - id: no-non-eu-control
+  - id: technology-supplier-eu
   - id: certifications
     required: [secnumcloud, bsi_c5]
   - id: gaia-x-label-min

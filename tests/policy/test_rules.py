@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from fedstack.catalog import Catalog, Fact, Facts
+from fedstack.catalog import Catalog, Fact, Facts, Transfers
 from fedstack.policy import Outcome, Policy, Subject
 
 P, F, U = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
@@ -95,21 +95,15 @@ def test_rule_outcome_and_message_say_why(
     assert check.outcome is expected
 
 
-class _FactsWithTransfers(Facts):
-    """The catalog has no third_country_transfers fact yet: this stands in for the future field."""
-
-    third_country_transfers: Fact[list[str]] | None = None
-
-
 def _with_transfers(catalog: Catalog, countries: list[str], unverified: bool = False) -> Subject:
     provider = catalog.providers["eu-good"]
-    fact = Fact[list[str]](
-        value=countries,
+    fact = Fact[Transfers](
+        value=Transfers(transfers=bool(countries), extent="backups", countries=countries),
         source="https://example.org/eu-good/dpa",
         as_of=dt.date(2026, 1, 1),
         unverified=unverified,
     )
-    facts = _FactsWithTransfers(**dict(provider.facts), third_country_transfers=fact)
+    facts = Facts(**{**dict(provider.facts), "third_country_transfers": fact})
     return Subject(
         "eu-good",
         "fr-par",
@@ -135,7 +129,7 @@ def test_third_country_transfers_rule_reads_the_disclosed_list(
     allowed: list[str],
     expected: Outcome,
 ) -> None:
-    """The catalog schema lacks the fact today; a Facts subclass carries it, as the catalog would."""
+    """A provider object built with the fact, as the catalog loader would build it."""
     policy = Policy.model_validate(
         {"rules": [{"id": "third-country-transfers-disclosed", "allowed_countries": allowed}]}
     )
@@ -143,7 +137,7 @@ def test_third_country_transfers_rule_reads_the_disclosed_list(
     assert check.outcome is expected, check.explain()
 
 
-def test_third_country_transfers_is_unknown_while_the_catalog_has_no_such_fact(
+def test_third_country_transfers_is_unknown_for_a_provider_without_the_fact(
     rules_catalog: Catalog,
 ) -> None:
     policy = Policy.model_validate({"rules": [{"id": "third-country-transfers-disclosed"}]})

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     exoscale = {
       source  = "exoscale/exoscale"
-      version = ">= 0.59, < 1.0"
+      version = ">= 0.70, < 1.0"
     }
   }
 }

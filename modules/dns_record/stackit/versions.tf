@@ -4,7 +4,7 @@ terraform {
   required_providers {
     stackit = {
       source  = "stackitcloud/stackit"
-      version = ">= 0.50, < 1.0"
+      version = ">= 0.113, < 1.0"
     }
   }
 }

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     opentelekomcloud = {
       source  = "opentelekomcloud/opentelekomcloud"
-      version = ">= 1.36, < 2.0"
+      version = ">= 1.36.54, < 2.0"
     }
   }
 }

@@ -9,8 +9,13 @@ variable "name" {
 }
 
 variable "location" {
-  description = "IONOS location as a catalog region of provider ionos; recorded in the outputs. The bucket's S3 region is s3_region."
+  description = "IONOS Object Storage region of the bucket (eu-central-3, eu-central-4, us-central-1): a catalog object storage region of provider ionos, not a compute location."
   type        = string
+
+  validation {
+    condition     = contains(["eu-central-3", "eu-central-4", "us-central-1"], var.location)
+    error_message = "The location must be an IONOS Object Storage region: eu-central-3, eu-central-4 or us-central-1."
+  }
 }
 
 variable "versioning" {
@@ -29,10 +34,4 @@ variable "force_destroy" {
   description = "Allow destroying the bucket while it still holds objects."
   type        = bool
   default     = false
-}
-
-variable "s3_region" {
-  description = "IONOS Object Storage region of the bucket (for example eu-central-3); object storage regions are not compute locations."
-  type        = string
-  default     = "eu-central-3"
 }

@@ -4,7 +4,7 @@ terraform {
   required_providers {
     upcloud = {
       source  = "UpCloudLtd/upcloud"
-      version = ">= 5.0, < 6.0"
+      version = ">= 5.41, < 6.0"
     }
   }
 }

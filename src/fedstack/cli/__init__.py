@@ -8,6 +8,7 @@ import click
 
 import fedstack
 from fedstack.cli._bridge import bridge
+from fedstack.cli._catalog import catalog
 from fedstack.cli._demo import demo
 from fedstack.cli._drift import drift
 from fedstack.cli._inventory import inventory
@@ -48,6 +49,7 @@ cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
 cli.add_command(modules)
+cli.add_command(catalog)
 
 
 def main(argv: list[str] | None = None) -> None:

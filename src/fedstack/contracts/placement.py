@@ -92,19 +92,22 @@ def placement_for_region(catalog: Catalog, name: str) -> Placement | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def match_region(provider: Provider, value: str) -> str | None:
+def match_region(provider: Provider, value: str, capability: str | None = None) -> str | None:
     """The catalog region a region/location/zone value names, or None.
 
     Exact region or API name first; then a zone inside a region (`fr-par-1` in `fr-par`,
-    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix.
+    `de/fra` style locations, `fsn1-dc14` in `fsn1`), by the longest matching prefix. With a
+    `capability` that has regions of its own (object storage at IONOS), those are searched.
     """
+    entry = provider.capabilities.get(capability) if capability else None
+    regions = entry.own_regions if entry is not None and entry.own_regions else provider.regions
     wanted = value.strip().lower()
-    for name, region in provider.regions.items():
+    for name, region in regions.items():
         if wanted in (name.lower(), (region.api_region or "").lower()):
             return name
     inside = [
         (len(known), name)
-        for name, region in provider.regions.items()
+        for name, region in regions.items()
         for known in {name.lower(), (region.api_region or name).lower()}
         if wanted.startswith(known) and wanted[len(known) : len(known) + 1] in ("-", "/")
     ]

@@ -36,7 +36,7 @@ class Placer:
         *,
         workload: str,
         spread: int = 1,
-        checks: dict[tuple[str, str], PlacementCheck] | None = None,
+        checks: dict[tuple[str, ...], PlacementCheck] | None = None,
     ) -> None:
         if spread < 1:
             raise PlacementError(f"workload {workload!r}: spread must be at least 1, not {spread}")
@@ -48,7 +48,7 @@ class Placer:
         self._by_name: dict[str, Decision] = {}
         # The catalog and the policy are immutable: one check per provider+region is enough,
         # and several workloads of one app may share the cache (`checks`).
-        self._checks: dict[tuple[str, str], PlacementCheck] = {} if checks is None else checks
+        self._checks: dict[tuple[str, ...], PlacementCheck] = {} if checks is None else checks
 
     # -- public -------------------------------------------------------------------------------
 
@@ -59,7 +59,10 @@ class Placer:
                 f"workload {self.workload!r} already has a component named {request.name!r}"
             )
         self._check_references(request)
-        candidates = [self._judge(request, provider, region) for provider, region in self._all()]
+        candidates = [
+            self._judge(request, provider, region)
+            for provider, region in self._all(request.capability)
+        ]
         accepted = [c for c in candidates if c.accepted]
         if not accepted:
             decision = Decision(
@@ -111,16 +114,21 @@ class Placer:
 
     # -- stages -------------------------------------------------------------------------------
 
-    def _all(self) -> Iterable[tuple[str, str]]:
+    def _all(self, capability: str) -> Iterable[tuple[str, str]]:
+        # A capability with regions of its own (object storage at some providers) is placed in
+        # those; every other capability in the provider's regions.
         for provider_name, provider in self.catalog.providers.items():
-            for region_name in provider.regions:
+            entry = provider.capabilities.get(capability)
+            own = entry.own_regions if entry is not None else None
+            for region_name in own if own is not None else provider.regions:
                 yield provider_name, region_name
 
     def _judge(self, request: ComponentRequest, provider_name: str, region_name: str) -> Candidate:
         provider = self.catalog.providers[provider_name]
-        country = provider.regions[region_name].country
-        reasons: list[Reason] = []
         cap = request.capability
+        entry = provider.region_entry(region_name, cap) or provider.regions[region_name]
+        country = entry.country
+        reasons: list[Reason] = []
         if cap not in provider.capabilities:
             why = provider.unsupported.get(cap) or "the catalog lists no module for it"
             reasons.append(
@@ -132,7 +140,7 @@ class Placer:
             )
         reasons += self._offering(request, provider_name)
         if not _pinned(request):
-            check = self._check(provider_name, region_name)
+            check = self._check(provider_name, region_name, cap)
             for finding in check.failures():
                 reasons.append(
                     Reason("policy", finding.rule_id, f"{finding.outcome.value}: {finding.message}")
@@ -234,13 +242,15 @@ class Placer:
     ) -> tuple[str, ...]:
         if not _pinned(request):
             return ()
-        check = self._check(chosen.provider, chosen.region)
+        check = self._check(chosen.provider, chosen.region, request.capability)
         return tuple(f"{f.rule_id} {f.outcome.value}: {f.message}" for f in check.failures())
 
-    def _check(self, provider: str, region: str) -> PlacementCheck:
-        key = (provider, region)
+    def _check(self, provider: str, region: str, capability: str) -> PlacementCheck:
+        key = (provider, region, capability)
         if key not in self._checks:
-            self._checks[key] = self.policy.check_placement(self.catalog, provider, region)
+            self._checks[key] = self.policy.check_placement(
+                self.catalog, provider, region, capability
+            )
         return self._checks[key]
 
     def _record(self, decision: Decision) -> None:

@@ -13,7 +13,7 @@ from fedstack.policy._outcome import Finding, Outcome, worst
 from fedstack.policy._plan import Plan, parse_plan, read_plan
 from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
-from fedstack.policy._presets import PRESETS
+from fedstack.policy._presets import GAIA_X_COVERAGE, PRESETS, Coverage
 from fedstack.policy._report import PolicyReport, check_resources
 from fedstack.contracts import match_region
 from fedstack.policy._resolve import ResourcePlacement, Skipped, resolve_plan
@@ -24,7 +24,9 @@ from fedstack.reports.policy import FORMATS, render, write_reports
 __all__ = [
     "AREAS",
     "CERTIFICATIONS",
+    "Coverage",
     "FORMATS",
+    "GAIA_X_COVERAGE",
     "PRESETS",
     "RULE_TYPES",
     "Finding",

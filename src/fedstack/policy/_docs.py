@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedstack.policy._presets import PRESETS
+from fedstack.policy._presets import GAIA_X_COVERAGE, PRESETS
 from fedstack.policy._rules import RULE_TYPES, Rule
 
 __all__ = ["rule_id", "rule_parameters", "rules_markdown"]
@@ -47,8 +47,11 @@ def rules_markdown() -> str:
         "Generated from `src/fedstack/policy/_rules.py` by `fedstack policy rules --markdown`;",
         "do not edit by hand (a test checks this file is current).",
         "",
-        "Every rule reads the provider catalog (`modules/catalog.yaml`). A fact that is missing",
-        "or marked `unverified` makes the rule **unknown**, never pass.",
+        "Every rule reads the provider catalog (`modules/catalog.yaml`) for one placement: the",
+        "region of the placement's capability (object storage may have regions of its own), the",
+        "facts whose scope covers it, and the region's own contracting entity where the catalog",
+        "names one. A fact that is missing, out of scope or not verified makes the rule",
+        "**unknown**, never pass.",
         "",
         "| rule | what it checks | criterion |",
         "| --- | --- | --- |",
@@ -80,4 +83,9 @@ def rules_markdown() -> str:
     for name, policy in PRESETS.items():
         rules = ", ".join(f"`{r.id}`" for r in policy.rules)
         lines.append(f"| `{name}` | {rules} | {_cell(policy.description)} |")
+    for name, coverage in GAIA_X_COVERAGE.items():
+        lines += ["", f"### `{name}` and Gaia-X {coverage.level}", "", "Checked:", ""]
+        lines += [f"- {item}" for item in coverage.checked]
+        lines += ["", "Not checked (a Gaia-X label needs them; fedstack cannot see them):", ""]
+        lines += [f"- {item}" for item in coverage.not_checked]
     return "\n".join(lines) + "\n"

@@ -127,20 +127,33 @@ class Policy(BaseModel):
         )
 
     def check_placement(
-        self, catalog: Catalog, provider: str | None, region: str | None
+        self,
+        catalog: Catalog,
+        provider: str | None,
+        region: str | None,
+        capability: str | None = None,
     ) -> PlacementCheck:
-        """Check one placement (catalog provider and region names) against every rule."""
-        return self.check_subject(Subject.resolve(catalog, provider, region))
+        """Check one placement (catalog provider and region names) against every rule.
+
+        With `capability`, the region is looked up in that capability's region set (object
+        storage regions of their own) and offering-scoped facts apply.
+        """
+        return self.check_subject(Subject.resolve(catalog, provider, region, capability))
 
     def check_catalog(
         self, catalog: Catalog, capability: str | None = None
     ) -> list[PlacementCheck]:
         """Every provider/region of the catalog (offering `capability` there, when given), checked."""
+        if capability is None:
+            return [
+                self.check_placement(catalog, name, region)
+                for name, provider in catalog.providers.items()
+                for region in provider.regions
+            ]
         return [
-            self.check_placement(catalog, name, region)
+            self.check_placement(catalog, name, region, capability)
             for name, provider in catalog.providers.items()
-            for region in provider.regions
-            if capability is None or provider.offers(capability, region)
+            for region in provider.regions_for(capability)
         ]
 
     def to_yaml(self) -> str:

@@ -143,7 +143,7 @@ def check_resources(
 
 
 def _entry(catalog: Catalog, policy: Policy, resource: ResourcePlacement) -> ResourceEntry:
-    subject = Subject.resolve(catalog, resource.provider, resource.region)
+    subject = Subject.resolve(catalog, resource.provider, resource.region, resource.capability)
     # An unresolved resource gets no rule findings: one UNKNOWN saying why is clearer.
     check = policy.check_subject(subject) if resource.unresolved is None else None
     return ResourceEntry(

@@ -16,7 +16,13 @@ from fedstack.catalog import Catalog, Provider
 from fedstack.contracts import match_region
 from fedstack.policy._plan import Plan, PlannedResource, ProviderConfig
 
-__all__ = ["UTILITY_PROVIDERS", "ResourcePlacement", "Skipped", "resolve_plan"]
+__all__ = [
+    "UTILITY_PROVIDERS",
+    "ResourcePlacement",
+    "Skipped",
+    "capability_of",
+    "resolve_plan",
+]
 
 LOCATION_ARGUMENTS = ("region", "location", "zone")
 """Resource and provider arguments that name where a resource lives, in order of preference."""
@@ -38,6 +44,32 @@ UTILITY_PROVIDERS = frozenset(
 """Providers whose resources hold no data anywhere: they are listed as skipped, not checked."""
 
 _AWS = "hashicorp/aws"
+# The provider argument that names the endpoint of a Terraform provider used by several clouds.
+_VIA_ARGUMENTS = {
+    "terraform-provider-openstack/openstack": "auth_url",
+    "hashicorp/google": "universe_domain",
+}
+# Resource types that hold object storage: their region is a storage region, which at some
+# providers is not a compute region (IONOS, UpCloud), so it is looked up in that set.
+_OBJECT_STORAGE_TYPES = (
+    "aws_s3_",
+    "ionoscloud_s3_",
+    "scaleway_object",
+    "ovh_cloud_project_storage",
+    "upcloud_managed_object_storage",
+    "stackit_objectstorage_",
+    "opentelekomcloud_obs_",
+    "opentelekomcloud_s3_",
+    "exoscale_sos_",
+    "outscale_oos_",
+)
+
+
+def capability_of(resource_type: str) -> str | None:
+    """The capability whose region set a resource type's location names (None: the provider's)."""
+    return "object_storage" if resource_type.startswith(_OBJECT_STORAGE_TYPES) else None
+
+
 # Which endpoint an aws resource talks to, by resource type prefix.
 _AWS_SERVICES = (("aws_s3", "s3"), ("aws_route53", "route53"), ("aws_iam", "iam"))
 
@@ -52,6 +84,7 @@ class ResourcePlacement:
     region: str | None
     resolution: str
     unresolved: str | None = None
+    capability: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,7 @@ def _inherit(
                     region,
                     f"no location of its own; references {', '.join(sources)} in "
                     f"{provider}/{region}",
+                    capability=capability_of(resource.type),
                 )
         result.append(place)
     return result
@@ -137,6 +171,9 @@ class _Resolver:
             endpoint = self._endpoint(resource)
             if endpoint is not None:
                 return self._by_endpoint(resource, endpoint)
+        reached = self._reached_via(resource, source)
+        if reached is not None:
+            return reached
         candidates = [
             name
             for name, p in self.catalog.providers.items()
@@ -157,6 +194,40 @@ class _Resolver:
             )
         return self._by_location(resource, candidates[0], f"Terraform provider {source}")
 
+    def _reached_via(self, resource: PlannedResource, source: str) -> ResourcePlacement | None:
+        """A resource of another Terraform provider (OpenStack at OVHcloud), told apart by the
+        endpoint its provider configuration names; None when no catalog provider claims it."""
+        claims = {
+            name: prefix
+            for name, p in self.catalog.providers.items()
+            for via, prefix in p.via.items()
+            if provider_source(via) == source
+        }
+        if not claims:
+            return None
+        argument = _VIA_ARGUMENTS.get(source, "auth_url")
+        value = self.config.value(argument) if self.config is not None else None
+        if not isinstance(value, str) or not value:
+            return self._unresolved(
+                resource,
+                None,
+                f"{source} is how {', '.join(sorted(claims))} can be reached, but its provider "
+                f"configuration sets no {argument} to tell which",
+            )
+        matched = [
+            n
+            for n, prefix in claims.items()
+            if _norm(value).startswith(_norm(prefix)) or _norm(value) == _norm(prefix)
+        ]
+        if len(matched) != 1:
+            return self._unresolved(
+                resource,
+                None,
+                f"{source} {argument} {_shown(value)} matches no single catalog provider "
+                f"(known: {', '.join(f'{n} {claims[n]}' for n in sorted(claims))})",
+            )
+        return self._by_location(resource, matched[0], f"{source} with {argument} {_shown(value)}")
+
     def _endpoint(self, resource: PlannedResource) -> str | None:
         if self.config is None:
             return None
@@ -174,10 +245,21 @@ class _Resolver:
         name = self.endpoints.get(_norm(endpoint))
         if name is not None and name in self.catalog.providers:
             return self._by_location(resource, name, f"sandbox endpoint {_shown(endpoint)}")
+        capability = capability_of(resource.type)
         for name, provider in self.catalog.providers.items():
+            own = _region_from_own_endpoint(provider, endpoint)
+            if own is not None:
+                return ResourcePlacement(
+                    resource.address,
+                    resource.type,
+                    name,
+                    own,
+                    f"S3 endpoint {_shown(endpoint)} is {name}'s endpoint of region {own}",
+                    capability=capability,
+                )
             api_name = _region_from_template(provider, endpoint)
             if api_name is not None:
-                region = match_region(provider, api_name) or api_name
+                region = match_region(provider, api_name, capability) or api_name
                 return ResourcePlacement(
                     resource.address,
                     resource.type,
@@ -185,6 +267,7 @@ class _Resolver:
                     region,
                     f"S3 endpoint {_shown(endpoint)} matches {name}'s template {provider.s3_endpoint}"
                     f" -> {region}",
+                    capability=capability,
                 )
         return self._unresolved(
             resource,
@@ -203,11 +286,17 @@ class _Resolver:
                 f"{how} -> {name}, but neither the resource nor its provider configuration "
                 f"sets {'/'.join(LOCATION_ARGUMENTS)}",
             )
-        region = match_region(provider, value)
+        capability = capability_of(resource.type)
+        region = match_region(provider, value, capability)
         if region is None:
             # Keep the raw value: processing-location-declared fails it, location rules say unknown.
             return ResourcePlacement(
-                resource.address, resource.type, name, value, f"{how} -> {name}; {where}={value!r}"
+                resource.address,
+                resource.type,
+                name,
+                value,
+                f"{how} -> {name}; {where}={value!r}",
+                capability=capability,
             )
         return ResourcePlacement(
             resource.address,
@@ -215,6 +304,7 @@ class _Resolver:
             name,
             region,
             f"{how} -> {name}; {where}={value!r} -> {region}",
+            capability=capability,
         )
 
     def _location_value(self, resource: PlannedResource) -> tuple[str | None, str]:
@@ -233,6 +323,16 @@ class _Resolver:
         self, resource: PlannedResource, provider: str | None, why: str
     ) -> ResourcePlacement:
         return ResourcePlacement(resource.address, resource.type, provider, None, "", why)
+
+
+def _region_from_own_endpoint(provider: Provider, endpoint: str) -> str | None:
+    """The region whose own `s3_endpoint` is `endpoint` (regions that the template misses)."""
+    entry = provider.capabilities.get("object_storage")
+    regions = {**provider.regions, **((entry.own_regions if entry else None) or {})}
+    for name, region in regions.items():
+        if region.s3_endpoint and _norm(region.s3_endpoint) == _norm(endpoint):
+            return name
+    return None
 
 
 def _region_from_template(provider: Provider, endpoint: str) -> str | None:

@@ -1,7 +1,9 @@
 """The rules: each a stable ID, a one-line rationale, the criterion it maps to and its parameters.
 
-A rule reads only the catalog (provider, region, facts). A fact that is missing or marked
-`unverified` makes the rule UNKNOWN, never PASS: a policy must be provable from sources.
+A rule reads only the catalog (provider, region of the placement's capability, the facts whose
+scope covers the placement, the region's own contracting entity). A fact that is missing, out
+of scope or not verified makes the rule UNKNOWN, never PASS: a policy must be provable from
+sources.
 Pure Python: must not import cdktf, jsii or the web framework.
 """
 
@@ -11,9 +13,9 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fedstack.catalog import EEA, EU, GAIA_X_LEVELS, is_country
+from fedstack.catalog import EEA, EU, GAIA_X_LEVELS, Transfers, is_country
 from fedstack.policy._outcome import Finding, Outcome, worst
-from fedstack.policy._subject import Subject, read_fact
+from fedstack.policy._subject import Subject
 
 __all__ = [
     "AREAS",
@@ -31,7 +33,9 @@ __all__ = [
     "NoNonEuControl",
     "ProcessingLocationDeclared",
     "Rule",
+    "TechnologySupplierEu",
     "TransfersDisclosed",
+    "TransfersSafeguarded",
 ]
 
 AREAS: dict[str, frozenset[str]] = {"eu": EU, "eea": EEA}
@@ -49,6 +53,13 @@ _P51_NOTE = (
     "Control) under Label Level 3, and Gaia-X's label descriptions say Level 2 offers a European "
     "location and Level 3 mandates it; the text of this single criterion was not found in the "
     "copies searched, so its exact wording is not confirmed."
+)
+_TABLE_NOTE = (
+    "Criterion text quoted from a copy of the Gaia-X labelling criteria table kept in a Gaia-X "
+    "compliance tool's database seed (22.x-era numbering, read 2026-12-02); the Compliance "
+    "Document 24.11 (https://docs.gaia-x.eu/policy-rules-committee/compliance-document/24.11/"
+    "criteria_cloud_services) was found but its criteria rows could not be read here, so the "
+    "current wording is not confirmed."
 )
 _BASE_NOTE = (
     "Number from the Gaia-X Policy Rules / Compliance Document numbering. A Gaia-X compliance "
@@ -126,8 +137,14 @@ class DataLocation(Rule):
         "P5.1.1: the option of an EU/EEA location is offered (Label Level 2)"
     )
     source_note: ClassVar[str] = _P51_NOTE
-    checks: ClassVar[str] = "The country of the placement's region is in the EU (or EEA)."
-    facts: ClassVar[tuple[str, ...]] = ("regions.<region>.country",)
+    checks: ClassVar[str] = (
+        "The country of the placement's region is in the EU (or EEA); for object storage with "
+        "regions of its own, the storage region's country."
+    )
+    facts: ClassVar[tuple[str, ...]] = (
+        "regions.<region>.country",
+        "capabilities.<capability>.own_regions.<region>.country",
+    )
 
     def evaluate(self, subject: Subject) -> Finding:
         """PASS inside the area, FAIL outside, UNKNOWN when the region is not known."""
@@ -153,8 +170,11 @@ class Headquarters(Rule):
         "Gaia-X P5.1.4: the provider's registered head office is in the EU/EEA (Label Level 3)"
     )
     source_note: ClassVar[str] = _P51_NOTE
-    checks: ClassVar[str] = "The provider's headquarters country is in the EU (or EEA)."
-    facts: ClassVar[tuple[str, ...]] = ("headquarters",)
+    checks: ClassVar[str] = (
+        "The headquarters country of the contracting entity is in the EU (or EEA): the "
+        "region's own entity where the catalog names one (verified), else the provider's."
+    )
+    facts: ClassVar[tuple[str, ...]] = ("headquarters", "regions.<region>.entity.headquarters")
 
     def evaluate(self, subject: Subject) -> Finding:
         """PASS inside the area, FAIL outside, UNKNOWN for a provider not in the catalog."""
@@ -162,8 +182,22 @@ class Headquarters(Rule):
         if missing is not None:
             return missing
         assert subject.provider is not None
-        hq = subject.provider.headquarters
-        where = f"{subject.provider_name} is headquartered in {hq}"
+        entity = subject.entity
+        if entity is not None and entity.unverified:
+            return self._found(
+                Outcome.UNKNOWN,
+                f"{subject.describe()} is contracted by {entity.legal_name}, whose catalog entry "
+                f"is unverified (source {entity.source}, as of {entity.as_of})",
+            )
+        if entity is not None:
+            hq = entity.headquarters
+            where = (
+                f"{subject.describe()} is contracted by {entity.legal_name}, headquartered in "
+                f"{hq} (source {entity.source})"
+            )
+        else:
+            hq = subject.provider.headquarters
+            where = f"{subject.provider_name} is headquartered in {hq}"
         if hq in AREAS[self.area]:
             return self._found(Outcome.PASS, f"{where}, inside the {self.area.upper()}")
         return self._found(Outcome.FAIL, f"{where}, outside the {self.area.upper()}")
@@ -182,8 +216,14 @@ class NoNonEuControl(Rule):
         "headquartered outside the EU/EEA (Label Level 3)"
     )
     source_note: ClassVar[str] = _P51_NOTE
-    checks: ClassVar[str] = "The catalog fact non_eu_control is false, from a verified source."
-    facts: ClassVar[tuple[str, ...]] = ("facts.non_eu_control",)
+    checks: ClassVar[str] = (
+        "The catalog fact non_eu_control is false, from a verified source: the region's own "
+        "entity's fact where the catalog names one, else the provider's fact for the placement."
+    )
+    facts: ClassVar[tuple[str, ...]] = (
+        "facts.non_eu_control",
+        "regions.<region>.entity.non_eu_control",
+    )
 
     def evaluate(self, subject: Subject) -> Finding:
         """PASS when verified free of non-EU control, FAIL when controlled, else UNKNOWN."""
@@ -191,20 +231,28 @@ class NoNonEuControl(Rule):
         if missing is not None:
             return missing
         assert subject.provider is not None
-        fact, why = read_fact(subject.provider, "non_eu_control")
-        if fact is None:
-            return self._found(Outcome.UNKNOWN, why)
+        entity = subject.entity
+        if entity is not None:
+            who = entity.legal_name
+            fact = entity.non_eu_control
+            if fact is None or fact.unverified:
+                state = "no" if fact is None else "an unverified"
+                return self._found(
+                    Outcome.UNKNOWN,
+                    f"{subject.describe()} is contracted by {who}, for which the catalog has "
+                    f"{state} non_eu_control fact",
+                )
+        else:
+            who = str(subject.provider_name)
+            fact, why = subject.fact("non_eu_control")  # type: ignore[assignment]
+            if fact is None:
+                return self._found(Outcome.UNKNOWN, why)
+        cited = f"(source {fact.source}, as of {fact.as_of})"
         if fact.value is False:
             return self._found(
-                Outcome.PASS,
-                f"{subject.provider_name} is not controlled from outside the EU/EEA "
-                f"(source {fact.source}, as of {fact.as_of})",
+                Outcome.PASS, f"{who} is not controlled from outside the EU/EEA {cited}"
             )
-        return self._found(
-            Outcome.FAIL,
-            f"{subject.provider_name} is controlled from outside the EU/EEA "
-            f"(source {fact.source}, as of {fact.as_of})",
-        )
+        return self._found(Outcome.FAIL, f"{who} is controlled from outside the EU/EEA {cited}")
 
 
 class ProcessingLocationDeclared(Rule):
@@ -216,14 +264,18 @@ class ProcessingLocationDeclared(Rule):
         "A location nobody declared cannot be checked against any other rule."
     )
     criterion: ClassVar[str] = (
-        "Gaia-X P1.2.5: the provider declares the locations where data is processed "
-        "(Standard Compliance; wording not confirmed, see the source note)"
+        'Gaia-X P1.2.5: "The Provider shall declare the general location of physicals '
+        'Resources at urban area level." (Standard Compliance)'
     )
-    source_note: ClassVar[str] = _BASE_NOTE
+    source_note: ClassVar[str] = _TABLE_NOTE + (
+        " fedstack checks the country level only: a region the catalog lists with its country "
+        "(and, for object storage with regions of its own, the storage region)."
+    )
     checks: ClassVar[str] = (
-        "The placement's region is one the catalog lists for the provider, with its country."
+        "The placement's region is one the catalog lists for the provider (or for the "
+        "capability, when it has regions of its own), with its country."
     )
-    facts: ClassVar[tuple[str, ...]] = ("regions",)
+    facts: ClassVar[tuple[str, ...]] = ("regions", "capabilities.<capability>.own_regions")
 
     def evaluate(self, subject: Subject) -> Finding:
         """PASS for a listed region, FAIL for a region the provider does not declare."""
@@ -234,63 +286,187 @@ class ProcessingLocationDeclared(Rule):
             return self._found(Outcome.UNKNOWN, "the region could not be resolved")
         if subject.region is None:
             assert subject.provider is not None
+            declared = (
+                subject.provider.regions_for(subject.capability)
+                if subject.capability in subject.provider.capabilities
+                else subject.provider.regions
+            )
+            what = f" for {subject.capability}" if subject.capability else ""
             return self._found(
                 Outcome.FAIL,
-                f"{subject.provider_name} declares no region {subject.region_name!r} in the "
-                f"catalog (declared: {', '.join(sorted(subject.provider.regions))})",
+                f"{subject.provider_name} declares no region {subject.region_name!r}{what} in the "
+                f"catalog (declared: {', '.join(sorted(declared))})",
             )
         return self._found(Outcome.PASS, f"{subject.describe()} is declared in {subject.country}")
 
 
 class TransfersDisclosed(Rule):
-    """Transfers to third countries are disclosed, and go only to countries the policy allows."""
+    """The provider says whether, and to which extent, data goes to third countries (P2.2.3)."""
 
     id: Literal["third-country-transfers-disclosed"] = "third-country-transfers-disclosed"
     allowed_countries: list[str] = Field(
-        default_factory=list, description="Third countries transfers may go to (ISO codes)"
+        default_factory=list,
+        description="Organisation narrowing: third countries transfers may go to, when the "
+        "provider lists them (ISO codes); an empty list checks disclosure only",
     )
     title: ClassVar[str] = "Third-country transfers disclosed"
     rationale: ClassVar[str] = (
-        "Data sent outside the EU/EEA leaves EU protection; a user must know where it may go."
+        "Data sent outside the EU/EEA leaves EU protection; a user must know whether it may go."
     )
     criterion: ClassVar[str] = (
-        "Gaia-X P2.2.3: the provider discloses the third countries data may be transferred to "
-        "(Standard Compliance; wording not confirmed, see the source note)"
+        'Gaia-X P2.2.3: "The Provider shall clearly define if and to which extent third '
+        'country transfer will take place." (Standard Compliance)'
     )
-    source_note: ClassVar[str] = _BASE_NOTE + (
-        " The catalog has no third_country_transfers fact yet, so this rule is unknown for "
-        "every provider until one is added."
+    source_note: ClassVar[str] = _TABLE_NOTE + (
+        " The list of countries and the Chapter V safeguards are P2.2.4, checked by "
+        "third-country-transfers-safeguarded."
     )
     checks: ClassVar[str] = (
-        "The catalog fact third_country_transfers (the disclosed list of non-EU/EEA countries, "
-        "empty for none) exists, is verified, and names only allowed countries."
+        "The catalog fact third_country_transfers is verified and says whether transfers "
+        "happen, and when they do, to which extent; with allowed_countries, every listed third "
+        "country is allowed."
     )
     facts: ClassVar[tuple[str, ...]] = ("facts.third_country_transfers",)
 
     _check = field_validator("allowed_countries")(_countries)
 
     def evaluate(self, subject: Subject) -> Finding:
-        """PASS when disclosed and allowed, FAIL for a disallowed country, else UNKNOWN."""
+        """PASS when disclosed (and allowed), FAIL when the extent is missing, else UNKNOWN."""
         missing = self._unknown_provider(subject)
         if missing is not None:
             return missing
-        assert subject.provider is not None
-        fact, why = read_fact(subject.provider, "third_country_transfers")
+        fact, why = subject.fact("third_country_transfers")
         if fact is None:
             return self._found(Outcome.UNKNOWN, why)
-        countries = sorted(set(fact.value))  # type: ignore[call-overload]
-        refused = [c for c in countries if c not in EEA and c not in self.allowed_countries]
+        value = _transfers(fact.value)
+        who, cited = subject.provider_name, f"(source {fact.source}, as of {fact.as_of})"
+        if not value.transfers:
+            return self._found(Outcome.PASS, f"{who} states no third-country transfers {cited}")
+        if not value.extent.strip():
+            return self._found(
+                Outcome.FAIL,
+                f"{who} states that transfers to third countries happen but not to which "
+                f"extent {cited}",
+            )
+        refused = [
+            c
+            for c in value.countries or []
+            if self.allowed_countries and c not in EEA and c not in self.allowed_countries
+        ]
         if refused:
             return self._found(
                 Outcome.FAIL,
-                f"{subject.provider_name} discloses transfers to {', '.join(refused)}, "
-                f"which the policy does not allow (source {fact.source})",
+                f"{who} transfers to {', '.join(sorted(refused))}, which the policy does not "
+                f"allow {cited}",
             )
-        disclosed = ", ".join(countries) if countries else "no third country"
+        return self._found(
+            Outcome.PASS, f"{who} discloses third-country transfers: {value.extent} {cited}"
+        )
+
+
+class TransfersSafeguarded(Rule):
+    """The third countries are listed and each transfer rests on a GDPR Chapter V ground (P2.2.4)."""
+
+    id: Literal["third-country-transfers-safeguarded"] = "third-country-transfers-safeguarded"
+    allowed_countries: list[str] = Field(
+        default_factory=list, description="Third countries the policy accepts (ISO codes)"
+    )
+    title: ClassVar[str] = "Third-country transfers listed and safeguarded"
+    rationale: ClassVar[str] = (
+        "A transfer is lawful only on a Chapter V ground (adequacy, SCCs, BCRs, derogation)."
+    )
+    criterion: ClassVar[str] = (
+        'Gaia-X P2.2.4: "The Provider shall clearly define if and to the extent third country '
+        "transfers will take place, and by which means of Chapter V GDPR these transfers will "
+        'be protected." (Label Level 1)'
+    )
+    source_note: ClassVar[str] = _TABLE_NOTE
+    checks: ClassVar[str] = (
+        "The verified fact third_country_transfers states no transfers, or lists the third "
+        "countries with at least one Chapter V safeguard; with allowed_countries, only those."
+    )
+    facts: ClassVar[tuple[str, ...]] = ("facts.third_country_transfers",)
+
+    _check = field_validator("allowed_countries")(_countries)
+
+    def evaluate(self, subject: Subject) -> Finding:
+        """PASS listed and safeguarded, FAIL unsafeguarded or refused, UNKNOWN not listed."""
+        missing = self._unknown_provider(subject)
+        if missing is not None:
+            return missing
+        fact, why = subject.fact("third_country_transfers")
+        if fact is None:
+            return self._found(Outcome.UNKNOWN, why)
+        value = _transfers(fact.value)
+        who, cited = subject.provider_name, f"(source {fact.source}, as of {fact.as_of})"
+        if not value.transfers:
+            return self._found(Outcome.PASS, f"{who} states no third-country transfers {cited}")
+        if value.countries is None:
+            return self._found(
+                Outcome.UNKNOWN, f"{who} does not list the third countries transfers go to {cited}"
+            )
+        third = sorted({c for c in value.countries if c not in EEA})
+        if third and not value.safeguards:
+            return self._found(
+                Outcome.FAIL,
+                f"{who} transfers to {', '.join(third)} without a stated Chapter V safeguard "
+                f"{cited}",
+            )
+        refused = [c for c in third if self.allowed_countries and c not in self.allowed_countries]
+        if refused:
+            return self._found(
+                Outcome.FAIL,
+                f"{who} transfers to {', '.join(refused)}, which the policy does not allow {cited}",
+            )
         return self._found(
             Outcome.PASS,
-            f"{subject.provider_name} discloses transfers to {disclosed} (source {fact.source})",
+            f"{who} transfers to {', '.join(third) or 'no third country'} under "
+            f"{', '.join(value.safeguards) or 'no safeguard needed'} {cited}",
         )
+
+
+def _transfers(value: object) -> Transfers:
+    return value if isinstance(value, Transfers) else Transfers.model_validate(value)
+
+
+class TechnologySupplierEu(Rule):
+    """The cloud technology the provider operates is supplied from inside the EU/EEA."""
+
+    id: Literal["technology-supplier-eu"] = "technology-supplier-eu"
+    area: Area = "eea"
+    title: ClassVar[str] = "Technology supplier in the EU/EEA"
+    rationale: ClassVar[str] = (
+        "A provider running a non-EU vendor's stack (under licence) depends on that vendor for "
+        "updates and support, whatever its own qualification says."
+    )
+    criterion: ClassVar[str] = (
+        "Organisation policy (no Gaia-X criterion; related to P5.1.x European Control, whose "
+        "texts were not confirmed)"
+    )
+    checks: ClassVar[str] = (
+        "The verified fact technology_supplier_country names a country in the EU (or EEA)."
+    )
+    facts: ClassVar[tuple[str, ...]] = (
+        "facts.technology_supplier",
+        "facts.technology_supplier_country",
+    )
+
+    def evaluate(self, subject: Subject) -> Finding:
+        """PASS supplied from inside the area, FAIL from outside, UNKNOWN when not stated."""
+        missing = self._unknown_provider(subject)
+        if missing is not None:
+            return missing
+        fact, why = subject.fact("technology_supplier_country")
+        if fact is None:
+            return self._found(Outcome.UNKNOWN, why)
+        supplier, _ = subject.fact("technology_supplier")
+        named = f"{supplier.value} ({fact.value})" if supplier is not None else str(fact.value)
+        where = (
+            f"{subject.provider_name} runs technology supplied by {named} (source {fact.source})"
+        )
+        if fact.value in AREAS[self.area]:
+            return self._found(Outcome.PASS, f"{where}, inside the {self.area.upper()}")
+        return self._found(Outcome.FAIL, f"{where}, outside the {self.area.upper()}")
 
 
 class Certifications(Rule):
@@ -307,7 +483,8 @@ class Certifications(Rule):
         "schemes as evidence for its cybersecurity criteria; no single criterion number)"
     )
     checks: ClassVar[str] = (
-        "Each required certification fact (secnumcloud, bsi_c5) is true and verified."
+        "Each required certification fact (secnumcloud, bsi_c5) whose scope covers the "
+        "placement (offering, region, capability; else provider-wide) is true and verified."
     )
     facts: ClassVar[tuple[str, ...]] = ("facts.secnumcloud", "facts.bsi_c5")
 
@@ -321,7 +498,7 @@ class Certifications(Rule):
         parts: list[str] = []
         for name in self.required:
             label = CERTIFICATIONS[name]
-            fact, why = read_fact(subject.provider, name)
+            fact, why = subject.fact(name)
             if fact is None:
                 outcomes.append(Outcome.UNKNOWN)
                 parts.append(f"{label}: unknown ({why})")
@@ -348,7 +525,8 @@ class MinGaiaXLabel(Rule):
         "Framework)"
     )
     checks: ClassVar[str] = (
-        f"The catalog fact gaia_x_label is verified and at least the level ({', '.join(GAIA_X_LEVELS)})."
+        "The catalog fact gaia_x_label whose scope covers the placement (labels are issued per "
+        f"service offering) is verified and at least the level ({', '.join(GAIA_X_LEVELS)})."
     )
     facts: ClassVar[tuple[str, ...]] = ("facts.gaia_x_label",)
 
@@ -358,7 +536,7 @@ class MinGaiaXLabel(Rule):
         if missing is not None:
             return missing
         assert subject.provider is not None
-        fact, why = read_fact(subject.provider, "gaia_x_label")
+        fact, why = subject.fact("gaia_x_label")
         if fact is None:
             return self._found(Outcome.UNKNOWN, why)
         has = GAIA_X_LEVELS.index(str(fact.value))
@@ -480,8 +658,10 @@ RULE_TYPES: tuple[type[Rule], ...] = (
     DataLocation,
     ProcessingLocationDeclared,
     TransfersDisclosed,
+    TransfersSafeguarded,
     Headquarters,
     NoNonEuControl,
+    TechnologySupplierEu,
     Certifications,
     MinGaiaXLabel,
     AllowedProviders,
@@ -495,8 +675,10 @@ AnyRule = Annotated[
     DataLocation
     | ProcessingLocationDeclared
     | TransfersDisclosed
+    | TransfersSafeguarded
     | Headquarters
     | NoNonEuControl
+    | TechnologySupplierEu
     | Certifications
     | MinGaiaXLabel
     | AllowedProviders

@@ -1,0 +1,1 @@
+# test module: the catalog loader needs a folder with a .tf file
