@@ -104,8 +104,8 @@ class ProjectPolicy(_Base):
         from fedstack.policy import PRESETS
 
         policy = planned["policy"]
-        if policy in PRESETS:
-            answer = self.bridge().set_project_policy(planned["project"], preset=policy)
+        if policy.strip() in PRESETS:
+            answer = self.bridge().set_project_policy(planned["project"], preset=policy.strip())
         else:
             answer = self.bridge().set_project_policy(planned["project"], yaml=policy)
         return {"project": planned["project"], "policy": policy, "policy_name": answer["name"]}
