@@ -41,3 +41,13 @@ def test_example_places_enforces_and_reads_the_other_stack(
     stopped = Terraform(folder, env={**env, "TF_VAR_countries": '["US"]'})
     error = plan_error(stopped)
     assert "no placement for component 'object_storage'" in error
+
+
+def test_readme_hcl_users_root_is_valid(tmp_path: Path) -> None:
+    readme = (EXAMPLE.parents[1] / "README.md").read_text()
+    section = readme.split("## HCL users", 1)[1]
+    hcl = section.split("```hcl\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "main.tf").write_text(hcl)
+    runner = Terraform(tmp_path)
+    runner.init()
+    assert '"valid": true' in runner.run("validate", "-json", "-no-color")
