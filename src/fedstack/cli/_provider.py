@@ -43,13 +43,14 @@ def install(mirror: Path | None, as_json: bool) -> None:
       fedstack provider install --mirror /srv/terraform-mirror
       FEDSTACK_PROVIDER_MIRROR=$PWD/mirror fedstack provider install --json
     """
+    from fedstack.provider import SOURCE
     from fedstack.provider import install as install_provider
 
     installed = install_provider(mirror)
     if as_json:
         print_json(
             {
-                "source": installed.source_line.split('"')[1],
+                "source": SOURCE,
                 "version": installed.version,
                 "mirror": str(installed.mirror),
                 "executable": str(installed.executable),

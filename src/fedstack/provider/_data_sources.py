@@ -288,9 +288,14 @@ class Inventory(_Base):
     def fetch(self, config: Config) -> dict[str, Any]:
         bridge = self.context.bridge("fedstack_inventory")
         filters = {k: config.get(k) for k in ("project", "stack", "type", "country")}
-        answer = bridge.inventory(
-            **filters, provider=config.get("provider_name"), q=config.get("query"), limit=1000
-        )
+        filters.update(provider=config.get("provider_name"), q=config.get("query"))
+        items: list[dict[str, Any]] = []
+        # The bridge pages at most 1000 resources; bounded, so a runaway total cannot loop.
+        for _ in range(_MAX_PAGES):
+            page = bridge.inventory(**filters, limit=_PAGE, offset=len(items))
+            items += page["items"]
+            if not page["items"] or len(items) >= page["total"]:
+                break
         return {
             "resources": [
                 {
@@ -303,9 +308,13 @@ class Inventory(_Base):
                     "country": item["country"],
                     "attributes_json": json.dumps(item["attributes"], sort_keys=True),
                 }
-                for item in answer["items"]
+                for item in items
             ]
         }
+
+
+_PAGE = 1000
+_MAX_PAGES = 100
 
 
 class StackOutputs(_Base):
