@@ -7,39 +7,25 @@ Every test drives the real `terraform` binary; the provider process is the insta
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bridge"))
 
-from bridge_helpers import BridgeProcess, Tokens, make_tokens, unique  # noqa: E402
+from bridge_helpers import BridgeProcess, make_tokens, unique  # noqa: E402
 
 from fedstack.terraform import Terraform  # noqa: E402
-from provider_helpers import PRODUCER_SECRET, REQUIRED  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Installed:
-    """The mirror the session's provider went into, and what `fedstack provider install` printed."""
-
-    mirror: Path
-    stdout: str
-
-
-def fedstack_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the `fedstack` command line of this checkout in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-c", "from fedstack.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env if env is not None else os.environ.copy(),
-        timeout=120,
-    )
+from provider_helpers import (  # noqa: E402
+    PRODUCER_SECRET,
+    REQUIRED,
+    Installed,
+    ProviderBridge,
+    Root,
+    fedstack_cli,
+)
 
 
 @pytest.fixture(scope="session")
@@ -61,20 +47,6 @@ def _runner_uses_the_provider_mirror(
     monkeypatch.setenv("FEDSTACK_PROVIDER_MIRROR", str(installed_provider.mirror))
     for name in ("FEDSTACK_BRIDGE_URL", "FEDSTACK_BRIDGE_TOKEN", "TF_HTTP_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
-
-
-@dataclass(frozen=True)
-class ProviderBridge:
-    """The session's bridge, a project's tokens, and the producer stack applied to it."""
-
-    process: BridgeProcess
-    tokens: Tokens
-    producer: str
-
-    @property
-    def url(self) -> str:
-        """Base URL of the bridge."""
-        return self.process.url
 
 
 _PRODUCER = """
@@ -129,9 +101,6 @@ def provider_bridge(
         yield ProviderBridge(process, tokens, "storage")
     finally:
         process.stop()
-
-
-Root = Callable[..., Terraform]
 
 
 @pytest.fixture

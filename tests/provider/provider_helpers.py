@@ -2,15 +2,56 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bridge_helpers import BridgeProcess, Tokens
 
 from fedstack.errors import TerraformError
 from fedstack.terraform import Terraform
 
-if TYPE_CHECKING:
-    from conftest import ProviderBridge
+Root = Callable[..., Terraform]
+"""The `root` fixture: HCL text (and env) in, an initialised Terraform root out."""
 
 PRODUCER_SECRET = "s3cr3t-output-value-7d1f"
+
+
+@dataclass(frozen=True)
+class Installed:
+    """The mirror the session's provider went into, and what `fedstack provider install` printed."""
+
+    mirror: Path
+    stdout: str
+
+
+def fedstack_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the `fedstack` command line of this checkout in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-c", "from fedstack.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env if env is not None else os.environ.copy(),
+        timeout=120,
+    )
+
+
+@dataclass(frozen=True)
+class ProviderBridge:
+    """The session's bridge, a project's tokens, and the producer stack applied to it."""
+
+    process: BridgeProcess
+    tokens: Tokens
+    producer: str
+
+    @property
+    def url(self) -> str:
+        """Base URL of the bridge."""
+        return self.process.url
+
 
 REQUIRED = """
 terraform {

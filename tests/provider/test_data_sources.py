@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ProviderBridge, Root
-from provider_helpers import PRODUCER_SECRET, bridge_env, outputs, plan_error
+from provider_helpers import ProviderBridge, Root, PRODUCER_SECRET, bridge_env, outputs, plan_error
 
 from fedstack.catalog import load_catalog
 from fedstack.placement import ComponentRequest, PlacementError, Placer, Requirements

@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ProviderBridge
-from provider_helpers import bridge_env, outputs, plan_error
+from provider_helpers import ProviderBridge, bridge_env, outputs, plan_error
 
 from fedstack.terraform import Terraform
 

@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Installed, fedstack_cli
-from provider_helpers import REQUIRED
+from provider_helpers import REQUIRED, Installed, fedstack_cli
 
 import fedstack
 from fedstack.provider import SOURCE, install, os_arch

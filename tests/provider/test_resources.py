@@ -6,8 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from bridge_helpers import bearer, make_tokens, unique
-from conftest import ProviderBridge, Root
-from provider_helpers import PRODUCER_SECRET, bridge_env, outputs
+from provider_helpers import ProviderBridge, Root, PRODUCER_SECRET, bridge_env, outputs
 
 from fedstack.errors import TerraformError
 from fedstack.terraform import Terraform
