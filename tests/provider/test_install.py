@@ -129,3 +129,12 @@ def test_the_cli_and_install_import_neither_the_framework_nor_grpc(tmp_path: Pat
         [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_unwritable_mirror_is_one_line_on_stderr(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = fedstack_cli("provider", "install", "--mirror", str(blocker / "mirror"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("fedstack: error: cannot create the mirror folder")
+    assert len(done.stderr.strip().splitlines()) == 1
