@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	@echo "setting up $(VENV) (python: $$($(PYTHON) -V))"
 	@$(PYTHON) -m venv $(VENV)
 	@$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	@$(VENV)/bin/python -m pip install --quiet -e '.[dev,cdktn]'
+	@$(VENV)/bin/python -m pip install --quiet -e '.[dev,cdktn,provider]'
 	@touch $@
 
 $(VENV_CDKTF)/.installed: pyproject.toml

@@ -16,6 +16,7 @@ from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
+from fedstack.cli._provider import provider
 from fedstack.cli._sandbox import sandbox
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
@@ -50,6 +51,7 @@ cli.add_command(inventory)
 cli.add_command(drift)
 cli.add_command(modules)
 cli.add_command(catalog)
+cli.add_command(provider)
 
 
 def main(argv: list[str] | None = None) -> None:

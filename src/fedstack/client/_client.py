@@ -23,7 +23,14 @@ DRIFT_RUNS_PATH = "/v1/drift-runs"
 
 
 class BridgeClientError(FedstackError):
-    """The bridge refused a request or could not be reached; the message says which and why."""
+    """The bridge refused a request or could not be reached; the message says which and why.
+
+    `status` is the HTTP status of a refusal, None when the bridge did not answer.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def bridge_token() -> str | None:
@@ -117,6 +124,33 @@ class BridgeClient:
         except ValueError:
             return {}
         return answer if isinstance(answer, dict) else {}
+    def project_policy(self, project: str) -> dict[str, Any]:
+        """`GET /v1/projects/<project>/policy` (404 when the project has none)."""
+        return self._json("GET", f"/v1/projects/{project}/policy")
+
+    def set_project_policy(
+        self, project: str, *, preset: str | None = None, yaml: str | None = None
+    ) -> dict[str, Any]:
+        """`PUT /v1/projects/<project>/policy` with a preset name or a policy YAML text (admin)."""
+        body = {"preset": preset} if preset is not None else {"yaml": yaml}
+        return self._json("PUT", f"/v1/projects/{project}/policy", json=body)
+
+    def delete_project_policy(self, project: str) -> None:
+        """`DELETE /v1/projects/<project>/policy` (admin)."""
+        self._request("DELETE", f"/v1/projects/{project}/policy")
+
+    def create_token(self, project: str, scope: str, description: str = "") -> dict[str, Any]:
+        """`POST /v1/tokens` (admin): the new token's metadata and, this once, its secret."""
+        body = {"project": project, "scope": scope, "description": description}
+        return self._json("POST", "/v1/tokens", json=body)
+
+    def token(self, token_id: str) -> dict[str, Any]:
+        """`GET /v1/tokens/<id>` (admin): project, scope, description, revoked."""
+        return self._json("GET", f"/v1/tokens/{token_id}")
+
+    def revoke_token(self, token_id: str) -> None:
+        """`DELETE /v1/tokens/<id>` (admin)."""
+        self._request("DELETE", f"/v1/tokens/{token_id}")
 
     def _json(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         return dict(self._request(method, path, **kwargs).json())
@@ -132,6 +166,7 @@ class BridgeClient:
             except ValueError:
                 reason = response.text
             raise BridgeClientError(
-                f"bridge answered {response.status_code} to {method} {path}: {reason}"
+                f"bridge answered {response.status_code} to {method} {path}: {reason}",
+                response.status_code,
             )
         return response
