@@ -4,6 +4,7 @@ Pure Python: must not import cdktf, jsii or the web framework.
 """
 
 from fedstack.catalog._countries import EEA, EU, is_country
+from fedstack.catalog._hcl import ModuleSpec, read_module
 from fedstack.catalog._interfaces import INTERFACES, Input, Interface, Output
 from fedstack.catalog._loader import load_catalog, modules_root
 from fedstack.catalog._model import (
@@ -31,10 +32,12 @@ __all__ = [
     "Facts",
     "Input",
     "Interface",
+    "ModuleSpec",
     "Output",
     "Provider",
     "Region",
     "is_country",
     "load_catalog",
     "modules_root",
+    "read_module",
 ]

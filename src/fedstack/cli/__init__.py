@@ -7,6 +7,7 @@ import sys
 import click
 
 import fedstack
+from fedstack.cli._agent import agent
 from fedstack.cli._bridge import bridge
 from fedstack.cli._demo import demo
 from fedstack.cli._drift import drift
@@ -48,6 +49,7 @@ cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
 cli.add_command(modules)
+cli.add_command(agent)
 
 
 def main(argv: list[str] | None = None) -> None:
