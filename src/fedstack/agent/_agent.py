@@ -40,15 +40,26 @@ from fedstack.terraform import Terraform
 __all__ = ["Agent", "AgentSettings", "METRIC_TYPES", "PolicyRefusal"]
 
 METRIC_TYPES = {
-    "fedstack.drift.attributes": "attributes of one resource changed out of band (0: in sync)",
-    "fedstack.drift.errors": "1 when the drift check of a service failed",
-    "fedstack.compliance.findings": "open compliance findings of the service in the bridge",
+    "fedstack.drift.attributes": (
+        "Resource",
+        "attributes of one resource changed out of band (0: in sync; a deleted resource: 1)",
+    ),
+    "fedstack.drift.errors": ("Service", "1 when the drift check of the service failed"),
+    "fedstack.compliance.findings": (
+        "Service",
+        "open compliance findings of the service in the bridge",
+    ),
 }
-"""The Fulcrum metric types the agent posts entries of (register them in Fulcrum first)."""
+"""Fulcrum metric types the agent posts entries of: name -> (entityType, meaning).
+Register them in Fulcrum before starting the agent."""
 
 _QUOTA = re.compile(r"quota|limit exceeded|TooMany|insufficient capacity", re.IGNORECASE)
 _LOCKED = re.compile(r"state lock", re.IGNORECASE)
 _MESSAGE_LIMIT = 1000
+_DEPLOYED = ".deployed"
+"""Marker of a service folder whose apply succeeded: drift checks those."""
+_VAULT_INPUTS = "vault-inputs.json"
+"""A service folder's inputs that hold vault:// references (references only, never values)."""
 
 
 class PolicyRefusal(AgentError):
@@ -253,7 +264,9 @@ class Agent:
             sandbox_endpoint=self._sandbox_endpoint(),
             secret_inputs={name: INTERFACES[capability].input(name).type for name in secrets},  # type: ignore[union-attr]
         )
-        env = {**self._terraform_env(), **{f"TF_VAR_{k}": v for k, v in secrets.items()}}
+        env = {**self._terraform_env(), **_tf_vars(secrets)}
+        vault_inputs = {k: v for k, v in inputs.items() if k in secrets}
+        (folder / _VAULT_INPUTS).write_text(json.dumps(vault_inputs, sort_keys=True) + "\n")
         tf = Terraform(folder, env=env, timeout=self.settings.terraform_timeout)
         record = {k: v for k, v in asdict(job).items()}
         try:
@@ -265,6 +278,8 @@ class Agent:
                 else:
                     tf.apply()
                 self.journal.record(job.id, record, "applied")
+            if job.action != "delete":
+                (folder / _DEPLOYED).touch()
             outputs = {} if job.action == "delete" else tf.output()
         except TerraformError as exc:
             raise _terraform_failure(exc) from None
@@ -374,50 +389,61 @@ class Agent:
     # -- drift --------------------------------------------------------------------------------
 
     def drift(self) -> None:
-        """Check every service of this agent for drift; post metric entries to Fulcrum."""
-        folders = sorted(
-            p.parent for p in (self.settings.work_dir / "services").glob("*/*/main.tf.json")
-        )
-        if not folders:
-            return
-        stacks = [
-            Stack(
-                name=f"{f.parent.name}/{f.name}", path=f, file=f / "main.tf.json", source="folder"
-            )
-            for f in folders
-        ]
+        """Check every deployed service for drift; post metric entries to Fulcrum.
+
+        One drift run per service: each gets its own vault-resolved TF_VAR values.
+        """
+        services = self.settings.work_dir / "services"
+        folders = sorted(p.parent for p in services.glob(f"*/*/{_DEPLOYED}"))
         started = time.monotonic()
-        report = run_drift(
-            stacks,
-            DriftOptions(parallel=2, env=self._terraform_env(), catalog=self.catalog),
-        )
-        posted = 0
-        for result in report.stacks:
-            consumer, service = result.name.split("/", 1)
+        drifted = errored = posted = 0
+        for folder in folders:
+            consumer, service = folder.parent.name, folder.name
             try:
-                if result.status == "error":
-                    self._metric("fedstack.drift.errors", result.name, 1, service)
-                    posted += 1
-                    continue
-                changed = {d.address: d for d in result.drift if not d.ignored}
-                for address in result.resources_checked or list(changed):
-                    drifted = changed.get(address)
-                    count = 0
-                    if drifted is not None:
-                        count = max(1, sum(1 for c in drifted.changes if not c.ignored))
-                    self._metric("fedstack.drift.attributes", address, count, service)
-                    posted += 1
-                findings = self._open_findings(consumer, service)
-                if findings is not None:
-                    self._metric("fedstack.compliance.findings", result.name, findings, service)
-                    posted += 1
+                inputs = json.loads((folder / _VAULT_INPUTS).read_text())
+                env = {**self._terraform_env(), **_tf_vars(self._resolve_secrets(inputs))}
+            except (OSError, ValueError, JobFailure) as exc:
+                self._log(f"drift of {consumer}/{service}: cannot resolve its secrets: {exc}")
+                continue
+            stack = Stack(
+                name=f"{consumer}/{service}",
+                path=folder,
+                file=folder / "main.tf.json",
+                source="folder",
+            )
+            report = run_drift([stack], DriftOptions(parallel=1, env=env, catalog=self.catalog))
+            result = report.stacks[0]
+            drifted += result.status == "drift"
+            errored += result.status == "error"
+            try:
+                posted += self._post_drift(result, consumer, service)
             except FulcrumError as exc:
                 self._log(f"drift of {result.name}: metrics not posted: {exc}")
         took = time.monotonic() - started
         self._log(
-            f"drift: {report.summary.stacks} services, {report.summary.drifted} drifted, "
-            f"{report.summary.errored} failed, {posted} metric entries, {took:.1f} s"
+            f"drift: {len(folders)} services, {drifted} drifted, {errored} failed, "
+            f"{posted} metric entries, {took:.1f} s"
         )
+
+    def _post_drift(self, result: Any, consumer: str, service: str) -> int:
+        if result.status == "error":
+            self._log(f"drift of {result.name} failed: {result.error}")
+            self._metric("fedstack.drift.errors", result.name, 1, service)
+            return 1
+        posted = 0
+        changed = {d.address: d for d in result.drift if not d.ignored}
+        for address in result.resources_checked or list(changed):
+            found = changed.get(address)
+            count = 0
+            if found is not None:
+                count = max(1, sum(1 for c in found.changes if not c.ignored))
+            self._metric("fedstack.drift.attributes", address, count, service)
+            posted += 1
+        findings = self._open_findings(consumer, service)
+        if findings is not None:
+            self._metric("fedstack.compliance.findings", result.name, findings, service)
+            posted += 1
+        return posted
 
     def _open_findings(self, consumer: str, service: str) -> int | None:
         try:
@@ -478,6 +504,10 @@ def _terraform_failure(exc: TerraformError) -> JobFailure:
     if _QUOTA.search(reason):
         return JobFailure("quota", reason)
     return JobFailure("terraform", reason)
+
+
+def _tf_vars(values: dict[str, str]) -> dict[str, str]:
+    return {f"TF_VAR_{name}": value for name, value in values.items()}
 
 
 def _properties(capability: str, outputs: dict[str, Any]) -> dict[str, Any]:

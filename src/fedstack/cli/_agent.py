@@ -164,8 +164,7 @@ def service_types(provider: str | None, capabilities: tuple[str, ...]) -> None:
             "serviceTypes": [service_type_definition(c, catalog, provider) for c in chosen],
             "agentType": agent_type_definition(),
             "metricTypes": [
-                {"name": name, "entityType": "Service", "description": text}
-                for name, text in METRIC_TYPES.items()
+                {"name": name, "entityType": entity} for name, (entity, _) in METRIC_TYPES.items()
             ],
         }
     )
