@@ -16,13 +16,14 @@ from typing import Any
 import boto3
 import httpx
 import pytest
-from bridge_helpers import wait_until
+from bridge_helpers import lock_info, wait_until
 from conftest import PROVIDER, AgentProcess, BridgeAccess, fedstack
 from fulcrum_server import FulcrumServer
 
 pytestmark = pytest.mark.slow
 
 _FIRST: dict[str, Any] = {}
+_SECOND: dict[str, Any] = {}
 
 
 def _s3(sandbox: dict[str, Any]) -> Any:
@@ -54,6 +55,14 @@ def _finished(
 def _state(bridge: BridgeAccess, consumer: str, service: str) -> httpx.Response:
     return httpx.get(
         f"{bridge.url}/v1/states/{consumer}/{service}",
+        headers={"Authorization": f"Bearer {bridge.token}"},
+        timeout=30,
+    )
+
+
+def _lock(bridge: BridgeAccess, service: dict[str, Any]) -> httpx.Response:
+    return httpx.get(
+        f"{bridge.url}/v1/states/{service['consumerId']}/{service['id']}/lock",
         headers={"Authorization": f"Bearer {bridge.token}"},
         timeout=30,
     )
@@ -182,7 +191,7 @@ def test_drift_and_compliance_are_posted_as_metric_entries(
 
 
 def test_an_agent_killed_mid_apply_resumes_the_job_once_on_restart(
-    agent: AgentProcess, fulcrum: FulcrumServer, sandbox: dict[str, Any]
+    agent: AgentProcess, fulcrum: FulcrumServer, agent_bridge: BridgeAccess, sandbox: dict[str, Any]
 ) -> None:
     service = fulcrum.create_service(
         fulcrum.object_storage,  # type: ignore[attr-defined]
@@ -191,12 +200,15 @@ def test_an_agent_killed_mid_apply_resumes_the_job_once_on_restart(
     )
     job_id = next(j for j in fulcrum.jobs if fulcrum.jobs[j]["serviceId"] == service["id"])
 
-    def applying() -> bool:
-        return agent.journal().get(job_id, {}).get("phase") == "applying"
+    def locked_while_applying() -> bool:
+        if agent.journal().get(job_id, {}).get("phase") != "applying":
+            return False
+        return _lock(agent_bridge, service).status_code == 200
 
-    wait_until(applying, timeout=120, what="the agent to start applying", interval=0.05)
+    wait_until(locked_while_applying, timeout=180, what="Terraform to take the lock", interval=0.05)
     agent.kill_session()
     assert fulcrum.jobs[job_id]["status"] == "Processing"
+    assert _lock(agent_bridge, service).status_code == 200  # the killed apply's lock is left
     agent.start()
     job = _finished(fulcrum, job_id, agent)
     assert job["status"] == "Completed", job.get("errorMessage")
@@ -205,22 +217,46 @@ def test_an_agent_killed_mid_apply_resumes_the_job_once_on_restart(
     assert len(fulcrum.calls_to("POST", f"/api/v1/jobs/{job_id}/claim")) == 1
     assert len(fulcrum.calls_to("POST", f"/api/v1/jobs/{job_id}/complete")) == 1
     assert f"job {job_id}: resuming create from phase applying" in agent.output()
+    assert f"job {job_id}: released the lock of the interrupted apply" in agent.output()
+    assert _lock(agent_bridge, service).status_code == 204
     assert agent.journal() == {}
     wait_until(lambda: fulcrum.agent["status"] == "Connected", timeout=30, what="Connected again")
+    _SECOND.update(service)
 
 
-def test_delete_destroys_the_bucket(
+def test_a_service_locked_by_another_holder_fails_as_locked_and_changes_nothing(
     agent: AgentProcess, fulcrum: FulcrumServer, agent_bridge: BridgeAccess, sandbox: dict[str, Any]
 ) -> None:
-    service = fulcrum.services[_FIRST["id"]]
-    job_id = fulcrum.new_job(service["id"], "delete")
-    job = _finished(fulcrum, job_id, agent)
-    assert job["status"] == "Completed", job.get("errorMessage")
-    assert service["status"] == "Deleted"
-    assert "agent-reports-bucket" not in _buckets(sandbox)
-    state = json.loads(_state(agent_bridge, service["consumerId"], service["id"]).content)
-    assert state["resources"] == []
-    assert not (agent.work_dir / "services" / service["consumerId"] / service["id"]).exists()
+    service = fulcrum.services[_SECOND["id"]]
+    other = lock_info(who="other-agent@elsewhere")
+    url = f"{agent_bridge.url}/v1/states/{service['consumerId']}/{service['id']}/lock"
+    headers = {"Authorization": f"Bearer {agent_bridge.token}"}
+    assert httpx.post(url, json=other, headers=headers, timeout=30).status_code == 200
+    try:
+        job_id = fulcrum.new_job(service["id"], "update", {"versioning": True})
+        job = _finished(fulcrum, job_id, agent)
+    finally:
+        httpx.request("DELETE", url, json={"ID": other["ID"]}, headers=headers, timeout=30)
+    assert job["status"] == "Failed"
+    assert job["errorMessage"].startswith("locked: ")
+    assert service["status"] == "Ready"  # ^(quota|locked): leaves the service where it was
+    versioning = _s3(sandbox).get_bucket_versioning(Bucket="agent-interrupted-bucket")
+    assert versioning.get("Status") != "Enabled"
+
+
+def test_delete_destroys_the_buckets(
+    agent: AgentProcess, fulcrum: FulcrumServer, agent_bridge: BridgeAccess, sandbox: dict[str, Any]
+) -> None:
+    services = [fulcrum.services[_FIRST["id"]], fulcrum.services[_SECOND["id"]]]
+    jobs = [fulcrum.new_job(service["id"], "delete") for service in services]
+    for job_id, service in zip(jobs, services, strict=True):
+        job = _finished(fulcrum, job_id, agent)
+        assert job["status"] == "Completed", job.get("errorMessage")
+        assert service["status"] == "Deleted"
+        state = json.loads(_state(agent_bridge, service["consumerId"], service["id"]).content)
+        assert state["resources"] == []
+        assert not (agent.work_dir / "services" / service["consumerId"] / service["id"]).exists()
+    assert {"agent-reports-bucket", "agent-interrupted-bucket"}.isdisjoint(_buckets(sandbox))
 
 
 def test_a_failed_health_check_reports_error_then_connected(

@@ -10,6 +10,7 @@ goes to a journal first, so a restart resumes an interrupted job instead of appl
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
 import os
 import re
@@ -30,7 +31,7 @@ from fedstack.agent._drift import DriftOptions, Stack, run_drift
 from fedstack.agent._errors import AgentError, FulcrumError, JobFailure
 from fedstack.agent._fulcrum import VAULT_PREFIX, FulcrumClient, Job
 from fedstack.agent._journal import Entry, Journal
-from fedstack.agent._root import Component, write_root
+from fedstack.agent._root import COMPONENT, Component, write_root
 from fedstack.catalog import INTERFACES, Catalog, load_catalog, read_module
 from fedstack.errors import TerraformError
 from fedstack.policy import Policy
@@ -58,6 +59,8 @@ _LOCKED = re.compile(r"state lock", re.IGNORECASE)
 _MESSAGE_LIMIT = 1000
 _DEPLOYED = ".deployed"
 """Marker of a service folder whose apply succeeded: drift checks those."""
+_INITIALISED = ".initialised"
+"""What the folder's last successful `terraform init` was for (a fingerprint)."""
 _VAULT_INPUTS = "vault-inputs.json"
 """A service folder's inputs that hold vault:// references (references only, never values)."""
 
@@ -270,7 +273,7 @@ class Agent:
         tf = Terraform(folder, env=env, timeout=self.settings.terraform_timeout)
         record = {k: v for k, v in asdict(job).items()}
         try:
-            tf.init()
+            self._init(tf, folder)
             if phase != "applied":
                 self.journal.record(job.id, record, "applying")
                 if job.action == "delete":
@@ -292,6 +295,22 @@ class Agent:
             "state": f"/v1/states/{job.consumer_id}/{job.service_id}",
         }
         return properties, instance_id, data
+
+    def _init(self, tf: Terraform, folder: Path) -> None:
+        """`terraform init`, skipped when the backend, provider and module are as last time."""
+        root = json.loads((folder / "main.tf.json").read_text())
+        basis = {
+            "terraform": root["terraform"],
+            "provider": root.get("provider"),
+            "source": root["module"][COMPONENT]["source"],
+        }
+        fingerprint = hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()
+        marker = folder / _INITIALISED
+        if (folder / ".terraform").is_dir() and marker.is_file():
+            if marker.read_text() == fingerprint:
+                return
+        tf.init()
+        marker.write_text(fingerprint)
 
     def _capability(self, job: Job) -> str:
         type_id = job.service_type_id

@@ -92,14 +92,15 @@ def service_type_definition(
 def lifecycle_schema() -> dict[str, Any]:
     """New -> Ready -> Deleted, with Refused (policy) and Error (anything else) on failures.
 
-    A quota failure leaves the service where it was: the consumer may retry later. `reconcile`
+    A quota or lock failure leaves the service where it was: the consumer may retry later
+    (nothing was changed). `reconcile`
     applies the service's properties again (it repairs drift).
     """
 
     def errors(source: str, *, refused: str) -> list[dict[str, Any]]:
         return [
             {"from": source, "to": refused, "onError": True, "onErrorRegexp": "^policy:"},
-            {"from": source, "to": source, "onError": True, "onErrorRegexp": "^quota:"},
+            {"from": source, "to": source, "onError": True, "onErrorRegexp": "^(quota|locked):"},
             {"from": source, "to": "Error", "onError": True},
         ]
 
