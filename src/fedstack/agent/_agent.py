@@ -24,8 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from fedstack.agent._bridge import AgentBridge, BridgeUnavailable
 from fedstack.agent._definitions import AGENT_SET_INPUTS, capability_of
 from fedstack.agent._drift import DriftOptions, Stack, run_drift
 from fedstack.agent._errors import AgentError, FulcrumError, JobFailure
@@ -102,6 +101,7 @@ class Agent:
                 f"{settings.region!r} is not a region of {settings.provider} ({known})"
             )
         self.fulcrum = FulcrumClient(settings.fulcrum_url, settings.token)
+        self.bridge = AgentBridge(settings.bridge_url, settings.bridge_token)
         self.journal = Journal(settings.work_dir / "journal.json")
         self._drift_now = threading.Event()
         self._types: dict[str, str | None] = {}
@@ -153,16 +153,11 @@ class Agent:
             )
 
     def _health_check(self) -> bool:
-        problem = None
         try:
             self.fulcrum.me()
-            response = httpx.get(f"{self.settings.bridge_url}/readyz", timeout=10)
-            if response.status_code != 200:
-                problem = f"the bridge is not ready (HTTP {response.status_code})"
+            problem = self.bridge.problem()
         except FulcrumError as exc:
             problem = str(exc)
-        except httpx.HTTPError as exc:
-            problem = f"cannot reach the bridge at {self.settings.bridge_url}: {exc}"
         if problem is None and not self._healthy:
             self._log("health check passed again: Connected")
             self._set_status("Connected", quiet=True)
@@ -381,24 +376,18 @@ class Agent:
 
     def _release_stale_lock(self, job: Job, entry: Entry) -> None:
         """Release the lock an interrupted apply of this agent left; refuse a live holder's."""
-        url = f"{self.settings.bridge_url}/v1/states/{job.consumer_id}/{job.service_id}/lock"
-        auth = ("fedstack-agent", self.settings.bridge_token or "")
         try:
-            answer = httpx.get(url, auth=auth, timeout=30)
-            if answer.status_code == 204:
+            holder = self.bridge.lock_holder(job.consumer_id, job.service_id)
+            if holder is None:
                 return
-            answer.raise_for_status()
-            holder = answer.json()
             ours = holder.get("Who") == f"{getpass.getuser()}@{socket.gethostname()}"
             fresh = str(holder.get("Created", "")) >= (entry.applying_since or "")[:19]
             if ours and fresh and not _alive(entry.pid):
-                httpx.request(
-                    "DELETE", url, json={"ID": holder["ID"]}, auth=auth, timeout=30
-                ).raise_for_status()
+                self.bridge.release_lock(job.consumer_id, job.service_id, str(holder["ID"]))
                 self._log(f"job {job.id}: released the lock of the interrupted apply")
                 return
-        except httpx.HTTPError as exc:
-            raise JobFailure("locked", f"cannot read the state lock at {url}: {exc}") from None
+        except BridgeUnavailable as exc:
+            raise JobFailure("locked", f"cannot read or release the state lock: {exc}") from None
         raise JobFailure(
             "locked",
             f"the state of service {job.service_id} is locked by {holder.get('Who')} "
@@ -466,15 +455,8 @@ class Agent:
 
     def _open_findings(self, consumer: str, service: str) -> int | None:
         try:
-            answer = httpx.get(
-                f"{self.settings.bridge_url}/v1/compliance/findings",
-                params={"state": "open", "project": consumer, "stack": service, "limit": 1},
-                headers={"Authorization": f"Bearer {self.settings.bridge_token or ''}"},
-                timeout=30,
-            )
-            answer.raise_for_status()
-            return int(answer.json()["total"])
-        except (httpx.HTTPError, KeyError, ValueError) as exc:
+            return self.bridge.open_findings(consumer, service)
+        except BridgeUnavailable as exc:
             self._log(f"compliance findings of {consumer}/{service} unavailable: {exc}")
             return None
 
