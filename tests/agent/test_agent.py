@@ -190,6 +190,18 @@ def test_drift_and_compliance_are_posted_as_metric_entries(
     assert fulcrum.contract_problems() == []
 
 
+def test_the_reconcile_action_repairs_the_drift(
+    agent: AgentProcess, fulcrum: FulcrumServer, sandbox: dict[str, Any]
+) -> None:
+    service = fulcrum.services[_FIRST["id"]]
+    job_id = fulcrum.new_job(service["id"], "reconcile")
+    job = _finished(fulcrum, job_id, agent)
+    assert job["status"] == "Completed", job.get("errorMessage")
+    assert service["status"] == "Ready"
+    tags = _s3(sandbox).get_bucket_tagging(Bucket="agent-reports-bucket")["TagSet"]
+    assert {t["Key"]: t["Value"] for t in tags} == {"owner": "team-sovereign", "env": "test"}
+
+
 def test_an_agent_killed_mid_apply_resumes_the_job_once_on_restart(
     agent: AgentProcess, fulcrum: FulcrumServer, agent_bridge: BridgeAccess, sandbox: dict[str, Any]
 ) -> None:
