@@ -7,6 +7,7 @@ import sys
 import click
 
 import fedstack
+from fedstack.cli._agent import agent
 from fedstack.cli._bridge import bridge
 from fedstack.cli._catalog import catalog
 from fedstack.cli._demo import demo
@@ -52,6 +53,7 @@ cli.add_command(drift)
 cli.add_command(modules)
 cli.add_command(catalog)
 cli.add_command(provider)
+cli.add_command(agent)
 
 
 def main(argv: list[str] | None = None) -> None:
