@@ -18,6 +18,7 @@ from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
+from fedstack.cli._unmanaged import unmanaged
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -48,6 +49,7 @@ cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
 cli.add_command(modules)
+cli.add_command(unmanaged)
 
 
 def main(argv: list[str] | None = None) -> None:
