@@ -8,7 +8,16 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
-from fedstack.bridge.api import audit, compliance, drift, health, inventory, stacks, states
+from fedstack.bridge.api import (
+    audit,
+    compliance,
+    drift,
+    health,
+    inventory,
+    stacks,
+    states,
+    unmanaged,
+)
 from fedstack.bridge.api._deps import BridgeContext
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
@@ -38,7 +47,7 @@ def create_app(settings: BridgeSettings) -> FastAPI:
 
     app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
     app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
-    for module in (health, states, stacks, inventory, audit, drift, compliance, pages):
+    for module in (health, states, stacks, inventory, audit, drift, compliance, unmanaged, pages):
         app.include_router(module.router)
 
     @app.exception_handler(BridgeError)
