@@ -156,7 +156,11 @@ def _closed_port() -> int:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, fedstack_home: Path) -> Iterator[World]:
-    """Apply the stack, make the hand-made resources, serve the bridge (with a webhook)."""
+    """Apply the stack, make the hand-made resources, serve the bridge (with a webhook).
+
+    The sandbox servers are this module's own (a private FEDSTACK_HOME), so stopping them
+    removes everything: no `terraform destroy` (about two minutes on a loaded machine).
+    """
     root = tmp_path_factory.mktemp("unmanaged")
     home = root / "home"
     box = Sandbox(home)
@@ -186,8 +190,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, fedstack_home: Path) -> Iter
                 root, home, servers, url, project, writer, reader, hook, names["zone"], {}
             )
             world.hand = _make_by_hand(world, sfx)
+            # No destroy: every resource lives on this module's own moto servers, which stop below.
             yield world
-            tf.destroy()
     finally:
         engine.dispose()
         box.down()
