@@ -127,3 +127,12 @@ def test_every_format_renders_and_json_round_trips() -> None:
     assert "x&lt;y&gt;&amp;z" in texts["html"] and "x<y>" not in texts["html"]
     assert "import {" in texts["md"]
     assert report_document(report)["status"] == "error"
+
+
+def test_the_coverage_table_in_the_docs_matches_the_code() -> None:
+    from fedstack.catalog import load_catalog
+    from fedstack.unmanaged import coverage_table
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "unmanaged.md").read_text()
+    for provider, kinds, keys in coverage_table(load_catalog()):
+        assert f"| {provider} | {kinds} | {keys} |" in page, provider

@@ -44,7 +44,7 @@ def render(report: UnmanagedReport, fmt: str) -> str:
     text = _env().get_template(template[fmt]).render(report=report, summary=report.summary)
     if fmt == "sarif":  # round-trip: a template mistake fails here, not in the consumer
         return json.dumps(json.loads(text), indent=2) + "\n"
-    return text
+    return text if text.endswith("\n") else text + "\n"
 
 
 def write_reports(
