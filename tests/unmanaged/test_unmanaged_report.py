@@ -136,3 +136,58 @@ def test_the_coverage_table_in_the_docs_matches_the_code() -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "unmanaged.md").read_text()
     for provider, kinds, keys in coverage_table(load_catalog()):
         assert f"| {provider} | {kinds} | {keys} |" in page, provider
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--type", "kubernetes"], "--type: unknown kind kubernetes"),
+        (["--provider", "nope"], "unknown provider 'nope'"),
+        (["--format", "pdf"], "unknown report format pdf"),
+        ([], "cannot reach the bridge at http://127.0.0.1:"),
+    ],
+)
+def test_cli_mistakes_are_one_line_and_exit_1(
+    args: list[str], message: str, tmp_path: Path
+) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    fedstack = str(Path(sys.executable).with_name("fedstack"))
+    done = subprocess.run(
+        [
+            fedstack,
+            "unmanaged",
+            "--bridge",
+            f"http://127.0.0.1:{closed}",
+            "--out",
+            str(tmp_path),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], done.stderr
+
+
+def test_help_shows_an_example_and_the_coverage_of_every_provider() -> None:
+    from click.testing import CliRunner
+    from fedstack.cli import cli
+
+    from fedstack.catalog import load_catalog
+
+    result = CliRunner().invoke(cli, ["unmanaged", "--help"])
+    assert result.exit_code == 0
+    assert (
+        "fedstack unmanaged --bridge http://127.0.0.1:8700 --provider sandbox-fr" in result.output
+    )
+    for provider in load_catalog().providers:
+        assert provider in result.output

@@ -30,12 +30,16 @@ class _WithCoverage(click.Command):
 
 
 def _comma_list(value: str) -> list[str]:
+    from fedstack.errors import ConfigError
     from fedstack.unmanaged import KINDS
 
     kinds = [k.strip() for k in value.split(",") if k.strip()]
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
-        raise click.BadParameter(f"choose from {', '.join(KINDS)} (comma-separated)")
+        raise ConfigError(
+            f"--type: unknown kind {', '.join(unknown) or repr(value)}; choose from "
+            f"{', '.join(KINDS)} (comma-separated)"
+        )
     return list(dict.fromkeys(kinds))
 
 
