@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zlib
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -28,9 +29,10 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 
-from fedstack.bridge.store._engine import write_transaction
+from fedstack.bridge.store._engine import is_sqlite, write_transaction
 from fedstack.bridge.store._models import metadata
 from fedstack.unmanaged import UnmanagedReport, report_document
 
@@ -44,6 +46,8 @@ __all__ = [
 ]
 
 _NAME = String(128)
+# Serialises history updates of one project across PostgreSQL replicas (SQLite has one writer).
+_HISTORY_LOCK_KEY = 0x756E6D67
 
 unmanaged_runs = Table(
     "unmanaged_runs",
@@ -137,6 +141,11 @@ def store_unmanaged_run(
     """Store a run and update the history; a run_id seen before is returned as it was."""
     now = dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
+        if not is_sqlite(conn):
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key, :project)"),
+                {"key": _HISTORY_LOCK_KEY, "project": zlib.crc32(project.encode()) - 2**31},
+            )
         existing = conn.execute(
             select(unmanaged_runs.c.id).where(
                 unmanaged_runs.c.project == project, unmanaged_runs.c.run_id == report.run_id
