@@ -17,6 +17,7 @@ from fedstack.bridge.api import (
     stacks,
     states,
     tokens,
+    unmanaged,
 )
 from fedstack.bridge.api._deps import BridgeContext
 from fedstack.bridge.dashboard import pages
@@ -47,7 +48,8 @@ def create_app(settings: BridgeSettings) -> FastAPI:
 
     app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
     app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
-    for module in (health, states, stacks, inventory, audit, drift, compliance, tokens, pages):
+    routers = (health, states, stacks, inventory, audit, drift, compliance, tokens, unmanaged)
+    for module in (*routers, pages):
         app.include_router(module.router)
 
     @app.exception_handler(BridgeError)

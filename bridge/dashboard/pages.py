@@ -26,6 +26,7 @@ from fedstack.bridge.store import (
     list_runs,
     query_findings,
     query_periods,
+    query_unmanaged,
     run_series,
     stack_series,
     stack_summary,
@@ -77,7 +78,12 @@ async def overview_page(who: Caller, request: Request) -> HTMLResponse:
     series = await run_in_threadpool(run_series, engine, projects)
     _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
     chart = drift_chart(_points(series))
-    return _page("overview.html", groups=groups, stacks=stacks, runs=runs, chart=chart)
+    _, unmanaged = await run_in_threadpool(
+        functools.partial(query_unmanaged, engine, projects, state="open", limit=20)
+    )
+    return _page(
+        "overview.html", groups=groups, stacks=stacks, runs=runs, chart=chart, unmanaged=unmanaged
+    )
 
 
 @router.get("/", include_in_schema=False)

@@ -65,6 +65,14 @@ from fedstack.bridge.store._states import (
     restore_version,
     write_state,
 )
+from fedstack.bridge.store._unmanaged import (
+    StoredUnmanagedRun,
+    UnmanagedEvent,
+    UnmanagedRecord,
+    query_unmanaged,
+    store_unmanaged_run,
+    unmanaged_counts,
+)
 from fedstack.bridge.store._tokens import (
     NewToken,
     create_token,
@@ -83,6 +91,9 @@ __all__ = [
     "PolicySource",
     "StoredRun",
     "StoredState",
+    "StoredUnmanagedRun",
+    "UnmanagedEvent",
+    "UnmanagedRecord",
     "VersionInfo",
     "WriteResult",
     "acquire",
@@ -112,6 +123,7 @@ __all__ = [
     "query_findings",
     "query_inventory",
     "query_periods",
+    "query_unmanaged",
     "read_audit",
     "read_current",
     "record",
@@ -124,6 +136,8 @@ __all__ = [
     "set_stack_placement",
     "stack_series",
     "stack_summary",
+    "store_unmanaged_run",
+    "unmanaged_counts",
     "store_run",
     "unindexed_stacks",
     "verify_token",

@@ -21,6 +21,7 @@ from fedstack.cli._provider import provider
 from fedstack.cli._sandbox import sandbox
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
+from fedstack.cli._unmanaged import unmanaged
 from fedstack.errors import FedstackError
 
 __all__ = ["cli", "main"]
@@ -54,6 +55,7 @@ cli.add_command(modules)
 cli.add_command(catalog)
 cli.add_command(provider)
 cli.add_command(agent)
+cli.add_command(unmanaged)
 
 
 def main(argv: list[str] | None = None) -> None:
