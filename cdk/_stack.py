@@ -78,13 +78,14 @@ class FederatedStack(TerraformStack):
 
 
 def stack_metadata(stack: FederatedStack) -> dict[str, object]:
-    """Provider, region, workload and stack of a federated stack, as plain JSON.
+    """Provider, region, project, workload and stack of a federated stack, as plain JSON.
 
-    Exactly these four keys: the drift engine and the bridge read the file strictly.
+    Exactly these keys: the drift engine and the bridge read the file strictly.
     """
     return {
         "provider": stack.placement.provider,
         "region": stack.placement.region,
+        "project": stack.project,
         "workload": stack.workload_name,
         "stack": stack.stack_name,
     }

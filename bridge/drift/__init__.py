@@ -5,7 +5,14 @@ per-attribute diffs, applies ignore rules, and renders the versioned report in e
 Must not import the web framework or cdktf: the CLI runs it without a server.
 """
 
-from fedstack.bridge.drift.client import bridge_token, post_run
+from fedstack.bridge.drift.client import (
+    bridge_token,
+    check_bridge,
+    post_run,
+    post_runs,
+    put_placements,
+    split_by_project,
+)
 from fedstack.bridge.drift.engine import DriftOptions, exit_code, run_drift
 from fedstack.bridge.drift.errors import (
     BridgeError,
@@ -15,7 +22,13 @@ from fedstack.bridge.drift.errors import (
     StackMetadataError,
 )
 from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
-from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
+from fedstack.bridge.drift.metadata import (
+    METADATA_FILE,
+    Placement,
+    placement_for_region,
+    read_stack_metadata,
+    read_stack_names,
+)
 from fedstack.bridge.drift.plan_json import DriftedResource, read_drift
 from fedstack.bridge.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
@@ -23,6 +36,7 @@ from fedstack.bridge.drift.stacks import Stack, discover_stacks
 
 __all__ = [
     "FILE_NAMES",
+    "METADATA_FILE",
     "FORMATS",
     "SCHEMA_VERSION",
     "BridgeError",
@@ -38,15 +52,20 @@ __all__ = [
     "StackMetadataError",
     "apply_ignore_rules",
     "bridge_token",
+    "check_bridge",
     "discover_stacks",
     "exit_code",
     "load_ignore_rules",
     "parse_formats",
     "placement_for_region",
     "post_run",
+    "post_runs",
+    "put_placements",
     "read_drift",
     "read_stack_metadata",
+    "read_stack_names",
     "render",
+    "split_by_project",
     "run_drift",
     "write_reports",
 ]

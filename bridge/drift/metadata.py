@@ -17,7 +17,13 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fedstack.catalog import Catalog
 
-__all__ = ["METADATA_FILE", "Placement", "placement_for_region", "read_stack_metadata"]
+__all__ = [
+    "METADATA_FILE",
+    "Placement",
+    "placement_for_region",
+    "read_stack_metadata",
+    "read_stack_names",
+]
 
 METADATA_FILE = "fedstack.json"
 """The stack metadata file, beside the stack's `*.tf` / `cdk.tf.json`."""
@@ -37,7 +43,8 @@ class _Metadata(BaseModel):
 
     provider: str
     region: str | None = None
-    # Written by the CDK layer beside each stack; not needed for placement.
+    # The stack's identity (written by the CDK layer); not needed for placement.
+    project: str | None = None
     workload: str | None = None
     stack: str | None = None
 
@@ -76,6 +83,23 @@ def read_stack_metadata(folder: Path, catalog: Catalog) -> Placement | None:
             f"(known: {', '.join(sorted(regions))})"
         )
     return Placement(meta.provider, region, regions[region].country)
+
+
+def read_stack_names(folder: Path) -> tuple[str | None, str | None]:
+    """(project, stack) from `folder/fedstack.json`, each None when the file does not say."""
+    file = folder / METADATA_FILE
+    try:
+        meta = json.loads(file.read_text())
+    except (OSError, ValueError):
+        return None, None  # a missing file names nothing; a broken one fails in read_stack_metadata
+    if not isinstance(meta, dict):
+        return None, None
+    project = meta.get("project")
+    stack = meta.get("stack")
+    return (
+        project if isinstance(project, str) else None,
+        stack if isinstance(stack, str) else None,
+    )
 
 
 def placement_for_region(region: str, catalog: Catalog) -> Placement | None:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
-__all__ = ["bridge_url", "home", "provider_mirror", "setting"]
+from fedstack.errors import ConfigError
+
+__all__ = ["bridge_url", "home", "parse_bridge_url", "provider_mirror", "setting"]
 
 
 def setting(name: str, default: str | None = None) -> str | None:
@@ -38,4 +41,21 @@ def provider_mirror() -> Path | None:
 def bridge_url() -> str | None:
     """FEDSTACK_BRIDGE_URL: the bridge every stack uses as state backend; unset means local."""
     value = setting("FEDSTACK_BRIDGE_URL")
-    return value.rstrip("/") if value else None
+    return parse_bridge_url(value) if value else None
+
+
+def parse_bridge_url(value: str) -> str:
+    """A bridge's base address (`http(s)://host[:port]`), without a trailing slash.
+
+    A path is refused: the bridge's routes hang off its root, so `.../v1/states/a/b` or
+    `.../dashboard` would post to an address that does not exist.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"bridge URL {value!r} is not an http(s)://host[:port] address")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ConfigError(
+            f"bridge URL {value!r} has a path; give the bridge's base address only, "
+            f"such as {parts.scheme}://{parts.netloc}"
+        )
+    return f"{parts.scheme}://{parts.netloc}"

@@ -16,6 +16,7 @@ from fedstack.cli._output import stderr
 from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._stack import stack
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
 from fedstack.errors import FedstackError
@@ -47,6 +48,7 @@ cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
+cli.add_command(stack)
 cli.add_command(modules)
 
 

@@ -114,10 +114,10 @@ def drift(
     from fedstack.bridge.drift import (
         DriftOptions,
         bridge_token,
+        check_bridge,
         discover_stacks,
         load_ignore_rules,
         parse_formats,
-        post_run,
         render,
         run_drift,
         write_reports,
@@ -125,16 +125,26 @@ def drift(
 
     wanted = parse_formats(formats)
     rules = load_ignore_rules(ignore_file) if ignore_file else []
+    bridge = config.parse_bridge_url(bridge) if bridge else config.bridge_url()
     roots = list(paths)
     if app is not None:
         from fedstack.cli._synth import synthesize
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
+    if bridge:
+        # Before the plans: a wrong token should cost a second, not the whole run.
+        check_bridge(bridge, [s.project for s in stacks], token=bridge_token())
     stderr.print(
         f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
     )
-    options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
+    options = DriftOptions(
+        parallel=parallel,
+        timeout=timeout,
+        ignore_rules=rules,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        bridge_url=bridge,
+    )
     report = _run_with_progress(run_drift, stacks, options)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
@@ -144,14 +154,41 @@ def drift(
         _print_table(report)
     for fmt, path in written.items():
         stderr.print(f"[dim]{fmt} report: {path}[/]")
-    bridge = bridge or config.bridge_url()
-    if bridge:
-        answer = post_run(bridge, report, token=bridge_token())
+    if report.interrupted:
         stderr.print(
-            f"posted run {report.run_id} to the bridge"
+            f"interrupted: the reports hold the {len(report.stacks)} stack(s) that finished; "
+            "nothing posted to the bridge"
+        )
+    elif bridge:
+        _post(bridge, report, stacks)
+    click.get_current_context().exit(report.exit_code)
+
+
+def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
+    """Post the run (one per project) and the placements the stacks' fedstack.json declare."""
+    from fedstack.bridge.drift import METADATA_FILE, bridge_token, post_runs, put_placements
+
+    token = bridge_token()
+    for answer in post_runs(bridge, report, token=token):
+        where = f" ({answer['project']})" if "project" in answer else ""
+        stderr.print(
+            f"posted run {report.run_id} to the bridge{where}"
             + (f": {answer['url']}" if "url" in answer else "")
         )
-    click.get_current_context().exit(report.exit_code)
+    declared = {s.path.resolve().as_posix() for s in stacks if (s.path / METADATA_FILE).is_file()}
+    placements = [
+        (s.project, s.name, s.provider, s.region)
+        for s in report.stacks
+        if s.project and s.provider and s.region and Path(s.path).resolve().as_posix() in declared
+    ]
+    for name, outcome in put_placements(bridge, placements, token=token) if placements else []:
+        if outcome == "set":
+            stderr.print(f"placement of {name} recorded from its fedstack.json")
+        elif outcome.startswith("refused"):
+            stderr.print(
+                f"placement of {name} not recorded ({outcome}); with a state:write token: "
+                "fedstack stack set-placement PATH"
+            )
 
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
@@ -165,6 +202,8 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
         TextColumn,
         TimeElapsedColumn,
     )
+
+    from fedstack.terraform import GRACE_SECONDS
 
     lock = threading.Lock()
     with Progress(
@@ -192,7 +231,15 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
                     progress.update(task, description=label, completed=3)
                     progress.advance(overall)
 
+        def on_interrupt(running: list[str]) -> None:
+            progress.stop()
+            stderr.print(
+                f"interrupted: stopping {len(running)} Terraform process(es), waiting up to "
+                f"{GRACE_SECONDS:g} s for them to exit: {'; '.join(running)}"
+            )
+
         options.on_phase = on_phase
+        options.on_interrupt = on_interrupt
         return run_drift(stacks, options)
 
 

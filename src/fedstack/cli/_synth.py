@@ -108,8 +108,17 @@ def _apply_all(
             with lock:
                 progress.update(tasks[stack], description=message[:100])
 
+        def on_interrupt(waiting: list[str]) -> None:
+            progress.stop()
+            stderr.print(f"interrupted: {'; '.join(waiting)}")
+
         results = run_stacks(
-            chosen, action, catalog=load_catalog(), parallelism=parallelism, on_event=on_event
+            chosen,
+            action,
+            catalog=load_catalog(),
+            parallelism=parallelism,
+            on_event=on_event,
+            on_interrupt=on_interrupt,
         )
     if as_json:
         print_json({"action": action, "outdir": str(out), "results": [r.__dict__ for r in results]})

@@ -263,6 +263,8 @@ def _drift(
                 catalog=catalog,
             ),
         )
+    if report.interrupted:
+        raise KeyboardInterrupt  # the running plans are stopped; the demo cleans up
     answer = post_run(env.bridge_url, report, token=env.drift_token)
     return report.exit_code, answer.get("url"), render(report, "md")
 
