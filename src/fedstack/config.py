@@ -11,7 +11,14 @@ from urllib.parse import urlsplit
 
 from fedstack.errors import ConfigError
 
-__all__ = ["bridge_url", "home", "parse_bridge_url", "provider_mirror", "setting"]
+__all__ = [
+    "DEFAULT_BRIDGE_URL",
+    "bridge_url",
+    "home",
+    "parse_bridge_url",
+    "provider_mirror",
+    "setting",
+]
 
 
 def setting(name: str, default: str | None = None) -> str | None:
@@ -36,6 +43,10 @@ def provider_mirror() -> Path | None:
     """FEDSTACK_PROVIDER_MIRROR: a Terraform filesystem mirror to install providers from."""
     value = setting("FEDSTACK_PROVIDER_MIRROR")
     return Path(value).expanduser().resolve() if value else None
+
+
+DEFAULT_BRIDGE_URL = "http://127.0.0.1:8700"
+"""Where `fedstack bridge serve` listens by default, and where clients look without a URL."""
 
 
 def bridge_url() -> str | None:

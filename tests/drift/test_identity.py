@@ -193,21 +193,6 @@ def test_drift_of_a_plain_folder_files_its_run_under_the_backend_stack(
         tf.destroy()
 
 
-def test_drift_refuses_a_bridge_url_with_a_path(tmp_path: Path) -> None:
-    _write(tmp_path / "s", "main.tf", 'provider "aws" {}\n')
-    done = subprocess.run(
-        [FEDSTACK, "drift", str(tmp_path / "s"), "--bridge", "http://127.0.0.1:8765/v1/states"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 1
-    assert "has a path; give the bridge's base address only, such as http://127.0.0.1:8765" in (
-        done.stderr
-    )
-
-
 def test_drift_checks_the_bridge_token_before_running_any_plan(
     tmp_path: Path, bridge: _Bridge
 ) -> None:

@@ -21,7 +21,11 @@ from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
 from fedstack.errors import FedstackError
 
-__all__ = ["cli", "main"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
+
+EXIT_USAGE = 64
+"""Usage errors (unknown option, bad value): neither 0 nor the 2 that means drift or a failed rule."""
+EXIT_INTERRUPTED = 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,6 +38,14 @@ def cli() -> None:
       fedstack demo                 # the whole flow on the local sandbox cloud
       fedstack sandbox up           # start the sandbox providers (moto on loopback)
       fedstack sandbox status
+
+    \b
+    Exit codes (every command):
+      0    ok
+      1    an error (one line on stderr)
+      2    drift found, or a policy rule failed
+      64   usage error: unknown command or option, bad option value
+      130  interrupted (Ctrl-C)
     """
 
 
@@ -61,7 +73,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(code)
     except click.exceptions.Abort:
         stderr.print("fedstack: interrupted")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -72,4 +87,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("fedstack: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)

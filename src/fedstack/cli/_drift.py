@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from fedstack import config
-from fedstack.cli._output import stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, stderr, stdout
+from fedstack.errors import FedstackError
 
 __all__ = ["drift"]
 
@@ -32,7 +33,7 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
 @click.option(
     "--bridge",
     envvar="FEDSTACK_BRIDGE_URL",
-    metavar="URL",
+    type=BRIDGE_URL,
     help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
 )
 @click.option(
@@ -125,7 +126,7 @@ def drift(
 
     wanted = parse_formats(formats)
     rules = load_ignore_rules(ignore_file) if ignore_file else []
-    bridge = config.parse_bridge_url(bridge) if bridge else config.bridge_url()
+    bridge = bridge or config.bridge_url()
     roots = list(paths)
     if app is not None:
         from fedstack.cli._synth import synthesize
@@ -148,20 +149,26 @@ def drift(
     report = _run_with_progress(run_drift, stacks, options)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
-    if as_json:
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
-    else:
-        _print_table(report)
-    for fmt, path in written.items():
-        stderr.print(f"[dim]{fmt} report: {path}[/]")
+    code = report.exit_code
     if report.interrupted:
         stderr.print(
             f"interrupted: the reports hold the {len(report.stacks)} stack(s) that finished; "
             "nothing posted to the bridge"
         )
     elif bridge:
-        _post(bridge, report, stacks)
-    click.get_current_context().exit(report.exit_code)
+        try:
+            _post(bridge, report, stacks)
+        except FedstackError as exc:
+            # The run is checked but not recorded: an error, and the table says the same exit.
+            stderr.print(f"fedstack: error: {exc}", markup=False)
+            code = 1
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        _print_table(report, code)
+    for fmt, path in written.items():
+        stderr.print(f"[dim]{fmt} report: {path}[/]")
+    click.get_current_context().exit(code)
 
 
 def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +250,7 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
         return run_drift(stacks, options)
 
 
-def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+def _print_table(report, code: int) -> None:  # type: ignore[no-untyped-def]
     from rich.markup import escape
     from rich.table import Table
 
@@ -267,7 +274,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
     s = report.summary
     stdout.print(
         f"{s.stacks} stacks: {s.in_sync} in sync, {s.drifted} drifted, {s.errored} failed; "
-        f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {report.exit_code}"
+        f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {code}"
     )
     for rule in report.expired_rules:
         stdout.print(

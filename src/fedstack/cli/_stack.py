@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fedstack import config
-from fedstack.cli._output import print_json, stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, print_json, stderr, stdout
 
 __all__ = ["stack"]
 
@@ -19,7 +19,7 @@ def stack() -> None:
     \b
     Examples:
       fedstack stack show stacks/
-      fedstack stack set-placement stacks/ --bridge http://127.0.0.1:8765
+      fedstack stack set-placement stacks/ --bridge http://127.0.0.1:8700
     """
 
 
@@ -52,7 +52,7 @@ def show(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option(
     "--bridge",
     envvar="FEDSTACK_BRIDGE_URL",
-    metavar="URL",
+    type=BRIDGE_URL,
     help="The bridge (default: FEDSTACK_BRIDGE_URL); token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD (state:write).",
 )
 def set_placement(paths: tuple[Path, ...], bridge: str | None) -> None:
@@ -64,11 +64,11 @@ def set_placement(paths: tuple[Path, ...], bridge: str | None) -> None:
     \b
     Examples:
       fedstack stack set-placement .
-      fedstack stack set-placement stacks/ --bridge http://127.0.0.1:8765
+      fedstack stack set-placement stacks/ --bridge http://127.0.0.1:8700
     """
     from fedstack.bridge.drift import BridgeError, bridge_token, put_placements
 
-    url = config.parse_bridge_url(bridge) if bridge else config.bridge_url()
+    url = bridge or config.bridge_url()
     if not url:
         raise click.UsageError("name the bridge: --bridge URL or FEDSTACK_BRIDGE_URL")
     wanted: list[tuple[str, str, str, str]] = []
