@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from fedstack import config
-from fedstack.cli._output import BRIDGE_URL, stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, StackEvents, stderr, stdout
 from fedstack.errors import FedstackError
 
 __all__ = ["drift"]
@@ -199,7 +199,38 @@ def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
 
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
-    """Run the check with one progress bar per stack and an overall bar, on stderr."""
+    """Run the check with progress on stderr: bars on a terminal, one line per event in logs."""
+    if not stderr.is_terminal:
+        return _run_with_lines(run_drift, stacks, options)
+    return _run_with_bars(run_drift, stacks, options)
+
+
+def _run_with_lines(run_drift, stacks, options):  # type: ignore[no-untyped-def]
+    from fedstack.terraform import GRACE_SECONDS
+
+    events = StackEvents(stderr)
+    plain = {"in_sync": "in sync", "drift": "drift", "error": "failed"}
+
+    def on_phase(name: str, phase: str) -> None:
+        if phase in _PHASES:
+            events(name, _PHASES[phase])
+        else:
+            events(name, plain.get(phase, phase), done=True)
+
+    def on_interrupt(running: list[str]) -> None:
+        stderr.print(
+            f"interrupted: stopping {len(running)} Terraform process(es), waiting up to "
+            f"{GRACE_SECONDS:g} s for them to exit: {'; '.join(running)}",
+            markup=False,
+        )
+
+    options.on_phase = on_phase
+    options.on_interrupt = on_interrupt
+    return run_drift(stacks, options)
+
+
+def _run_with_bars(run_drift, stacks, options):  # type: ignore[no-untyped-def]
+    """One progress bar per stack and an overall bar, on stderr."""
     from rich.markup import escape
     from rich.progress import (
         BarColumn,
@@ -264,7 +295,7 @@ def _print_table(report, code: int) -> None:  # type: ignore[no-untyped-def]
         if stack.error:
             what = stack.error
         table.add_row(
-            escape(stack.name),
+            escape(f"{stack.project}/{stack.name}" if stack.project else stack.name),
             stack.provider or "-",
             f"{stack.region} ({stack.country})" if stack.region else "-",
             _DONE[stack.status],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -248,6 +249,12 @@ class Terraform:
                 d for d in from_text(done.stderr + "\n" + done.stdout) if d.severity == "error"
             ]
         reason = "; ".join(str(d) for d in errors) or _last_lines(done.stderr or done.stdout)
+        if args[0] == "init" and _REGISTRY_FAILURE.search(reason + done.stderr):
+            reason += (
+                " (no provider registry reachable: set FEDSTACK_PROVIDER_MIRROR to a Terraform "
+                "filesystem mirror holding the stack's providers, such as one made by "
+                "`terraform providers mirror DIR` on a connected machine)"
+            )
         return TerraformError(
             f"{self.binary.flavour} {args[0]} failed in {self.workdir}: {reason}",
             command=[self.binary.path, *args],
@@ -347,6 +354,13 @@ def _stop(proc: subprocess.Popen[str]) -> None:
             if proc.poll() is not None:
                 return
             time.sleep(0.1)
+
+
+_REGISTRY_FAILURE = re.compile(
+    r"registry\.(terraform|opentofu)\.io|Failed to query available provider packages|"
+    r"could not connect to|Failed to install provider",
+    re.IGNORECASE,
+)
 
 
 def _var_args(variables: Mapping[str, Any] | None) -> list[str]:
