@@ -41,9 +41,10 @@ def from_event(event: dict[str, Any]) -> Diagnostic | None:
     if event.get("type") != "diagnostic":
         return None
     diag = event.get("diagnostic") or {}
-    where = diag.get("range") if isinstance(diag.get("range"), dict) else {}
-    line = (where.get("start") or {}).get("line") if isinstance(where.get("start"), dict) else None
-    location = f"{where['filename']}:{line}" if where.get("filename") and line else None
+    where: dict[str, Any] = diag.get("range") if isinstance(diag.get("range"), dict) else {}
+    start = where.get("start") if isinstance(where.get("start"), dict) else {}
+    line, filename = (start or {}).get("line"), where.get("filename")
+    location = f"{filename}:{line}" if filename and line else None
     return Diagnostic(
         severity=str(diag.get("severity", "error")),
         summary=strip_ansi(str(diag.get("summary", ""))).strip(),
