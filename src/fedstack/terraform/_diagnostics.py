@@ -41,7 +41,8 @@ def from_event(event: dict[str, Any]) -> Diagnostic | None:
     if event.get("type") != "diagnostic":
         return None
     diag = event.get("diagnostic") or {}
-    where: dict[str, Any] = diag.get("range") if isinstance(diag.get("range"), dict) else {}
+    found = diag.get("range")
+    where: dict[str, Any] = found if isinstance(found, dict) else {}
     start = where.get("start") if isinstance(where.get("start"), dict) else {}
     line, filename = (start or {}).get("line"), where.get("filename")
     location = f"{filename}:{line}" if filename and line else None
