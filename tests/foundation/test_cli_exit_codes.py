@@ -62,3 +62,30 @@ def test_an_error_exits_1(tmp_path: Path) -> None:
     done = _run("drift", str(tmp_path / "missing"))
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0 and "no such file or folder" in done.stderr
+
+
+def _commands():  # type: ignore[no-untyped-def]
+    import click
+
+    from fedstack.cli import cli
+
+    def walk(command, path):  # type: ignore[no-untyped-def]
+        yield path, command
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+
+    return [" ".join(p) for p, _ in walk(cli, []) if p]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_every_help_has_a_runnable_example(command: str) -> None:
+    from click.testing import CliRunner
+
+    from fedstack.cli import cli
+
+    done = CliRunner().invoke(cli, [*command.split(), "--help"])  # in process: 30 commands
+    assert done.exit_code == 0
+    examples = done.output.split("Example", 1)
+    assert len(examples) == 2, f"`fedstack {command} --help` has no example"
+    assert f"fedstack {command.split()[0]}" in examples[1]
