@@ -69,6 +69,7 @@ from fedstack.bridge.store._tokens import (
     NewToken,
     create_token,
     list_tokens,
+    refusal_reason,
     revoke_token,
     verify_token,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "release",
     "reseal_versions",
     "restore_version",
+    "refusal_reason",
     "revoke_token",
     "run_series",
     "set_policy",
