@@ -36,7 +36,8 @@ def bridge() -> None:
     "--port", default=8700, show_default=True, type=click.IntRange(0, 65535), help="Port to bind."
 )
 @click.option(
-    "--max-state-size",
+    "--max-state-bytes",
+    "--max-state-size",  # the 0.1 name, kept working
     "max_state_bytes",
     type=click.IntRange(1024),
     envvar="FEDSTACK_BRIDGE_MAX_STATE_BYTES",

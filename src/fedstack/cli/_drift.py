@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from fedstack import config
-from fedstack.cli._output import BRIDGE_URL, StackEvents, stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, StackEvents, say_provider_mirror, stderr, stdout
 from fedstack.errors import FedstackError
 
 __all__ = ["drift"]
@@ -37,7 +37,10 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
     help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
 )
 @click.option(
-    "--parallel",
+    "-p",
+    "--parallelism",
+    "--parallel",  # the 0.1 name, kept working
+    "parallel",
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
@@ -133,6 +136,7 @@ def drift(
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
+    say_provider_mirror()
     if bridge:
         # Before the plans: a wrong token should cost a second, not the whole run.
         check_bridge(bridge, [s.project for s in stacks], token=bridge_token())

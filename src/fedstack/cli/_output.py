@@ -16,7 +16,7 @@ from rich.table import Table
 from fedstack import config
 from fedstack.errors import ConfigError
 
-__all__ = ["BRIDGE_URL", "StackEvents", "print_json", "stderr", "stdout"]
+__all__ = ["BRIDGE_URL", "StackEvents", "print_json", "say_provider_mirror", "stderr", "stdout"]
 
 _UNLIMITED = 1_000_000
 
@@ -101,3 +101,20 @@ class StackEvents:
             self._last[stack] = now
             took = f"{now - first:.1f} s in all" if done else f"+{now - previous:.1f} s"
             self._console.print(f"{stack}: {message} ({took})", markup=False)
+
+
+def say_provider_mirror() -> None:
+    """One line on stderr: where Terraform gets its providers from, and how that was chosen."""
+    mirror, source = config.provider_mirror_source()
+    if source == "FEDSTACK_PROVIDER_MIRROR":
+        stderr.print(f"providers from the mirror {mirror} (FEDSTACK_PROVIDER_MIRROR)", markup=False)
+    elif source == "found":
+        stderr.print(
+            f"providers from the mirror {mirror} (found; set FEDSTACK_PROVIDER_MIRROR to choose)",
+            markup=False,
+        )
+    else:
+        stderr.print(
+            "providers from the registry (no mirror found; set FEDSTACK_PROVIDER_MIRROR for one)",
+            markup=False,
+        )

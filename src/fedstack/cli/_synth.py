@@ -15,7 +15,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fedstack.cli._output import StackEvents, print_json, stderr, stdout
+from fedstack.cli._output import StackEvents, print_json, say_provider_mirror, stderr, stdout
 
 if TYPE_CHECKING:
     from fedstack.stacks import StackInfo
@@ -93,6 +93,7 @@ def _apply_all(
 
     out, stacks = synthesize(app, outdir)
     chosen = select_stacks(stacks, patterns)
+    say_provider_mirror()
 
     def run(on_event, on_interrupt):  # type: ignore[no-untyped-def]
         return run_stacks(
