@@ -12,7 +12,7 @@ import binascii
 
 from fedstack.bridge._errors import Unauthorized
 from fedstack.bridge._principal import ANONYMOUS_ADMIN, Principal
-from fedstack.bridge.store import verify_token
+from fedstack.bridge.store import refusal_reason, verify_token
 from sqlalchemy import Engine
 
 __all__ = ["authenticate", "presented_token"]
@@ -47,5 +47,8 @@ def authenticate(engine: Engine, header: str | None, *, auth: bool) -> Principal
         )
     principal = verify_token(engine, token)
     if principal is None:
-        raise Unauthorized("the token is unknown, wrong or revoked")
+        reason = refusal_reason(engine, token)
+        if reason == "unknown":
+            raise Unauthorized("the token is unknown or wrong")
+        raise Unauthorized(f"the token {token.split('_')[1]} was {reason}: create a new one")
     return principal

@@ -79,10 +79,11 @@ class FederatedStack(TerraformStack):
 
 
 def stack_metadata(stack: FederatedStack) -> StackMetadata:
-    """Provider, region, workload and stack of a federated stack (the contracts' model)."""
+    """Provider, region, project, workload and stack of a federated stack (the contracts' model)."""
     return StackMetadata(
         provider=stack.placement.provider,
         region=stack.placement.region,
+        project=stack.project,
         workload=stack.workload_name,
         stack=stack.stack_name,
     )

@@ -77,6 +77,7 @@ from fedstack.bridge.store._tokens import (
     NewToken,
     create_token,
     list_tokens,
+    refusal_reason,
     revoke_token,
     verify_token,
 )
@@ -130,6 +131,7 @@ __all__ = [
     "release",
     "reseal_versions",
     "restore_version",
+    "refusal_reason",
     "revoke_token",
     "run_series",
     "set_policy",

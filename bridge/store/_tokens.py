@@ -78,6 +78,25 @@ def verify_token(engine: Engine, presented: str) -> Principal | None:
     return Principal(token_id=row.id, project=row.project, scope=row.scope)
 
 
+def refusal_reason(engine: Engine, presented: str) -> str:
+    """Why verify_token refused `presented`: "revoked on <date>" for a real token, else "unknown".
+
+    Revocation is named only to whoever holds the secret, so the answer reveals nothing
+    about which token ids exist.
+    """
+    match = _TOKEN.match(presented.strip())
+    if match is None:
+        return "unknown"
+    token_id, secret = match.groups()
+    with engine.connect() as conn:
+        row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
+    if row is None or not hmac.compare_digest(row.secret_sha256, _digest(secret)):
+        return "unknown"
+    if row.revoked_at is not None:
+        return f"revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
+    return "unknown"
+
+
 def list_tokens(engine: Engine) -> list[dict[str, object]]:
     """Every token's id, project, scope and dates (never a secret or its hash)."""
     with engine.connect() as conn:

@@ -13,6 +13,7 @@ __all__ = [
     "FedstackError",
     "SandboxError",
     "TerraformError",
+    "TerraformInterrupted",
     "TerraformNotFound",
     "TerraformTimeout",
 ]
@@ -61,3 +62,7 @@ class TerraformError(FedstackError):
 
 class TerraformTimeout(TerraformError):
     """A Terraform command ran past its time limit and was stopped."""
+
+
+class TerraformInterrupted(TerraformError):
+    """A Terraform command was stopped (or never started) because the user pressed Ctrl-C."""

@@ -194,6 +194,7 @@ def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_sta
     assert meta == {
         "provider": "sandbox-de",
         "region": "de-fra",
+        "project": app.project,
         "workload": "webapp",
         "stack": DE,
     }

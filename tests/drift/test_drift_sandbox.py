@@ -409,7 +409,7 @@ def test_a_sensitive_value_changed_out_of_band_never_appears_in_any_output(
             for i, r in enumerate(module_bridge_receiver.requests)
         },
     }
-    assert len(outputs) == 9
+    assert len(outputs) == 10  # 8 outputs, the bridge pre-check's `{}` and the posted run
     for name, text in outputs.items():
         assert deployed.secret not in text, f"the secret leaked into {name}"
 
@@ -417,7 +417,9 @@ def test_a_sensitive_value_changed_out_of_band_never_appears_in_any_output(
 def test_the_run_is_posted_to_the_bridge_with_the_bearer_token(
     drifted_run: CliRun, module_bridge_receiver: BridgeReceiver
 ) -> None:
-    (request,) = module_bridge_receiver.requests
+    # Before any plan, an empty object checks the bridge and the token; then the run.
+    check, request = module_bridge_receiver.requests
+    assert check.body == b"{}" and check.headers["Authorization"] == "Bearer bridge-token-abc"
     assert request.path == "/v1/drift-runs"
     assert request.headers["Authorization"] == "Bearer bridge-token-abc"
     posted = DriftReport.model_validate_json(request.body)

@@ -139,12 +139,13 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
     sarif = json.loads((reports / Path(sarif_step["with"]["sarif_file"]).name).read_text())
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
     assert _junit_failures(plain_stack.checkout / junit_step["with"]["report_paths"]) >= 1
+    assert "TF_HTTP_ADDRESS" not in job["env"]  # each stack's own config names its state
     runs = httpx.get(
-        f"{bridge.url}/v1/drift-runs",
+        f"{bridge.url}/v1/drift-runs?project=plain&stack=assets",
         headers={"Authorization": f"Bearer {bridge.drift_token}"},
         timeout=10,
     )
-    assert runs.status_code == 200 and runs.json()
+    assert runs.status_code == 200 and runs.json()["total"] >= 1
     gate = results["Gate on the exit code"]
     assert gate.returncode == 1 and "::error::drift found" in gate.stdout
     assert bridge.drift_token not in results["Check drift"].stdout + results["Check drift"].stderr
@@ -218,5 +219,14 @@ def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
     assert job["artifacts"]["when"] == "always" and _junit_failures(junit) >= 1
     for path in job["artifacts"]["paths"]:
         assert (plain_stack.checkout / path).is_dir()
-    state = httpx.get(env["TF_HTTP_ADDRESS"], auth=("ci", bridge.drift_token), timeout=10)
+    assert "TF_HTTP_ADDRESS" not in job["variables"]  # each stack's own config names its state
+    state = httpx.get(
+        f"{bridge.url}/v1/states/plain/assets", auth=("ci", bridge.drift_token), timeout=10
+    )
     assert state.status_code == 200  # the drift token reads the state the job checked
+    runs = httpx.get(
+        f"{bridge.url}/v1/drift-runs?project=plain&stack=assets",
+        headers={"Authorization": f"Bearer {bridge.drift_token}"},
+        timeout=10,
+    ).json()
+    assert runs["total"] >= 1  # filed under the stack the bridge holds the state of

@@ -72,6 +72,8 @@ def test_pip_install_into_a_new_venv_gives_a_working_fedstack(tmp_path: Path) ->
         timeout=600,
     )
     assert pip.returncode == 0, pip.stderr[-2000:]
+    # No setuptools warnings (license metadata, data folders taken for packages).
+    assert "Warning" not in pip.stderr and "deprecated" not in pip.stderr, pip.stderr[-3000:]
     outside = tmp_path / "elsewhere"  # not the checkout: the wheel must carry everything
     outside.mkdir()
     run_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -100,3 +102,47 @@ def test_pip_install_into_a_new_venv_gives_a_working_fedstack(tmp_path: Path) ->
     root, module = catalog.stdout.split()
     assert Path(root).is_relative_to(env_dir), "the catalog and modules ship inside the wheel"
     assert (Path(module) / "main.tf").is_file()
+
+    demo = subprocess.run(
+        [
+            str(env_dir / "bin" / "python"),
+            "-c",
+            "from fedstack.demo import default_app; print(default_app())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=run_env,
+    )
+    app = Path(demo.stdout.strip())
+    assert app.is_relative_to(env_dir) and (app / "main.py").is_file(), demo.stderr
+    assert (app / "drift-ignore.yaml").is_file()
+    helped = subprocess.run(
+        [str(env_dir / "bin" / "fedstack"), "demo", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=run_env,
+    )
+    assert helped.returncode == 0 and "Example" in helped.stdout, helped.stderr
+    # Without FEDSTACK_PROVIDER_MIRROR the CLI finds the machine's mirror and says which.
+    no_mirror = {k: v for k, v in run_env.items() if k != "FEDSTACK_PROVIDER_MIRROR"}
+    stack = outside / "stack"
+    stack.mkdir()
+    (stack / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    found = subprocess.run(
+        [str(env_dir / "bin" / "fedstack"), "drift", str(stack), "--out", str(tmp_path / "r")],
+        capture_output=True,
+        text=True,
+        cwd=outside,
+        env=no_mirror,
+        timeout=120,
+    )
+    expected = subprocess.run(
+        [str(REPO / "scripts" / "find-provider-mirror")],
+        capture_output=True,
+        text=True,
+        env=no_mirror,
+    ).stdout.strip()
+    if expected:
+        assert f"providers from the mirror {expected} (found;" in found.stderr, found.stderr

@@ -19,12 +19,17 @@ from fedstack.cli._placement import plan_placement
 from fedstack.cli._policy import policy
 from fedstack.cli._provider import provider
 from fedstack.cli._sandbox import sandbox
+from fedstack.cli._stack import stack
 from fedstack.cli._synth import deploy, destroy, synth
 from fedstack.cli._token import token
 from fedstack.cli._unmanaged import unmanaged
 from fedstack.errors import FedstackError
 
-__all__ = ["cli", "main"]
+__all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
+
+EXIT_USAGE = 64
+"""Usage errors (unknown option, bad value): neither 0 nor the 2 that means drift or a failed rule."""
+EXIT_INTERRUPTED = 130
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +42,14 @@ def cli() -> None:
       fedstack demo                 # the whole flow on the local sandbox cloud
       fedstack sandbox up           # start the sandbox providers (moto on loopback)
       fedstack sandbox status
+
+    \b
+    Exit codes (every command):
+      0    ok
+      1    an error (one line on stderr)
+      2    drift found, or a policy rule failed
+      64   usage error: unknown command or option, bad option value
+      130  interrupted (Ctrl-C)
     """
 
 
@@ -51,6 +64,7 @@ cli.add_command(bridge)
 cli.add_command(token)
 cli.add_command(inventory)
 cli.add_command(drift)
+cli.add_command(stack)
 cli.add_command(modules)
 cli.add_command(catalog)
 cli.add_command(provider)
@@ -67,7 +81,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(code)
     except click.exceptions.Abort:
         stderr.print("fedstack: interrupted")
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -78,4 +95,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("fedstack: interrupted", file=sys.stderr)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)

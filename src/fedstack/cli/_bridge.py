@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from fedstack.cli._output import stderr, stdout
+from fedstack.errors import ConfigError
 
 __all__ = ["bridge"]
 
@@ -35,7 +36,8 @@ def bridge() -> None:
     "--port", default=8700, show_default=True, type=click.IntRange(0, 65535), help="Port to bind."
 )
 @click.option(
-    "--max-state-size",
+    "--max-state-bytes",
+    "--max-state-size",  # the 0.1 name, kept working
     "max_state_bytes",
     type=click.IntRange(1024),
     envvar="FEDSTACK_BRIDGE_MAX_STATE_BYTES",
@@ -84,6 +86,11 @@ def serve(
       unlock_address = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
     and export TF_HTTP_USERNAME=fedstack TF_HTTP_PASSWORD=<token from `fedstack token create`>.
     The dashboard is at http://127.0.0.1:8700/dashboard (a state:read token as basic-auth password).
+
+    \b
+    Examples:
+      fedstack bridge serve
+      fedstack bridge serve --port 8701 --db sqlite:///bridge.sqlite3
     """
     from fedstack.bridge._server import serve as run
     from fedstack.bridge._settings import BridgeSettings
@@ -99,7 +106,27 @@ def serve(
     )
     if no_auth:
         stderr.print("[yellow]auth is off: every caller on this machine is admin[/]")
+    _check_port_free(host, port)
     run(settings, log_level=log_level)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear line for a busy port, instead of uvicorn's start-up and shut-down logs."""
+    import errno
+    import socket
+
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(
+                    f"port {port} on {host} is in use (another bridge?): stop it or pass --port"
+                ) from None
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @bridge.command()

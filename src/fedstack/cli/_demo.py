@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fedstack.cli._output import stderr, stdout
+from fedstack.cli._output import say_provider_mirror, stderr, stdout
 
 if TYPE_CHECKING:
     from fedstack.contracts import CandidateRecord, PlacementPlan
@@ -180,6 +180,7 @@ def demo(keep: bool, policy: str, app: Path | None) -> None:
     """
     from fedstack.demo import DemoOptions, default_app, run_demo
 
+    say_provider_mirror()
     options = DemoOptions(app=app or default_app(), policy=policy, keep=keep)
     run_demo(options, _RichView())
     stderr.print("[green]demo done[/]: everything it started is stopped")

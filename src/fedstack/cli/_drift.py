@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from fedstack import config
-from fedstack.cli._output import stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, StackEvents, say_provider_mirror, stderr, stdout
+from fedstack.errors import FedstackError
 
 __all__ = ["drift"]
 
@@ -32,11 +33,14 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
 @click.option(
     "--bridge",
     envvar="FEDSTACK_BRIDGE_URL",
-    metavar="URL",
+    type=BRIDGE_URL,
     help="Post the run to this bridge (default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
 )
 @click.option(
-    "--parallel",
+    "-p",
+    "--parallelism",
+    "--parallel",  # the 0.1 name, kept working
+    "parallel",
     type=click.IntRange(1, 64),
     default=4,
     show_default=True,
@@ -111,8 +115,10 @@ def drift(
       fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
     """
+    from fedstack.client import bridge_token
     from fedstack.drift import (
         DriftOptions,
+        check_bridge,
         discover_stacks,
         load_ignore_rules,
         parse_formats,
@@ -123,40 +129,113 @@ def drift(
 
     wanted = parse_formats(formats)
     rules = load_ignore_rules(ignore_file) if ignore_file else []
+    bridge = bridge or config.bridge_url()
     roots = list(paths)
     if app is not None:
         from fedstack.cli._synth import synthesize
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
+    say_provider_mirror()
+    if bridge:
+        # Before the plans: a wrong token should cost a second, not the whole run.
+        check_bridge(bridge, [s.project for s in stacks], token=bridge_token())
     stderr.print(
         f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
     )
-    options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
+    options = DriftOptions(
+        parallel=parallel,
+        timeout=timeout,
+        ignore_rules=rules,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        bridge_url=bridge,
+    )
     report = _run_with_progress(run_drift, stacks, options)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
+    code = report.exit_code
+    if report.interrupted:
+        stderr.print(
+            f"interrupted: the reports hold the {len(report.stacks)} stack(s) that finished; "
+            "nothing posted to the bridge"
+        )
+    elif bridge:
+        try:
+            _post(bridge, report, stacks)
+        except FedstackError as exc:
+            # The run is checked but not recorded: an error, and the table says the same exit.
+            stderr.print(f"fedstack: error: {exc}", markup=False)
+            code = 1
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
-        _print_table(report)
+        _print_table(report, code)
     for fmt, path in written.items():
         stderr.print(f"[dim]{fmt} report: {path}[/]")
-    bridge = bridge or config.bridge_url()
-    if bridge:
-        from fedstack.client import BridgeClient
+    click.get_current_context().exit(code)
 
-        with BridgeClient(bridge) as client:
-            answer = client.post_drift_run(report)
+
+def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
+    """Post the run (one per project) and the placements the stacks' fedstack.json declare."""
+    from fedstack.client import bridge_token
+    from fedstack.drift import METADATA_FILE, post_runs, put_placements
+
+    token = bridge_token()
+    for answer in post_runs(bridge, report, token=token):
+        where = f" ({answer['project']})" if "project" in answer else ""
         stderr.print(
-            f"posted run {report.run_id} to the bridge"
+            f"posted run {report.run_id} to the bridge{where}"
             + (f": {answer['url']}" if "url" in answer else "")
         )
-    click.get_current_context().exit(report.exit_code)
+    declared = {s.path.resolve().as_posix() for s in stacks if (s.path / METADATA_FILE).is_file()}
+    placements = [
+        (s.project, s.name, s.provider, s.region)
+        for s in report.stacks
+        if s.project and s.provider and s.region and Path(s.path).resolve().as_posix() in declared
+    ]
+    for name, outcome in put_placements(bridge, placements, token=token) if placements else []:
+        if outcome == "set":
+            stderr.print(f"placement of {name} recorded from its fedstack.json")
+        elif outcome.startswith("refused"):
+            stderr.print(
+                f"placement of {name} not recorded ({outcome}); with a state:write token: "
+                "fedstack stack set-placement PATH"
+            )
 
 
 def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-def]
-    """Run the check with one progress bar per stack and an overall bar, on stderr."""
+    """Run the check with progress on stderr: bars on a terminal, one line per event in logs."""
+    if not stderr.is_terminal:
+        return _run_with_lines(run_drift, stacks, options)
+    return _run_with_bars(run_drift, stacks, options)
+
+
+def _run_with_lines(run_drift, stacks, options):  # type: ignore[no-untyped-def]
+    from fedstack.terraform import GRACE_SECONDS
+
+    events = StackEvents(stderr)
+    plain = {"in_sync": "in sync", "drift": "drift", "error": "failed"}
+
+    def on_phase(name: str, phase: str) -> None:
+        if phase in _PHASES:
+            events(name, _PHASES[phase])
+        else:
+            events(name, plain.get(phase, phase), done=True)
+
+    def on_interrupt(running: list[str]) -> None:
+        stderr.print(
+            f"interrupted: stopping {len(running)} Terraform process(es), waiting up to "
+            f"{GRACE_SECONDS:g} s for them to exit: {'; '.join(running)}",
+            markup=False,
+        )
+
+    options.on_phase = on_phase
+    options.on_interrupt = on_interrupt
+    return run_drift(stacks, options)
+
+
+def _run_with_bars(run_drift, stacks, options):  # type: ignore[no-untyped-def]
+    """One progress bar per stack and an overall bar, on stderr."""
     from rich.markup import escape
     from rich.progress import (
         BarColumn,
@@ -166,6 +245,8 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
         TextColumn,
         TimeElapsedColumn,
     )
+
+    from fedstack.terraform import GRACE_SECONDS
 
     lock = threading.Lock()
     with Progress(
@@ -193,11 +274,19 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
                     progress.update(task, description=label, completed=3)
                     progress.advance(overall)
 
+        def on_interrupt(running: list[str]) -> None:
+            progress.stop()
+            stderr.print(
+                f"interrupted: stopping {len(running)} Terraform process(es), waiting up to "
+                f"{GRACE_SECONDS:g} s for them to exit: {'; '.join(running)}"
+            )
+
         options.on_phase = on_phase
+        options.on_interrupt = on_interrupt
         return run_drift(stacks, options)
 
 
-def _print_table(report) -> None:  # type: ignore[no-untyped-def]
+def _print_table(report, code: int) -> None:  # type: ignore[no-untyped-def]
     from rich.markup import escape
     from rich.table import Table
 
@@ -211,7 +300,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
         if stack.error:
             what = stack.error
         table.add_row(
-            escape(stack.name),
+            escape(f"{stack.project}/{stack.name}" if stack.project else stack.name),
             stack.provider or "-",
             f"{stack.region} ({stack.country})" if stack.region else "-",
             _DONE[stack.status],
@@ -221,7 +310,7 @@ def _print_table(report) -> None:  # type: ignore[no-untyped-def]
     s = report.summary
     stdout.print(
         f"{s.stacks} stacks: {s.in_sync} in sync, {s.drifted} drifted, {s.errored} failed; "
-        f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {report.exit_code}"
+        f"{s.resources_drifted} resources drifted, {s.resources_ignored} ignored; exit {code}"
     )
     for rule in report.expired_rules:
         stdout.print(

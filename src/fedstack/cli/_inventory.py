@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import click
 
-from fedstack.cli._output import print_json, stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, print_json, stderr, stdout
+from fedstack.config import DEFAULT_BRIDGE_URL
 
 __all__ = ["inventory"]
 
 
 @click.command()
 @click.option(
-    "--bridge", "url", envvar="FEDSTACK_BRIDGE_URL", help="Bridge URL (FEDSTACK_BRIDGE_URL)."
+    "--bridge",
+    "url",
+    envvar="FEDSTACK_BRIDGE_URL",
+    type=BRIDGE_URL,
+    default=DEFAULT_BRIDGE_URL,
+    show_default=True,
+    help="Bridge URL (FEDSTACK_BRIDGE_URL); the default is where `fedstack bridge serve` listens.",
 )
 @click.option(
     "--token",

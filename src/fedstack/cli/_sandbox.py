@@ -34,7 +34,13 @@ def sandbox() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the servers as JSON.")
 def up(providers: tuple[str, ...], as_json: bool) -> None:
-    """Start the sandbox providers that are not running yet (idempotent)."""
+    """Start the sandbox providers that are not running yet (idempotent).
+
+    \b
+    Examples:
+      fedstack sandbox up
+      fedstack sandbox up -p sandbox-fr -p sandbox-de --json
+    """
     box = Sandbox()
     with stderr.status("starting sandbox providers..."):
         servers = box.up(list(providers) or None)
@@ -48,7 +54,12 @@ def up(providers: tuple[str, ...], as_json: bool) -> None:
 
 @sandbox.command()
 def down() -> None:
-    """Stop exactly the servers `fedstack sandbox up` started."""
+    """Stop exactly the servers `fedstack sandbox up` started.
+
+    \b
+    Example:
+      fedstack sandbox down
+    """
     stopped = Sandbox().down()
     if not stopped:
         stdout.print("no sandbox servers were running")
@@ -59,7 +70,13 @@ def down() -> None:
 @sandbox.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
-    """Say which sandbox providers run where."""
+    """Say which sandbox providers run where.
+
+    \b
+    Examples:
+      fedstack sandbox status
+      fedstack sandbox status --json
+    """
     box = Sandbox()
     entries = box.status()
     if as_json:

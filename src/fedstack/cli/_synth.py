@@ -15,7 +15,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from fedstack.cli._output import print_json, stderr, stdout
+from fedstack.cli._output import StackEvents, print_json, say_provider_mirror, stderr, stdout
 
 if TYPE_CHECKING:
     from fedstack.stacks import StackInfo
@@ -93,24 +93,46 @@ def _apply_all(
 
     out, stacks = synthesize(app, outdir)
     chosen = select_stacks(stacks, patterns)
-    lock = threading.Lock()
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.fields[stack]}[/]"),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=stderr,
-        transient=False,
-    ) as progress:
-        tasks = {s.name: progress.add_task("waiting", stack=s.name, total=None) for s in chosen}
+    say_provider_mirror()
 
-        def on_event(stack: str, message: str) -> None:
-            with lock:
-                progress.update(tasks[stack], description=message[:100])
-
-        results = run_stacks(
-            chosen, action, catalog=load_catalog(), parallelism=parallelism, on_event=on_event
+    def run(on_event, on_interrupt):  # type: ignore[no-untyped-def]
+        return run_stacks(
+            chosen,
+            action,
+            catalog=load_catalog(),
+            parallelism=parallelism,
+            on_event=on_event,
+            on_interrupt=on_interrupt,
         )
+
+    def say(waiting: list[str]) -> None:
+        stderr.print(f"interrupted: {'; '.join(waiting)}", markup=False)
+
+    if not stderr.is_terminal:
+        events = StackEvents(stderr)
+        final = ("done", "failed", "not run")
+        results = run(lambda s, m: events(s, m[:200], done=m.startswith(final)), say)
+    else:
+        lock = threading.Lock()
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[stack]}[/]"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=False,
+        ) as progress:
+            tasks = {s.name: progress.add_task("waiting", stack=s.name, total=None) for s in chosen}
+
+            def on_event(stack: str, message: str) -> None:
+                with lock:
+                    progress.update(tasks[stack], description=message[:100])
+
+            def on_interrupt(waiting: list[str]) -> None:
+                progress.stop()
+                say(waiting)
+
+            results = run(on_event, on_interrupt)
     if as_json:
         print_json({"action": action, "outdir": str(out), "results": [r.__dict__ for r in results]})
     else:

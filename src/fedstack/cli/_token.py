@@ -69,7 +69,13 @@ def create(project: str, scope: str, description: str, db_url: str | None, as_js
 @_DB
 @click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
 def list_(db_url: str | None, as_json: bool) -> None:
-    """List tokens (ids, projects, scopes; never secrets)."""
+    """List tokens (ids, projects, scopes; never secrets).
+
+    \b
+    Examples:
+      fedstack token list
+      fedstack token list --db postgresql://u:p@db/fedstack --json
+    """
     from rich.table import Table
 
     from fedstack.bridge.store import list_tokens
@@ -93,7 +99,13 @@ def list_(db_url: str | None, as_json: bool) -> None:
 @click.argument("token_id")
 @_DB
 def revoke(token_id: str, db_url: str | None) -> None:
-    """Revoke a token by its id (the part after `fst_`)."""
+    """Revoke a token by its id (the part after `fst_`).
+
+    \b
+    Example:
+      fedstack token list               # find the id
+      fedstack token revoke 3f9c0a12b4de
+    """
     from fedstack.bridge.store import revoke_token
     from fedstack.errors import ConfigError
 

@@ -38,6 +38,15 @@ def bridge_token() -> str | None:
     return config.setting("FEDSTACK_BRIDGE_TOKEN") or config.setting("TF_HTTP_PASSWORD")
 
 
+def _reason(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        detail = body.get("detail") or body.get("error") if isinstance(body, dict) else None
+    except ValueError:
+        detail = None
+    return str(detail) if detail else f"HTTP {response.status_code}"
+
+
 class BridgeClient:
     """Talk to one bridge: FEDSTACK_BRIDGE_URL and a token (see bridge_token) by default."""
 
@@ -92,14 +101,14 @@ class BridgeClient:
             "GET", "/v1/audit", params={k: v for k, v in filters.items() if v is not None}
         )
 
-    def post_drift_run(self, report: DriftReport) -> dict[str, Any]:
+    def post_drift_run(self, report: DriftReport, project: str | None = None) -> dict[str, Any]:
         """`POST /v1/drift-runs`; the bridge's JSON answer (empty when it sent none).
 
-        FEDSTACK_BRIDGE_PROJECT, when set, names the project (`?project=`) for a token valid on
-        every project; a project's own token names its project.
+        `project`, else FEDSTACK_BRIDGE_PROJECT, names the project (`?project=`) for a token
+        valid on every project; a project's own token names its project.
         """
         url = self.url + DRIFT_RUNS_PATH
-        project = config.setting("FEDSTACK_BRIDGE_PROJECT")
+        project = project or config.setting("FEDSTACK_BRIDGE_PROJECT")
         try:
             response = self._http.post(
                 DRIFT_RUNS_PATH,
@@ -112,18 +121,66 @@ class BridgeClient:
         if response.status_code in (401, 403):
             raise BridgeClientError(
                 f"the bridge at {url} refused the drift run (HTTP {response.status_code}): set "
-                "FEDSTACK_BRIDGE_TOKEN (or TF_HTTP_PASSWORD) to a token with the drift:write scope"
+                "FEDSTACK_BRIDGE_TOKEN (or TF_HTTP_PASSWORD) to a token with the drift:write scope",
+                response.status_code,
             )
         if response.status_code >= 400:
             body = " ".join(response.text.split())[:200]
             raise BridgeClientError(
-                f"the bridge at {url} refused the drift run: HTTP {response.status_code} {body}"
+                f"the bridge at {url} refused the drift run: HTTP {response.status_code} {body}",
+                response.status_code,
             )
         try:
             answer = response.json()
         except ValueError:
             return {}
         return answer if isinstance(answer, dict) else {}
+
+    def check_drift_access(self, project: str | None = None) -> None:
+        """Raise BridgeClientError unless the bridge answers and the token may post drift runs.
+
+        Posts an empty object to /v1/drift-runs: the bridge checks the caller's scope before
+        the body, so 400 (not a report) means allowed, and nothing is stored.
+        """
+        target = project or config.setting("FEDSTACK_BRIDGE_PROJECT")
+        try:
+            response = self._http.post(
+                DRIFT_RUNS_PATH,
+                content=b"{}",
+                headers={"Content-Type": "application/json", "Accept": "application/json"},
+                params={"project": target} if target else None,
+            )
+        except httpx.HTTPError as exc:
+            raise BridgeClientError(
+                f"cannot reach the bridge at {self.url} ({exc}); nothing was checked"
+            ) from None
+        where = f"project {target!r}" if target else "the token's project"
+        if response.status_code == 401:
+            raise BridgeClientError(
+                f"the bridge at {self.url} refused the token ({_reason(response)}): set "
+                "FEDSTACK_BRIDGE_TOKEN (or TF_HTTP_PASSWORD) to a valid drift:write token",
+                401,
+            )
+        if response.status_code == 403:
+            raise BridgeClientError(
+                f"the token may not post drift runs for {where} at {self.url} "
+                f"({_reason(response)}): use a drift:write token of that project",
+                403,
+            )
+        if response.status_code == 404:
+            raise BridgeClientError(
+                f"{self.url} is not a fedstack bridge (no {DRIFT_RUNS_PATH})", 404
+            )
+
+    def stack(self, project: str, stack: str) -> dict[str, Any] | None:
+        """`GET /v1/stacks/<project>/<stack>`, None when the bridge holds no such stack."""
+        try:
+            return self._json("GET", f"/v1/stacks/{project}/{stack}")
+        except BridgeClientError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
     def project_policy(self, project: str) -> dict[str, Any]:
         """`GET /v1/projects/<project>/policy` (404 when the project has none)."""
         return self._json("GET", f"/v1/projects/{project}/policy")

@@ -46,6 +46,7 @@ from fedstack.contracts.stack_metadata import (
     METADATA_FILE,
     StackMetadata,
     read_stack_metadata,
+    read_stack_names,
     stack_placement,
     write_stack_metadata,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "read_manifest",
     "read_placement_plan",
     "read_stack_metadata",
+    "read_stack_names",
     "region_matches",
     "stack_placement",
     "write_stack_metadata",

@@ -1,6 +1,6 @@
 """`fedstack.json`: the stack metadata the CDK layer writes beside each stack's configuration.
 
-`{"provider": "sandbox-fr", "region": "fr-par", "workload": "shop", "stack": "shop-..."}`:
+`{"provider": "sandbox-fr", "region": "fr-par", "project": "shop", "workload": "shop", "stack": "shop-..."}`:
 written by the CDK layer, read by `fedstack deploy` (credentials per provider), the drift
 engine (where a stack runs) and sent on to the bridge. One model, read strictly: an unknown key
 or a file that is not JSON is a StackMetadataError naming the file, never a raw JSON error.
@@ -25,6 +25,7 @@ __all__ = [
     "METADATA_FILE",
     "StackMetadata",
     "read_stack_metadata",
+    "read_stack_names",
     "stack_placement",
     "write_stack_metadata",
 ]
@@ -41,6 +42,8 @@ class StackMetadata(BaseModel):
     provider: str
     # Optional for hand-written files: a provider with one region needs none.
     region: str | None = None
+    # The stack's identity when it has no bridge backend address (the CDK layer writes it).
+    project: str | None = None
     workload: str | None = None
     stack: str | None = None
 
@@ -96,3 +99,15 @@ def stack_placement(folder: Path, catalog: Catalog) -> Placement | None:
     """The placement `folder/fedstack.json` declares, checked; None when there is no such file."""
     metadata = read_stack_metadata(folder)
     return None if metadata is None else metadata.placement(catalog, str(folder / METADATA_FILE))
+
+
+def read_stack_names(folder: Path) -> tuple[str | None, str | None]:
+    """(project, stack) from `folder/fedstack.json`, each None when the file does not say.
+
+    Lenient: a missing or broken file names nothing here (reading the placement reports it).
+    """
+    try:
+        metadata = read_stack_metadata(folder)
+    except StackMetadataError:
+        return None, None
+    return (None, None) if metadata is None else (metadata.project, metadata.stack)

@@ -30,8 +30,15 @@ IGNORE_FILE = "drift-ignore.yaml"
 
 
 def default_app() -> Path:
-    """examples/federated-webapp of the source checkout fedstack runs from."""
-    return Path(fedstack.__file__).resolve().parents[2] / "examples" / "federated-webapp"
+    """examples/federated-webapp: of the source checkout, else the copy inside the package.
+
+    The wheel ships the app as fedstack._demo_app, so `pip install` then `fedstack demo` works
+    from any folder.
+    """
+    checkout = Path(fedstack.__file__).resolve().parents[2] / "examples" / "federated-webapp"
+    if (checkout / "main.py").is_file():
+        return checkout
+    return Path(fedstack.__file__).resolve().parent / "_demo_app"
 
 
 @dataclass(frozen=True)
@@ -259,6 +266,8 @@ def _drift(
                 catalog=catalog,
             ),
         )
+    if report.interrupted:
+        raise KeyboardInterrupt  # the running plans are stopped; the demo cleans up
     with BridgeClient(env.bridge_url, env.drift_token) as client:
         answer = client.post_drift_run(report)
     return report.exit_code, answer.get("url"), render(report, "md")

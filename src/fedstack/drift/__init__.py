@@ -5,6 +5,7 @@ per-attribute diffs, applies ignore rules, and renders the versioned report in e
 Must not import the web framework or cdktf: the CLI runs it without a server.
 """
 
+from fedstack.drift.bridge_runs import check_bridge, post_runs, put_placements, split_by_project
 from fedstack.drift.engine import DriftOptions, exit_code, run_drift
 from fedstack.drift.errors import (
     DriftError,
@@ -17,10 +18,17 @@ from fedstack.drift.plan_json import DriftedResource, read_drift
 from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
 from fedstack.drift.stacks import Stack, discover_stacks
 from fedstack.reports.drift import FILE_NAMES, FORMATS, parse_formats, render, write_reports
-from fedstack.contracts import Placement, placement_for_region, stack_placement
+from fedstack.contracts import (
+    METADATA_FILE,
+    Placement,
+    placement_for_region,
+    read_stack_names,
+    stack_placement,
+)
 
 __all__ = [
     "FILE_NAMES",
+    "METADATA_FILE",
     "FORMATS",
     "SCHEMA_VERSION",
     "DriftError",
@@ -34,14 +42,19 @@ __all__ = [
     "Stack",
     "StackMetadataError",
     "apply_ignore_rules",
+    "check_bridge",
     "discover_stacks",
     "exit_code",
     "load_ignore_rules",
     "parse_formats",
     "placement_for_region",
+    "post_runs",
+    "put_placements",
     "read_drift",
+    "read_stack_names",
     "render",
     "run_drift",
+    "split_by_project",
     "stack_placement",
     "write_reports",
 ]

@@ -14,7 +14,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,18 +38,27 @@ from fedstack.drift.schema import (
 from fedstack.drift.stacks import Stack
 
 import fedstack
+from fedstack import config
 from fedstack.catalog import Catalog, load_catalog
 from fedstack.contracts import Placement, placement_for_region, stack_placement
 from fedstack.errors import FedstackError, TerraformError
 from fedstack.sandbox import credentials_for
-from fedstack.terraform import Terraform
+from fedstack.stacks import (
+    StackIdentity,
+    backend_config_file,
+    bridge_backend_env,
+    read_backend_config,
+)
+from fedstack.terraform import Terraform, clear_interrupt, interrupt_all
 
-__all__ = ["DriftOptions", "OnPhase", "exit_code", "run_drift"]
+__all__ = ["INTERRUPTED_EXIT", "DriftOptions", "OnPhase", "exit_code", "run_drift"]
 
 OnPhase = Callable[[str, str], None]
 """Receives (stack name, phase): "init", "plan", "show", then "in_sync", "drift" or "error"."""
 
 _ERROR_LIMIT = 2000
+INTERRUPTED_EXIT = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells report it."""
 
 
 @dataclass
@@ -62,8 +71,12 @@ class DriftOptions:
     fail_on: FailOn = "drift"
     env: Mapping[str, str] | None = None
     on_phase: OnPhase | None = None
+    on_interrupt: Callable[[list[str]], None] | None = None
+    """After Ctrl-C: hears the Terraform commands still running, before waiting for them."""
     today: dt.date | None = None
     catalog: Catalog | None = field(default=None, repr=False)
+    bridge_url: str | None = None
+    """Stacks whose `backend "http" {}` has no address read their state from this bridge."""
 
 
 def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> DriftReport:
@@ -82,8 +95,25 @@ def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> D
             return _check_stack(stack, plan_file, opts, catalog, today, versions)
 
         workers = max(1, min(opts.parallel, len(stacks)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift") as pool:
-            results = list(pool.map(check, enumerate(stacks)))
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift")
+        futures = [pool.submit(check, item) for item in enumerate(stacks)]
+        interrupted = False
+        try:
+            wait(futures)
+        except KeyboardInterrupt:
+            # Ctrl-C: queued stacks never start, running Terraform gets SIGINT (then SIGKILL),
+            # and the report keeps the stacks that had finished before.
+            interrupted = True
+            finished = {f for f in futures if f.done()}
+            for future in futures:
+                future.cancel()
+            interrupt_all(on_waiting=opts.on_interrupt)
+            wait([f for f in futures if not f.cancelled()])
+            futures = [f for f in futures if f in finished]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            clear_interrupt()
+        results = [f.result() for f in futures]
     expired = apply_ignore_rules([], opts.ignore_rules, today)[1]
     summary = _summary(results)
     report = DriftReport(
@@ -97,12 +127,18 @@ def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> D
         summary=summary,
         stacks=results,
         expired_rules=expired,
+        interrupted=interrupted,
     )
     return report.model_copy(update={"exit_code": exit_code(report, opts.fail_on)})
 
 
 def exit_code(report: DriftReport, fail_on: FailOn) -> int:
-    """1 if a stack errored, else 2 if drift was found, else 0; `fail_on` relaxes it."""
+    """130 if interrupted, 1 if a stack errored, else 2 if drift was found, else 0.
+
+    `fail_on` relaxes all but the interrupt.
+    """
+    if report.interrupted:
+        return INTERRUPTED_EXIT
     if fail_on == "never":
         return 0
     if report.summary.errored:
@@ -136,6 +172,7 @@ def _check_stack(
         phase(status)
         return StackResult(
             name=stack.name,
+            project=stack.project,
             path=_shown(stack.path),
             file=_shown(stack.file),
             source=stack.source,
@@ -153,10 +190,13 @@ def _check_stack(
         # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
         env = {
             **credentials_for(catalog, declared.provider if declared else None),
+            **_backend_env(stack, opts),
             **(opts.env or {}),
         }
         tf = Terraform(stack.path, timeout=opts.timeout, env=env)
-        plan = _refresh_only_plan(tf, plan_file, deadline, phase)
+        backend_file = backend_config_file(stack.path)
+        backend = read_backend_config(backend_file) if backend_file else None
+        plan = _refresh_only_plan(tf, plan_file, deadline, phase, backend)
         if isinstance(plan.get("terraform_version"), str):
             versions.append(plan["terraform_version"])
         configured = _configured_placement(plan, catalog)
@@ -173,8 +213,24 @@ def _check_stack(
         plan_file.unlink(missing_ok=True)
 
 
+def _backend_env(stack: Stack, opts: DriftOptions) -> dict[str, str]:
+    """The bridge address (and token) of a stack whose http backend leaves it to the caller."""
+    if not opts.bridge_url:
+        return {}
+    identity = StackIdentity(stack.project, stack.name, "fedstack.json")
+    env = bridge_backend_env(stack.path, identity, opts.bridge_url)
+    token = config.setting("FEDSTACK_BRIDGE_TOKEN")
+    if env and token and not config.setting("TF_HTTP_PASSWORD"):
+        env |= {"TF_HTTP_USERNAME": "fedstack-drift", "TF_HTTP_PASSWORD": token}
+    return env
+
+
 def _refresh_only_plan(
-    tf: Terraform, plan_file: Path, deadline: float, phase: Callable[[str], None]
+    tf: Terraform,
+    plan_file: Path,
+    deadline: float,
+    phase: Callable[[str], None],
+    backend: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     def remaining() -> float:
         left = deadline - time.monotonic()
@@ -191,7 +247,7 @@ def _refresh_only_plan(
     if not initialised:
         phase("init")
         tf.timeout = remaining()
-        tf.init()
+        tf.init(backend_config=backend)
     try:
         plan()
     except TerraformError as exc:
@@ -205,7 +261,7 @@ def _refresh_only_plan(
             raise
         phase("init")
         tf.timeout = remaining()
-        tf.init()
+        tf.init(backend_config=backend)
         plan()
     phase("show")
     tf.timeout = remaining()

@@ -87,6 +87,10 @@ class StackResult(_Model):
     """The drift check of one stack: in sync, drifted (with resources), or failed (with a reason)."""
 
     name: str
+    project: str | None = Field(
+        default=None,
+        description="The stack's project, from its backend address or fedstack.json (its identity is project/name)",
+    )
     path: str
     file: str = Field(description="The stack's main configuration file, for report locations")
     source: Literal["folder", "cdktf"]
@@ -132,10 +136,16 @@ class DriftReport(_Model):
     fedstack_version: str
     terraform_version: str | None = None
     fail_on: FailOn = "drift"
-    exit_code: int = Field(description="0 in sync, 2 drift found, 1 error, as adjusted by fail_on")
+    exit_code: int = Field(
+        description="0 in sync, 2 drift found, 1 error, as adjusted by fail_on; 130 interrupted"
+    )
     summary: Summary
     stacks: list[StackResult]
     expired_rules: list[ExpiredRule] = Field(default_factory=list)
+    interrupted: bool = Field(
+        default=False,
+        description="Stopped by Ctrl-C: only the stacks that finished before are listed",
+    )
 
     @property
     def status(self) -> StackStatus:

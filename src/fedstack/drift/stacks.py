@@ -13,13 +13,14 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from fedstack.drift.errors import DriftError
 
-from fedstack.contracts import MANIFEST_FILE, ManifestError, read_manifest
+from fedstack.contracts import MANIFEST_FILE, ManifestError, read_manifest, read_stack_names
+from fedstack.stacks import stack_identity
 
 __all__ = ["Stack", "config_files", "discover_stacks", "is_root_module"]
 
@@ -30,12 +31,17 @@ _HCL_ROOT = re.compile(r'^\s*(provider\s+"[^"]+"|backend\s+"[^"]+"|cloud)\s*\{',
 
 @dataclass(frozen=True)
 class Stack:
-    """One Terraform root module to check: a display name, its folder and its main file."""
+    """One Terraform root module to check: its identity, its folder and its main file.
+
+    `project`/`name` are the stack's identity, the same the bridge keeps its state under (see
+    fedstack.stacks.stack_identity); project is None when only the folder names the stack.
+    """
 
     name: str
     path: Path
     file: Path
     source: Literal["folder", "cdktf"]
+    project: str | None = None
 
 
 def config_files(folder: Path) -> list[Path]:
@@ -97,12 +103,7 @@ def _from_manifest(out_dir: Path) -> list[Stack]:
                 f"{entry.file}; run synth"
             )
         found.append(
-            Stack(
-                name=entry.name,
-                path=entry.workdir.resolve(),
-                file=entry.file.resolve(),
-                source="cdktf",
-            )
+            _identified(entry.name, entry.workdir.resolve(), entry.file.resolve(), "cdktf")
         )
     return found
 
@@ -115,8 +116,16 @@ def _from_folder(top: Path) -> list[Stack]:
         if not files or not (folder == top or is_root_module(folder)):
             continue
         name = top.name if folder == top else folder.relative_to(top).as_posix()
-        found.append(Stack(name=name, path=folder, file=_main_file(files), source="folder"))
+        found.append(_identified(name, folder, _main_file(files), "folder"))
     return found
+
+
+def _identified(name: str, folder: Path, file: Path, source: Literal["folder", "cdktf"]) -> Stack:
+    """The stack under its identity; `name` (manifest key or folder path) when nothing else names it."""
+    identity = stack_identity(folder, names=read_stack_names(folder))
+    if identity.source != "folder":
+        name = identity.stack
+    return Stack(name=name, path=folder, file=file, source=source, project=identity.project)
 
 
 def _walk(top: Path) -> Iterable[Path]:
@@ -150,15 +159,15 @@ def _json_is_root(text: str) -> bool:
 
 
 def _unique_names(stacks: list[Stack]) -> list[Stack]:
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str | None, str], int] = {}
     paths: set[Path] = set()
     unique = []
     for stack in stacks:
         if stack.path in paths:  # the same stack reached through two arguments
             continue
         paths.add(stack.path)
-        count = seen.get(stack.name, 0) + 1
-        seen[stack.name] = count
+        count = seen.get((stack.project, stack.name), 0) + 1
+        seen[(stack.project, stack.name)] = count
         name = stack.name if count == 1 else f"{stack.name}-{count}"
-        unique.append(Stack(name=name, path=stack.path, file=stack.file, source=stack.source))
+        unique.append(replace(stack, name=name))
     return unique

@@ -5,17 +5,33 @@ Pure Python around the Terraform runner: must not import cdktf, jsii or the web 
 """
 
 from fedstack.stacks._app import AppError, plan_app, resolve_app, run_app
+from fedstack.stacks._identity import (
+    StackIdentity,
+    backend_address,
+    backend_config_file,
+    bridge_backend_env,
+    identity_from_address,
+    read_backend_config,
+    stack_identity,
+)
 from fedstack.stacks._manifest import StackInfo, read_stacks, select_stacks
 from fedstack.stacks._orchestrate import StackResult, run_stacks
 
 __all__ = [
     "AppError",
+    "StackIdentity",
     "StackInfo",
     "StackResult",
     "plan_app",
+    "backend_address",
+    "backend_config_file",
+    "bridge_backend_env",
+    "identity_from_address",
+    "read_backend_config",
     "read_stacks",
     "resolve_app",
     "run_app",
     "run_stacks",
     "select_stacks",
+    "stack_identity",
 ]

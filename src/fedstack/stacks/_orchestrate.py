@@ -16,7 +16,7 @@ from fedstack.catalog import Catalog
 from fedstack.errors import FedstackError
 from fedstack.sandbox import credentials_for
 from fedstack.stacks._manifest import StackInfo
-from fedstack.terraform import Terraform
+from fedstack.terraform import GRACE_SECONDS, Terraform, clear_interrupt, interrupt_all
 
 __all__ = ["Action", "StackResult", "run_stacks"]
 
@@ -44,6 +44,7 @@ def run_stacks(
     parallelism: int = 4,
     on_event: OnEvent | None = None,
     env: Mapping[str, str] | None = None,
+    on_interrupt: Callable[[list[str]], None] | None = None,
 ) -> list[StackResult]:
     """Apply (or destroy) every stack after the ones it needs, returning one result per stack."""
     names = {s.name for s in stacks}
@@ -61,39 +62,73 @@ def run_stacks(
     results: dict[str, StackResult] = {}
     notify = on_event or (lambda _stack, _message: None)
     running: dict[Future[StackResult], str] = {}
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        while len(results) < len(stacks):
-            progressed = False
-            for name in [n for n in waits_for if n not in results and n not in running.values()]:
-                blockers = waits_for[name]
-                failed = [b for b in blockers if b in results and results[b].status != "ok"]
-                if failed:
-                    results[name] = StackResult(
-                        name,
-                        "skipped",
-                        0.0,
-                        f"not run: {', '.join(sorted(failed))} did not succeed",
-                    )
-                    notify(name, results[name].message)
-                    progressed = True
-                elif all(b in results for b in blockers):
-                    future = pool.submit(
-                        _run_one, by_name[name], action, catalog, notify, env or {}
-                    )
-                    running[future] = name
-                    progressed = True
-            if not running:
-                if not progressed:
-                    stuck = sorted(n for n in waits_for if n not in results)
-                    raise FedstackError(
-                        f"stacks depend on each other in a cycle: {', '.join(stuck)}"
-                    )
-                continue
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in done:
-                name = running.pop(future)
-                results[name] = future.result()
+    pool = ThreadPoolExecutor(max_workers=max(1, parallelism))
+    try:
+        _schedule(stacks, action, catalog, pool, waits_for, by_name, results, running, notify, env)
+    except KeyboardInterrupt:
+        # Ctrl-C: stacks not yet started never start; running Terraform gets SIGINT, then SIGKILL.
+        queued = sorted(n for n in waits_for if n not in results and n not in running.values())
+        if queued and on_interrupt:
+            on_interrupt([f"cancelled, not started: {', '.join(queued)}"])
+        interrupt_all(
+            on_waiting=lambda procs: (
+                on_interrupt(
+                    [
+                        f"stopping {len(procs)} Terraform process(es), waiting up to "
+                        f"{GRACE_SECONDS:g} s: " + "; ".join(procs)
+                    ]
+                )
+                if on_interrupt
+                else None
+            )
+        )
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        clear_interrupt()
     return [results[s.name] for s in stacks]
+
+
+def _schedule(
+    stacks: list[StackInfo],
+    action: Action,
+    catalog: Catalog,
+    pool: ThreadPoolExecutor,
+    waits_for: dict[str, set[str]],
+    by_name: dict[str, StackInfo],
+    results: dict[str, StackResult],
+    running: dict[Future[StackResult], str],
+    notify: OnEvent,
+    env: Mapping[str, str] | None,
+) -> None:
+    """Start each stack once the ones it waits for succeeded, until every stack has a result."""
+    while len(results) < len(stacks):
+        progressed = False
+        for name in [n for n in waits_for if n not in results and n not in running.values()]:
+            blockers = waits_for[name]
+            failed = [b for b in blockers if b in results and results[b].status != "ok"]
+            if failed:
+                results[name] = StackResult(
+                    name,
+                    "skipped",
+                    0.0,
+                    f"not run: {', '.join(sorted(failed))} did not succeed",
+                )
+                notify(name, results[name].message)
+                progressed = True
+            elif all(b in results for b in blockers):
+                future = pool.submit(_run_one, by_name[name], action, catalog, notify, env or {})
+                running[future] = name
+                progressed = True
+        if not running:
+            if not progressed:
+                stuck = sorted(n for n in waits_for if n not in results)
+                raise FedstackError(f"stacks depend on each other in a cycle: {', '.join(stuck)}")
+            continue
+        done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+        for future in done:
+            name = running.pop(future)
+            results[name] = future.result()
 
 
 def _run_one(

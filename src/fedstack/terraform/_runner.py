@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -16,18 +17,84 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fedstack.errors import TerraformError, TerraformTimeout
+from fedstack.errors import TerraformError, TerraformInterrupted, TerraformTimeout
 from fedstack.terraform._binary import TerraformBinary, find_binary
 from fedstack.terraform._cliconfig import plugin_cache_lock, runner_environment
 from fedstack.terraform._diagnostics import Diagnostic, from_event, from_text, strip_ansi
 
-__all__ = ["DEFAULT_TIMEOUT", "OnMessage", "PlanResult", "Terraform"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "GRACE_SECONDS",
+    "OnMessage",
+    "PlanResult",
+    "Terraform",
+    "clear_interrupt",
+    "interrupt_all",
+]
 
 OnMessage = Callable[[str], None]
 """Receives one human-readable progress line at a time (from the JSON UI stream when there is one)."""
 
 DEFAULT_TIMEOUT = 1800.0
-_GRACE_SECONDS = 10.0
+GRACE_SECONDS = 10.0
+"""How long a Terraform process has after SIGINT (to release locks, save state) before SIGKILL."""
+_GRACE_SECONDS = GRACE_SECONDS
+
+
+class _Running:
+    """Every Terraform process this program started, so Ctrl-C can reach them.
+
+    They run in their own sessions (so a timeout can stop their provider plugins too), which
+    also keeps the terminal's SIGINT from them: interrupt_all forwards it.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.procs: dict[subprocess.Popen[str], str] = {}
+        self.interrupted = threading.Event()
+
+
+_RUNNING = _Running()
+
+
+def interrupt_all(
+    grace: float = GRACE_SECONDS, on_waiting: Callable[[list[str]], None] | None = None
+) -> None:
+    """Ctrl-C for every running Terraform process: SIGINT, then SIGKILL after `grace` seconds.
+
+    New commands refuse to start until clear_interrupt(). `on_waiting` hears which commands
+    are still running ("terraform apply in /path") before the wait starts.
+    """
+    _RUNNING.interrupted.set()
+    with _RUNNING.lock:
+        procs = dict(_RUNNING.procs)
+    if not procs:
+        return
+    if on_waiting:
+        on_waiting(sorted(procs.values()))
+    for proc in procs:
+        _signal_group(proc, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(p.poll() is None for p in procs):
+        time.sleep(0.1)
+    for proc in procs:
+        if proc.poll() is None:
+            _signal_group(proc, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline and any(p.poll() is None for p in procs):
+        time.sleep(0.1)
+
+
+def clear_interrupt() -> None:
+    """Let Terraform commands start again after interrupt_all()."""
+    _RUNNING.interrupted.clear()
+
+
+def _signal_group(proc: subprocess.Popen[str], sig: signal.Signals) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 @dataclass(frozen=True)
@@ -182,6 +249,12 @@ class Terraform:
                 d for d in from_text(done.stderr + "\n" + done.stdout) if d.severity == "error"
             ]
         reason = "; ".join(str(d) for d in errors) or _last_lines(done.stderr or done.stdout)
+        if args[0] == "init" and _REGISTRY_FAILURE.search(reason + done.stderr):
+            reason += (
+                " (no provider registry reachable: set FEDSTACK_PROVIDER_MIRROR to a Terraform "
+                "filesystem mirror holding the stack's providers, such as one made by "
+                "`terraform providers mirror DIR` on a connected machine)"
+            )
         return TerraformError(
             f"{self.binary.flavour} {args[0]} failed in {self.workdir}: {reason}",
             command=[self.binary.path, *args],
@@ -192,6 +265,9 @@ class Terraform:
 
     def _run(self, args: list[str], *, json_ui: bool, quiet: bool = False) -> _Completed:
         command = [self.binary.path, *args]
+        what = f"{self.binary.flavour} {args[0]} in {self.workdir}"
+        if _RUNNING.interrupted.is_set():
+            raise TerraformInterrupted(f"{what}: not started, interrupted", command=command)
         proc = subprocess.Popen(
             command,
             cwd=self.workdir,
@@ -224,6 +300,8 @@ class Terraform:
         for reader in readers:
             reader.daemon = True
             reader.start()
+        with _RUNNING.lock:
+            _RUNNING.procs[proc] = what
         try:
             proc.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
@@ -236,8 +314,15 @@ class Terraform:
                 command=command,
                 output=strip_ansi("".join(stderr)),
             ) from None
+        finally:
+            with _RUNNING.lock:
+                _RUNNING.procs.pop(proc, None)
         for reader in readers:
             reader.join()
+        if _RUNNING.interrupted.is_set() and proc.returncode != 0:
+            raise TerraformInterrupted(
+                f"{what}: stopped, interrupted", command=command, returncode=proc.returncode
+            )
         return _Completed(proc.returncode, "".join(stdout), "".join(stderr), diagnostics)
 
     def _handle_event(self, line: str, diagnostics: list[Diagnostic]) -> None:
@@ -269,6 +354,13 @@ def _stop(proc: subprocess.Popen[str]) -> None:
             if proc.poll() is not None:
                 return
             time.sleep(0.1)
+
+
+_REGISTRY_FAILURE = re.compile(
+    r"registry\.(terraform|opentofu)\.io|Failed to query available provider packages|"
+    r"could not connect to|Failed to install provider",
+    re.IGNORECASE,
+)
 
 
 def _var_args(variables: Mapping[str, Any] | None) -> list[str]:

@@ -1,0 +1,181 @@
+"""Ctrl-C in `fedstack drift`, pressed in a real terminal (a pty), with real Terraform running.
+
+Three stacks, one at a time: `a-fast` finishes, `b-slow` hangs in its plan (its aws provider
+talks to a loopback socket that accepts and never answers), `c-queued` waits its turn. Ctrl-C
+must stop b-slow's Terraform (which runs in its own session, out of the terminal's reach), never
+start c-queued, say what it waits for, and write the report of a-fast.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import subprocess
+import sys
+import termios
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fedstack.sandbox import SANDBOX_CREDENTIALS
+
+FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+
+
+@pytest.fixture
+def black_hole() -> Iterator[str]:
+    """An HTTP endpoint on loopback that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set() and len(held) < 64:
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=5)
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def _stacks(root: Path, endpoint: str) -> None:
+    (root / "a-fast").mkdir(parents=True)
+    (root / "a-fast" / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    for name in ("b-slow", "c-queued"):
+        (root / name).mkdir()
+        (root / name / "main.tf").write_text(
+            f"""terraform {{
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = ">= 5.0, < 6.0"
+    }}
+  }}
+}}
+
+provider "aws" {{
+  region                      = "eu-west-3"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+  s3_use_path_style           = true
+  max_retries                 = 1
+  endpoints {{
+    s3  = "{endpoint}"
+    sts = "{endpoint}"
+  }}
+}}
+
+data "aws_s3_bucket" "never_answers" {{
+  bucket = "black-hole"
+}}
+"""
+        )
+
+
+def _terraform_in(folder: Path) -> list[int]:
+    """Pids of processes whose working directory is `folder` (Terraform and its plugins)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if Path(os.readlink(entry / "cwd")) == folder:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _wait_for(condition, deadline: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_report(
+    tmp_path: Path, black_hole: str
+) -> None:
+    root = tmp_path / "stacks"
+    _stacks(root, black_hole)
+    out = tmp_path / "report"
+    master, slave = os.openpty()
+
+    def controlling_terminal() -> None:
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty is this session's terminal, as in a shell
+
+    proc = subprocess.Popen(
+        [FEDSTACK, "drift", str(root), "--parallel", "1", "--out", str(out), "--format", "json"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**os.environ, **SANDBOX_CREDENTIALS, "COLUMNS": "200"},
+        start_new_session=True,
+        preexec_fn=controlling_terminal,
+    )
+    os.close(slave)
+    screen = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            screen.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    slow = (root / "b-slow").resolve()
+    try:
+        deadline = time.monotonic() + 180
+        _wait_for(
+            lambda: any(
+                b"plan" in Path(f"/proc/{p}/cmdline").read_bytes() for p in _terraform_in(slow)
+            ),
+            deadline,
+            "b-slow's refresh-only plan",
+        )
+        time.sleep(1.0)  # let the plan reach the provider call that hangs
+        os.write(master, b"\x03")  # Ctrl-C, through the terminal's line discipline
+        pressed = time.monotonic()
+        code = proc.wait(timeout=60)
+        took = time.monotonic() - pressed
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=5)
+    os.close(master)
+    text = screen.decode(errors="replace")
+    assert code == 130, text[-3000:]
+    assert took < 30, took  # SIGINT, then SIGKILL after the 10 s grace period at the latest
+    assert "interrupted: stopping 1 Terraform process(es)" in text, text[-3000:]
+    assert "terraform plan in" in text and "b-slow" in text
+    assert not _terraform_in(slow)  # Terraform and its provider plugin are gone
+    assert not (root / "c-queued" / ".terraform").exists()  # never started
+    report = json.loads((out / "drift.json").read_text())
+    assert report["interrupted"] is True and report["exit_code"] == 130
+    assert [s["name"] for s in report["stacks"]] == ["a-fast"]
