@@ -107,6 +107,18 @@ SETTINGS: dict[str, Setting] = {
             None,
             "the project drift runs go to, for an all-projects token",
         ),
+        Setting(
+            "FEDSTACK_AGENT_PROVIDER",
+            ("--provider",),
+            None,
+            "the catalog provider `fedstack agent run` deploys to (Fulcrum's config template)",
+        ),
+        Setting(
+            "FEDSTACK_AGENT_REGION",
+            ("--region",),
+            None,
+            "the region of that provider for `fedstack agent run`",
+        ),
     )
 }
 """Every user-facing setting, declared once; the README's table and the CLI flags follow it."""

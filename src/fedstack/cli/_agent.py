@@ -43,8 +43,18 @@ def agent() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="File holding the agent's Fulcrum token (never pass a token on the command line).",
 )
-@click.option("--provider", required=True, help="Catalog provider this agent deploys to.")
-@click.option("--region", required=True, help="Region of that provider.")
+@click.option(
+    "--provider",
+    required=True,
+    envvar=config.envvar("FEDSTACK_AGENT_PROVIDER"),
+    help="Catalog provider this agent deploys to (FEDSTACK_AGENT_PROVIDER).",
+)
+@click.option(
+    "--region",
+    required=True,
+    envvar=config.envvar("FEDSTACK_AGENT_REGION"),
+    help="Region of that provider (FEDSTACK_AGENT_REGION).",
+)
 @click.option(
     "--bridge",
     envvar="FEDSTACK_BRIDGE_URL",

@@ -179,7 +179,9 @@ def demo(keep: bool, policy: str, app: Path | None) -> None:
       fedstack demo --policy eu-data-residency
     """
     from fedstack.demo import DemoOptions, default_app, run_demo
+    from fedstack.policy import load_policy
 
+    load_policy(policy)  # a wrong policy is the one line it needs, before any progress
     say_provider_mirror()
     options = DemoOptions(app=app or default_app(), policy=policy, keep=keep)
     run_demo(options, _RichView())

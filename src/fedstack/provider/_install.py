@@ -77,7 +77,10 @@ def default_mirror() -> tuple[Path, bool]:
     The second value is True for the implied mirror. On Linux Terraform looks in
     `$XDG_DATA_HOME/terraform/plugins` and `~/.terraform.d/plugins`, among others.
     """
-    explicit = config.provider_mirror()
+    # Only the explicit setting: a mirror found in the usual places (config.provider_mirror)
+    # is somebody's shared read-only mirror, not where a user expects this provider to land.
+    value = config.setting("FEDSTACK_PROVIDER_MIRROR")
+    explicit = Path(value).expanduser() if value else None
     if explicit is not None:
         return explicit, False
     xdg = os.environ.get("XDG_DATA_HOME", "").strip()
