@@ -21,6 +21,7 @@ from typing import Any
 
 from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules
 from fedstack.bridge.drift.locations import declaration_line
+from fedstack.bridge.drift.merge import MergedRun, check_merged
 from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
 from fedstack.bridge.drift.plan_json import (
     DriftedResource,
@@ -64,6 +65,8 @@ class DriftOptions:
     on_phase: OnPhase | None = None
     today: dt.date | None = None
     catalog: Catalog | None = field(default=None, repr=False)
+    merge: bool = True
+    """Check stacks that share provider configurations in one Terraform run (see merge.py)."""
 
 
 def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> DriftReport:
@@ -81,9 +84,14 @@ def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> D
             plan_file = Path(plans) / f"{index}.tfplan"
             return _check_stack(stack, plan_file, opts, catalog, today, versions)
 
-        workers = max(1, min(opts.parallel, len(stacks)))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift") as pool:
-            results = list(pool.map(check, enumerate(stacks)))
+        if opts.merge and len(stacks) > 1:
+            results = check_merged(
+                stacks, Path(plans), _merged_run(stacks, check, opts, catalog, today, versions)
+            )
+        else:
+            workers = max(1, min(opts.parallel, len(stacks)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift") as pool:
+                results = list(pool.map(check, enumerate(stacks)))
     expired = apply_ignore_rules([], opts.ignore_rules, today)[1]
     summary = _summary(results)
     report = DriftReport(
@@ -112,7 +120,33 @@ def exit_code(report: DriftReport, fail_on: FailOn) -> int:
     return 0
 
 
+def _merged_run(
+    stacks: Sequence[Stack],
+    check: Callable[[tuple[int, Stack]], StackResult],
+    opts: DriftOptions,
+    catalog: Catalog,
+    today: dt.date,
+    versions: list[str],
+) -> MergedRun:
+    index = {s.name: i for i, s in enumerate(stacks)}
+
+    def judge(stack: Stack, plan: dict[str, Any], started: float) -> StackResult:
+        return _judge(stack, lambda *_: plan, opts, catalog, today, versions, started)
+
+    return MergedRun(
+        parallel=opts.parallel,
+        timeout=opts.timeout,
+        env_of=lambda stack: _stack_env(stack, opts, catalog),
+        alone=lambda stack: check((index[stack.name], stack)),
+        judge=judge,
+        on_phase=opts.on_phase,
+    )
+
+
 # -- one stack ---------------------------------------------------------------------------------
+
+Refresh = Callable[[dict[str, str], float, Callable[[str], None]], dict[str, Any]]
+"""Gives a stack's plan JSON from its environment, deadline and phase callback."""
 
 
 def _check_stack(
@@ -123,7 +157,31 @@ def _check_stack(
     today: dt.date,
     versions: list[str],
 ) -> StackResult:
-    started = time.monotonic()
+    def refresh(env: dict[str, str], deadline: float, phase: Callable[[str], None]) -> Any:
+        tf = Terraform(stack.path, timeout=opts.timeout, env=env)
+        return _refresh_only_plan(tf, plan_file, deadline, phase)
+
+    try:
+        return _judge(stack, refresh, opts, catalog, today, versions, time.monotonic())
+    finally:
+        plan_file.unlink(missing_ok=True)
+
+
+def _stack_env(stack: Stack, opts: DriftOptions, catalog: Catalog) -> dict[str, str]:
+    declared = read_stack_metadata(stack.path, catalog)
+    # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
+    return {**credentials_for(catalog, declared.provider if declared else None), **(opts.env or {})}
+
+
+def _judge(
+    stack: Stack,
+    refresh: Refresh,
+    opts: DriftOptions,
+    catalog: Catalog,
+    today: dt.date,
+    versions: list[str],
+    started: float,
+) -> StackResult:
     deadline = started + opts.timeout
     placement: Placement | None = None
 
@@ -150,13 +208,7 @@ def _check_stack(
     try:
         declared = read_stack_metadata(stack.path, catalog)
         placement = declared
-        # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
-        env = {
-            **credentials_for(catalog, declared.provider if declared else None),
-            **(opts.env or {}),
-        }
-        tf = Terraform(stack.path, timeout=opts.timeout, env=env)
-        plan = _refresh_only_plan(tf, plan_file, deadline, phase)
+        plan = refresh(_stack_env(stack, opts, catalog), deadline, phase)
         if isinstance(plan.get("terraform_version"), str):
             versions.append(plan["terraform_version"])
         configured = _configured_placement(plan, catalog)
@@ -169,8 +221,6 @@ def _check_stack(
         return result(status="error", error=_short(str(exc)))
     except Exception as exc:  # noqa: BLE001 - one stack's bug must not hide the others' results
         return result(status="error", error=_short(f"{type(exc).__name__}: {exc}"))
-    finally:
-        plan_file.unlink(missing_ok=True)
 
 
 def _refresh_only_plan(

@@ -99,6 +99,12 @@ class StackResult(_Model):
         default_factory=list, description="Addresses of the managed resources refreshed"
     )
     drift: list[ResourceDrift] = Field(default_factory=list)
+    merged: bool = Field(
+        default=False, description="Checked in one merged Terraform run with other stacks"
+    )
+    not_merged_reason: str | None = Field(
+        default=None, description="Why the stack was checked on its own (merging was on)"
+    )
 
 
 class ExpiredRule(_Model):
