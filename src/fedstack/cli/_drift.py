@@ -79,6 +79,13 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
     help="Time limit per stack, in seconds.",
 )
 @click.option(
+    "--merge/--no-merge",
+    default=True,
+    show_default=True,
+    help="Check stacks that can share provider configurations in one Terraform run (one "
+    "provider boot per configuration); --no-merge checks every stack on its own.",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table."
 )
 def drift(
@@ -91,6 +98,7 @@ def drift(
     ignore_file: Path | None,
     fail_on: str,
     timeout: float,
+    merge: bool,
     as_json: bool,
 ) -> None:
     """Find drift: run a refresh-only plan in every stack and report what changed out of band.
@@ -104,12 +112,16 @@ def drift(
     drift); --fail-on changes that. Sensitive values are masked in every report. When
     GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it.
 
+    Stacks are merged into one Terraform run where that is safe (the report says which ran
+    merged and why each other one ran alone); states are read, never written or locked.
+
     \b
     Examples:
       fedstack drift stacks/ --format md,junit,sarif --out reports/
       fedstack drift cdktf.out --parallel 8 --ignore drift-ignore.yaml
       fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
+      fedstack drift stacks/ --no-merge --parallel 2
     """
     from fedstack.bridge.drift import (
         DriftOptions,
@@ -134,8 +146,15 @@ def drift(
     stderr.print(
         f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
     )
-    options = DriftOptions(parallel=parallel, timeout=timeout, ignore_rules=rules, fail_on=fail_on)  # type: ignore[arg-type]
+    options = DriftOptions(
+        parallel=parallel,
+        timeout=timeout,
+        ignore_rules=rules,
+        fail_on=fail_on,  # type: ignore[arg-type]
+        merge=merge,
+    )
     report = _run_with_progress(run_drift, stacks, options)
+    _print_merge(report)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
     if as_json:
@@ -194,6 +213,18 @@ def _run_with_progress(run_drift, stacks, options):  # type: ignore[no-untyped-d
 
         options.on_phase = on_phase
         return run_drift(stacks, options)
+
+
+def _print_merge(report) -> None:  # type: ignore[no-untyped-def]
+    """One line for the merged stacks and one per stack that ran alone, with the reason."""
+    from rich.markup import escape
+
+    merged = [s.name for s in report.stacks if s.merged]
+    if merged:
+        stderr.print(f"checked in one merged run: {escape(', '.join(merged))}")
+    for stack in report.stacks:
+        if stack.not_merged_reason:
+            stderr.print(f"checked alone: {escape(stack.name)}: {escape(stack.not_merged_reason)}")
 
 
 def _print_table(report) -> None:  # type: ignore[no-untyped-def]
