@@ -18,7 +18,8 @@ from fedstack.bridge.drift.ignore import IgnoreRule, apply_ignore_rules, load_ig
 from fedstack.bridge.drift.metadata import Placement, placement_for_region, read_stack_metadata
 from fedstack.bridge.drift.plan_json import DriftedResource, read_drift
 from fedstack.bridge.drift.render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
-from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.bridge.drift.schema import SCHEMA_VERSION, DriftReport, Shard
+from fedstack.bridge.drift.shards import default_run_group, parse_shard, select_shard
 from fedstack.bridge.drift.stacks import Stack, discover_stacks
 
 __all__ = [
@@ -34,19 +35,23 @@ __all__ = [
     "IgnoreRulesError",
     "Placement",
     "PlanFormatError",
+    "Shard",
     "Stack",
     "StackMetadataError",
     "apply_ignore_rules",
     "bridge_token",
+    "default_run_group",
     "discover_stacks",
     "exit_code",
     "load_ignore_rules",
     "parse_formats",
+    "parse_shard",
     "placement_for_region",
     "post_run",
     "read_drift",
     "read_stack_metadata",
     "render",
     "run_drift",
+    "select_shard",
     "write_reports",
 ]

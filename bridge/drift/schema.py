@@ -21,6 +21,7 @@ __all__ = [
     "FailOn",
     "ResourceDrift",
     "Scalar",
+    "Shard",
     "SourceLocation",
     "StackResult",
     "StackStatus",
@@ -127,6 +128,13 @@ class Summary(_Model):
     resources_ignored: int
 
 
+class Shard(_Model):
+    """Which part of a sharded run a report is: shard `index` (1-based) of `count`."""
+
+    index: int = Field(ge=1, le=1000)
+    count: int = Field(ge=1, le=1000)
+
+
 class DriftReport(_Model):
     """One drift run over a set of stacks: the source every report format is rendered from."""
 
@@ -141,6 +149,12 @@ class DriftReport(_Model):
     summary: Summary
     stacks: list[StackResult]
     expired_rules: list[ExpiredRule] = Field(default_factory=list)
+    run_group: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Shards of one run share it (`--run-group`, default the CI run id)",
+    )
+    shard: Shard | None = Field(default=None, description="Set when the run is one shard of many")
 
     @property
     def status(self) -> StackStatus:

@@ -1,17 +1,23 @@
-"""Merged refresh on the sandbox: one Terraform run over many stacks gives the same report.
+"""Merged refresh and shards on the sandbox: one Terraform run over many stacks, same report.
 
 Six stacks are applied for real (hashicorp/aws against moto on loopback; one on a real bridge's
 http backend), changed out of band with boto3, then checked stack by stack (`merge=False`) and
 merged. The two reports must be equal less timings and the merge fields; a stack whose provider
 depends on a local value is checked alone and named; a broken stack fails in both; no state is
-written and the private temporary folder is gone afterwards. Nothing is mocked.
+written and the private temporary folder is gone afterwards. Then the same stacks are checked
+in three shards by separate `fedstack drift` processes posting to a real bridge: one run group,
+one exit code and one webhook notification once all shards reported. Nothing is mocked.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import subprocess
+import sys
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +32,11 @@ from fedstack.bridge.drift.schema import MASK, DriftReport
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform
 
-from .conftest import RealBridge
+from .conftest import BridgeReceiver, RealBridge, bridge_helpers, serve_receiver
 
 pytestmark = pytest.mark.slow
+
+FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 
 
 def _hcl(value: Any) -> str:
@@ -335,3 +343,78 @@ def test_merged_report_equals_stack_by_stack(
     assert by_name["mod"].drift[0].location is not None
     assert by_name["mod"].drift[0].location.file.endswith("mod/main.tf.json")
     assert sorted(by_name["two"].resources_checked) == ["aws_s3_bucket.de", "aws_s3_bucket.fr"]
+
+
+@pytest.fixture(scope="module")
+def webhook_bridge(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Any, Any, BridgeReceiver]]:
+    """A second real bridge whose webhook goes to a loopback receiver (to count notifications)."""
+    helpers = bridge_helpers()
+    folder = tmp_path_factory.mktemp("shard-bridge")
+    db_url = f"sqlite:///{folder / 'bridge.sqlite3'}"
+    tokens = helpers.make_tokens(db_url, "fleet")
+    with serve_receiver() as receiver:
+        args = ["--webhook", f"{receiver.url}/hook"]
+        process = helpers.BridgeProcess(db_url, folder / "bridge.log", args).start()
+        try:
+            yield process, tokens, receiver
+        finally:
+            process.stop()
+
+
+def test_shards_from_separate_processes_make_one_run(
+    fleet: Fleet, webhook_bridge: tuple[Any, Any, BridgeReceiver], tmp_path: Path
+) -> None:
+    """Three `fedstack drift --shard K/3` processes: one run group, one exit code, one webhook."""
+    process, tokens, receiver = webhook_bridge
+    group = f"ci-{secrets.token_hex(4)}"
+    env = {
+        **os.environ,
+        **fleet.env,
+        "FEDSTACK_BRIDGE_TOKEN": tokens.admin,
+        "GITHUB_STEP_SUMMARY": "",
+    }
+
+    def shard(index: int) -> subprocess.CompletedProcess[str]:
+        command = [FEDSTACK, "drift", str(fleet.root), "--shard", f"{index}/3"]
+        command += ["--run-group", group, "--bridge", process.url, "--format", "json"]
+        command += ["--out", str(tmp_path / f"shard-{index}")]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+
+    def group_state() -> dict[str, Any]:
+        answer = httpx.get(
+            f"{process.url}/v1/drift-run-groups/{group}",
+            headers={"Authorization": f"Bearer {tokens.read}"},
+            timeout=30,
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = list(pool.map(shard, [1, 2]))
+    assert all(r.returncode in (0, 1, 2) for r in first), [r.stderr[-800:] for r in first]
+    partial = group_state()
+    assert partial["shards_reported"] == [1, 2] and partial["shards_missing"] == [3]
+    assert partial["complete"] is False and partial["group_exit_code"] is None
+    assert [r for r in receiver.requests if r.path == "/hook"] == []  # no notification yet
+
+    last = shard(3)
+    assert last.returncode in (0, 1, 2), last.stderr[-800:]
+    assert "shards 1, 2, 3 of 3 reported; group exit code 1" in last.stderr
+    whole = group_state()
+    assert whole["complete"] is True and whole["group_exit_code"] == 1  # the broken stack
+    names = [s["name"] for s in whole["stacks"]]
+    assert names == ["alone", "broken", "http", "mod", "two", "vars"]
+    assert sorted({s["shard"] for s in whole["stacks"]}) == [1, 2, 3]
+
+    wait_until = bridge_helpers().wait_until
+    wait_until(
+        lambda: any(r.path == "/hook" for r in receiver.requests),
+        timeout=60,
+        what="the run group's webhook notification",
+    )
+    hooks = [json.loads(r.body) for r in receiver.requests if r.path == "/hook"]
+    assert len(hooks) == 1
+    assert hooks[0]["run_group"] == group
+    assert {c["stack"] for c in hooks[0]["changes"]} == {"two", "mod", "vars", "http"}

@@ -86,6 +86,18 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
     "provider boot per configuration); --no-merge checks every stack on its own.",
 )
 @click.option(
+    "--shard",
+    metavar="K/N",
+    help="Check only shard K of N: stacks sorted by name, dealt round-robin (stable on every runner).",
+)
+@click.option(
+    "--run-group",
+    envvar="FEDSTACK_RUN_GROUP",
+    metavar="ID",
+    help="Shards posting under one ID make one run in the bridge (default: GITHUB_RUN_ID and "
+    "GITHUB_RUN_ATTEMPT, or CI_PIPELINE_ID).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table."
 )
 def drift(
@@ -99,6 +111,8 @@ def drift(
     fail_on: str,
     timeout: float,
     merge: bool,
+    shard: str | None,
+    run_group: str | None,
     as_json: bool,
 ) -> None:
     """Find drift: run a refresh-only plan in every stack and report what changed out of band.
@@ -122,6 +136,7 @@ def drift(
       fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
       fedstack drift stacks/ --no-merge --parallel 2
+      fedstack drift stacks/ --shard 2/4 --run-group nightly-42 --bridge https://bridge.example.eu
     """
     from fedstack.bridge.drift import (
         DriftOptions,
@@ -131,7 +146,10 @@ def drift(
         parse_formats,
         post_run,
         render,
+        default_run_group,
+        parse_shard,
         run_drift,
+        select_shard,
         write_reports,
     )
 
@@ -143,6 +161,17 @@ def drift(
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
+    part = parse_shard(shard) if shard else None
+    group = run_group or (default_run_group() if part else None)
+    if part is not None and (bridge or config.bridge_url()) and not group:
+        raise click.UsageError(
+            "--shard with a bridge needs --run-group ID (or GITHUB_RUN_ID / CI_PIPELINE_ID), "
+            "so the shards make one run"
+        )
+    if part is not None:
+        total = len(stacks)
+        stacks = select_shard(stacks, part)
+        stderr.print(f"shard {part.index}/{part.count}: {len(stacks)} of {total} stacks")
     stderr.print(
         f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
     )
@@ -154,6 +183,7 @@ def drift(
         merge=merge,
     )
     report = _run_with_progress(run_drift, stacks, options)
+    report = report.model_copy(update={"run_group": group, "shard": part})
     _print_merge(report)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
@@ -170,6 +200,16 @@ def drift(
             f"posted run {report.run_id} to the bridge"
             + (f": {answer['url']}" if "url" in answer else "")
         )
+        reported = answer.get("shards_reported")
+        if part is not None and isinstance(reported, list):
+            stderr.print(
+                f"run group {group}: shards {', '.join(map(str, reported))} of {part.count} reported"
+                + (
+                    f"; group exit code {answer['group_exit_code']}"
+                    if answer.get("complete")
+                    else ""
+                )
+            )
     click.get_current_context().exit(report.exit_code)
 
 

@@ -1,0 +1,89 @@
+"""Shard selection and run groups, and the static parts of the merged refresh (no Terraform)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fedstack.bridge.drift import (
+    DriftError,
+    Stack,
+    default_run_group,
+    parse_shard,
+    select_shard,
+)
+from fedstack.bridge.drift.merge import _Range
+from fedstack.bridge.drift.stack_config import (
+    NotMergeable,
+    block_spans,
+    read_stack_config,
+    resolve,
+    variable_values,
+)
+
+
+def _stacks(count: int) -> list[Stack]:
+    return [
+        Stack(name=f"s{i:03d}", path=Path(f"/x/s{i:03d}"), file=Path("main.tf"), source="folder")
+        for i in range(count)
+    ]
+
+
+def test_shards_cover_every_stack_once_balanced_and_stable() -> None:
+    stacks = _stacks(50)
+    parts = [select_shard(stacks, parse_shard(f"{k}/4")) for k in range(1, 5)]
+    names = [s.name for part in parts for s in part]
+    assert sorted(names) == sorted(s.name for s in stacks)
+    assert {len(p) for p in parts} == {12, 13}
+    shuffled = list(reversed(stacks))  # another runner may find them in another order
+    assert select_shard(shuffled, parse_shard("3/4")) == parts[2]
+
+
+@pytest.mark.parametrize("text", ["0/3", "4/3", "a/b", "3", "1/0"])
+def test_bad_shard_is_refused(text: str) -> None:
+    with pytest.raises(DriftError, match="--shard"):
+        parse_shard(text)
+
+
+def test_run_group_comes_from_the_ci() -> None:
+    assert default_run_group({"GITHUB_RUN_ID": "7", "GITHUB_RUN_ATTEMPT": "2"}) == "github-7-2"
+    assert default_run_group({"CI_PIPELINE_ID": "99"}) == "gitlab-99"
+    assert default_run_group({}) is None
+
+
+def test_provider_and_terraform_blocks_are_found_across_strings_and_heredocs() -> None:
+    text = (
+        'locals {\n  a = "}{"\n  b = <<EOT\n}\nEOT\n}\n'
+        'provider "aws" {\n  region = "x-${var.r}"\n  tags = { a = "}" }\n}\n'
+        'terraform {\n  required_version = ">= 1.0"\n}\n'
+        'resource "null" "n" {}\n'
+    )
+    spans = block_spans(text, ("provider", "terraform"))
+    assert [text[a:b].split()[0] for a, b in spans] == ["provider", "terraform"]
+    assert text[spans[0][1] - 1] == "}" and "resource" not in text[spans[0][0] : spans[1][1]]
+
+
+def test_variables_follow_terraform_precedence(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "a" {\n  default = "default"\n}\nvariable "b" {}\nvariable "c" {}\n'
+        'variable "l" {\n  type = list(string)\n}\n'
+        'provider "aws" {\n  region = var.a\n  x = "p-${var.b}"\n}\n'
+    )
+    (tmp_path / "terraform.tfvars").write_text('b = "tfvars"\n')
+    (tmp_path / "z.auto.tfvars").write_text('b = "auto"\n')
+    config = read_stack_config(tmp_path)
+    env = {"TF_VAR_a": "env", "TF_VAR_b": "env", "TF_VAR_l": '["x", "y"]'}
+    values, missing = variable_values(config, env)
+    assert values == {"a": "env", "b": "auto", "l": ["x", "y"]}
+    assert missing == ["c"]
+    (block,) = config.providers
+    assert resolve(block.args, values, "provider aws") == {"region": "env", "x": "p-auto"}
+    with pytest.raises(NotMergeable, match="known only inside"):
+        resolve({"region": "${local.r}"}, values, "provider aws")
+
+
+def test_version_constraints_conflict_only_when_no_version_fits() -> None:
+    assert not _Range.parse(">= 5.0, < 6.0").intersect(_Range.parse("~> 5.100")).empty
+    assert _Range.parse(">= 5.0, < 6.0").intersect(_Range.parse(">= 6.1")).empty
+    assert _Range.parse("~> 5.1.2").intersect(_Range.parse("5.2.0")).empty
+    assert not _Range.parse("= 5.100.0").intersect(_Range.parse(">= 5.0")).empty
