@@ -87,3 +87,19 @@ def test_version_constraints_conflict_only_when_no_version_fits() -> None:
     assert _Range.parse(">= 5.0, < 6.0").intersect(_Range.parse(">= 6.1")).empty
     assert _Range.parse("~> 5.1.2").intersect(_Range.parse("5.2.0")).empty
     assert not _Range.parse("= 5.100.0").intersect(_Range.parse(">= 5.0")).empty
+
+
+def test_ci_examples_run_every_shard_of_their_matrix() -> None:
+    """The GitHub matrix and the GitLab `parallel:` job give each job its own K of the same N."""
+    import yaml
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "ci"
+    github = yaml.safe_load((examples / "github-actions" / "drift-sharded.yml").read_text())
+    job = github["jobs"]["drift"]
+    shards = job["strategy"]["matrix"]["shard"]
+    assert shards == list(range(1, int(job["env"]["SHARDS"]) + 1))
+    script = " ".join(step.get("run", "") for step in job["steps"])
+    assert '--shard "${{ matrix.shard }}/$SHARDS"' in script
+    gitlab = yaml.safe_load((examples / "gitlab-ci" / "drift-sharded.gitlab-ci.yml").read_text())
+    assert gitlab["drift"]["parallel"] >= 2
+    assert '--shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"' in " ".join(gitlab["drift"]["script"])
