@@ -303,15 +303,15 @@ def _write_root(members: Sequence[Member], root: Path) -> dict[tuple[str, str], 
                 "sensitive": sensitive,
             }
         _copy_stack(member, root / "stacks" / member.key)
-    document: dict[str, Any] = {
-        "terraform": {
+    document: dict[str, Any] = {"module": modules}
+    # Empty blocks are not valid JSON syntax: a fleet of built-in `terraform_data` has none.
+    if providers:
+        document["provider"] = providers
+        document["terraform"] = {
             "required_providers": {
                 name: {"source": _short_source(source)} for name, source in sources.items()
             }
-        },
-        "provider": providers,
-        "module": modules,
-    }
+        }
     if variables:
         document["variable"] = variables
     if outputs:
@@ -364,8 +364,9 @@ def _copy_stack(member: Member, target: Path) -> None:
         )
         if alias:
             entry.setdefault("configuration_aliases", []).append(ref)
-    generated = {"terraform": {"required_providers": requirements}}
-    (target / _GENERATED).write_text(json.dumps(generated, indent=2))
+    if requirements:
+        generated = {"terraform": {"required_providers": requirements}}
+        (target / _GENERATED).write_text(json.dumps(generated, indent=2))
     own = {f.path.name for f in member.config.files}
     for entry in folder.iterdir():
         if entry.name in own or entry.name.startswith((".terraform", "terraform.tfstate")):
