@@ -68,6 +68,10 @@ def main() -> None:
             _print_row(rows[-1])  # as it comes: a long run still shows what it measured
         print()
         _print_table(rows, real, args.parallel)
+        if args.group_sizes:
+            count = next(n for n, distinct in cases if not distinct and n > 1)
+            stacks = _make_stacks(work / "groups", server.endpoint, count, False)
+            _print_groups(stacks, [int(g) for g in args.group_sizes.split(",")], args.parallel)
     finally:
         box.down()
         shutil.rmtree(work, ignore_errors=True)
@@ -79,6 +83,12 @@ def _arguments() -> argparse.Namespace:
         "--cases", default="1,8,50,8d", help="N (shared) or Nd (distinct), comma-separated"
     )
     parser.add_argument("--parallel", type=int, default=2, help="fedstack drift --parallel k")
+    parser.add_argument(
+        "--group-sizes",
+        default="",
+        help="also time the merged check of the first shared case with merged groups of these "
+        "sizes run in parallel (Python API), e.g. 8,4,2",
+    )
     return parser.parse_args()
 
 
@@ -225,6 +235,24 @@ def _tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         todo += [child for child, parent in parents.items() if parent == pid]
     return total
+
+
+def _print_groups(stacks: list[Path], sizes: list[int], parallel: int) -> None:
+    """Merged check of the same stacks as one group or as several groups run in parallel."""
+    from fedstack.bridge.drift import DriftOptions, discover_stacks, run_drift
+
+    found = discover_stacks(stacks)
+    print()
+    print(f"| {len(found)} shared stacks, --parallel {parallel} | merged groups | wall (s) |")
+    print("| --- | ---: | ---: |")
+    for size in sizes:
+        started = time.monotonic()
+        report = run_drift(found, DriftOptions(parallel=parallel, merge_group_size=size))
+        wall = time.monotonic() - started
+        if report.exit_code != 0:
+            sys.exit(f"group size {size}: exit {report.exit_code}")
+        groups = -(-len(found) // size)
+        print(f"| groups of at most {size} | {groups} | {wall:.1f} |", flush=True)
 
 
 def _label(row: dict) -> str:

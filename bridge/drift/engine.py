@@ -67,6 +67,8 @@ class DriftOptions:
     catalog: Catalog | None = field(default=None, repr=False)
     merge: bool = True
     """Check stacks that share provider configurations in one Terraform run (see merge.py)."""
+    merge_group_size: int | None = None
+    """At most this many stacks per merged run (None: one run per environment)."""
 
 
 def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> DriftReport:
@@ -140,6 +142,7 @@ def _merged_run(
         alone=lambda stack: check((index[stack.name], stack)),
         judge=judge,
         on_phase=opts.on_phase,
+        group_size=opts.merge_group_size,
     )
 
 

@@ -66,8 +66,15 @@ class MergePlan:
     alone: dict[str, str]
 
 
-def plan_merge(stacks: Sequence[Stack], env_of: Callable[[Stack], dict[str, str]]) -> MergePlan:
-    """Decide, from the stacks' files and states, which can be merged (no Terraform process)."""
+def plan_merge(
+    stacks: Sequence[Stack],
+    env_of: Callable[[Stack], dict[str, str]],
+    group_size: int | None = None,
+) -> MergePlan:
+    """Decide, from the stacks' files and states, which can be merged (no Terraform process).
+
+    Stacks sharing an environment form one group, or groups of at most `group_size` stacks.
+    """
     alone: dict[str, str] = {}
     by_env: dict[tuple[tuple[str, str], ...], list[Member]] = {}
     for index, stack in enumerate(stacks):
@@ -86,8 +93,13 @@ def plan_merge(stacks: Sequence[Stack], env_of: Callable[[Stack], dict[str, str]
         kept = _compatible(members, alone)
         if len(kept) == 1:
             alone[kept[0].stack.name] = "no other stack could be merged with it"
-        elif kept:
-            groups.append(kept)
+            continue
+        size = group_size or len(kept) or 1
+        chunks = [kept[i : i + size] for i in range(0, len(kept), size)]
+        groups += [c for c in chunks if len(c) > 1]
+        for chunk in chunks:
+            if len(chunk) == 1:
+                alone[chunk[0].stack.name] = "no other stack was left for its merged group"
     return MergePlan(groups=groups, alone=alone)
 
 
@@ -686,11 +698,12 @@ class MergedRun:
     alone: Alone
     judge: Judge
     on_phase: Callable[[str, str], None] | None = None
+    group_size: int | None = None
 
 
 def check_merged(stacks: Sequence[Stack], plans: Path, run: MergedRun) -> list[StackResult]:
     """Every stack's result, in `stacks` order: mergeable ones in groups, the others alone."""
-    decided = plan_merge(stacks, run.env_of)
+    decided = plan_merge(stacks, run.env_of, run.group_size)
     results: dict[str, StackResult] = {}
     workers = max(1, min(run.parallel, len(decided.groups) + len(decided.alone)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift") as pool:
