@@ -103,3 +103,38 @@ def test_ci_examples_run_every_shard_of_their_matrix() -> None:
     gitlab = yaml.safe_load((examples / "gitlab-ci" / "drift-sharded.gitlab-ci.yml").read_text())
     assert gitlab["drift"]["parallel"] >= 2
     assert '--shard "$CI_NODE_INDEX/$CI_NODE_TOTAL"' in " ".join(gitlab["drift"]["script"])
+
+
+def _folder(root: Path, name: str, text: str) -> Stack:
+    folder = root / name
+    folder.mkdir()
+    (folder / "main.tf").write_text(text)
+    return Stack(name=name, path=folder, file=folder / "main.tf", source="folder")
+
+
+_AWS = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "%s"\n    }\n  }\n%s}\nprovider "aws" {\n  region = "eu-west-3"\n}\n'
+
+
+def test_stacks_that_cannot_merge_are_named_with_the_reason(tmp_path: Path) -> None:
+    """Version conflict, an s3 backend, a remote state of itself: each alone, with its reason."""
+    from fedstack.bridge.drift.merge import plan_merge
+
+    own = (
+        'data "terraform_remote_state" "me" {\n  backend = "local"\n'
+        '  config = {\n    path = "terraform.tfstate"\n  }\n}\n'
+    )
+    stacks = [
+        _folder(tmp_path, "a", _AWS % (">= 5.0, < 6.0", "")),
+        _folder(tmp_path, "b", _AWS % ("~> 5.100", "")),
+        _folder(tmp_path, "c", _AWS % (">= 6.1", "")),
+        _folder(tmp_path, "d", _AWS % (">= 5.0", '  backend "s3" {\n    bucket = "x"\n  }\n')),
+        _folder(tmp_path, "e", _AWS % (">= 5.0", "") + own),
+    ]
+    decided = plan_merge(stacks, lambda stack: {})
+    assert [[m.stack.name for m in g] for g in decided.groups] == [["a", "b"]]
+    assert "conflicts with '>= 5.0, < 6.0'" in decided.alone["c"]
+    assert 'backend "s3"' in decided.alone["d"]
+    assert "its own state" in decided.alone["e"]
+    (group,) = decided.groups
+    # a and b share one provider configuration: one root provider, one boot.
+    assert {m.providers["aws"][2] for m in group} == {'{"region": "eu-west-3"}'}
