@@ -11,7 +11,6 @@ and `terraform` blocks. Pure file reading: no Terraform process, no web framewor
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -546,8 +545,3 @@ def _skip_token(text: str, i: int) -> int:
     if text[i] == "{":
         return _brace_end(text, i)
     return i + 1
-
-
-def env_for_variables(env: Mapping[str, str] | None) -> dict[str, str]:
-    """The process environment with `env` on top: where TF_VAR_* values come from."""
-    return {**os.environ, **(env or {})}
