@@ -154,6 +154,7 @@ def drift(
     )
 
     wanted = parse_formats(formats)
+    part = parse_shard(shard) if shard else None
     rules = load_ignore_rules(ignore_file) if ignore_file else []
     roots = list(paths)
     if app is not None:
@@ -161,7 +162,6 @@ def drift(
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
-    part = parse_shard(shard) if shard else None
     group = run_group or (default_run_group() if part else None)
     if part is not None and (bridge or config.bridge_url()) and not group:
         raise click.UsageError(
