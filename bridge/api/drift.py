@@ -11,12 +11,20 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import JSONResponse
-from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge._errors import BadRequest, Conflict, NotFound
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
 from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, masked
-from fedstack.bridge.store import check_name, get_run, list_runs, query_periods, store_run
+from fedstack.bridge.store import (
+    ShardConflict,
+    check_name,
+    get_run,
+    get_run_group,
+    list_runs,
+    query_periods,
+    store_run,
+)
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -101,13 +109,21 @@ async def post_drift_run(
     who.require("drift:write", target)
     report = _parse_report(await read_body(request))
     bridge = context(request)
-    stored = await run_in_threadpool(store_run, bridge.engine, target, report, who=who.token_id)
+    try:
+        stored = await run_in_threadpool(store_run, bridge.engine, target, report, who=who.token_id)
+    except ShardConflict as exc:
+        raise Conflict(str(exc)) from None
     url = run_page_url(request, stored.id)
+    # A shard's events wait for the last shard of its group: one notification per sharded run.
     if stored.events and bridge.settings.webhook:
         body = webhook_body(target, stored.id, report.run_id, url, stored.events)
+        if stored.group is not None:
+            body["run_group"] = stored.group.run_group
         background.add_task(deliver, bridge.settings.webhook, body)
+    group = stored.group.as_json() if stored.group is not None else {}
     return JSONResponse(
         {
+            **group,
             "id": stored.id,
             "url": url,
             "project": target,
@@ -155,6 +171,36 @@ def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     summary, report = found
     who.require("state:read", summary["project"])
     return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
+
+
+@router.get(
+    "/drift-run-groups/{run_group}",
+    summary="A sharded run: every shard's stacks, which shards reported, the group's exit code",
+)
+def drift_run_group(
+    who: Caller,
+    request: Request,
+    run_group: Annotated[str, Path(max_length=128)],
+    project: Name = None,
+) -> dict[str, Any]:
+    """One run made of shards: exit code (null until every shard reported) and all stacks."""
+    target = _project_of(who, project)
+    who.require("state:read", target)
+    found = get_run_group(context(request).engine, target, run_group)
+    if found is None:
+        raise NotFound(f"unknown run group {run_group} in project {target}")
+    group, reports = found
+    stacks = [
+        {**stack.model_dump(mode="json"), "shard": report.shard.index if report.shard else None}
+        for report in reports
+        for stack in report.stacks
+    ]
+    return {
+        "project": target,
+        **group.as_json(),
+        "run_urls": [run_page_url(request, run) for run in group.runs],
+        "stacks": sorted(stacks, key=lambda s: s["name"]),
+    }
 
 
 @router.get("/drift/resources", summary="Per-resource drift history")

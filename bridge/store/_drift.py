@@ -11,20 +11,40 @@ Must not import the web framework.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
 from fedstack.bridge.store._engine import is_sqlite, write_transaction
-from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs
-from sqlalchemy import Connection, Engine, Row, bindparam, func, select, text
+from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs, metadata
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    Row,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    func,
+    select,
+    text,
+)
 
 __all__ = [
     "DriftEvent",
+    "RunGroup",
+    "ShardConflict",
     "StoredRun",
     "drift_overview",
+    "drift_run_shards",
     "get_run",
+    "get_run_group",
     "list_runs",
     "mask_sensitive",
     "query_periods",
@@ -70,13 +90,75 @@ class DriftEvent:
         }
 
 
+# One row per shard of a sharded run (a run group): its run, exit code and drift events, kept
+# until the last shard arrives and the group's one webhook notification is sent.
+drift_run_shards = Table(
+    "drift_run_shards",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("project", String(128), nullable=False),
+    Column("run_group", String(128), nullable=False),
+    Column("shard_index", Integer, nullable=False),
+    Column("shard_count", Integer, nullable=False),
+    Column("run", Integer, ForeignKey("drift_runs.id"), nullable=False),
+    Column("exit_code", Integer, nullable=False),
+    Column("events", Text, nullable=False),
+    UniqueConstraint("project", "run_group", "shard_index", name="uq_drift_run_shards"),
+)
+
+
+class ShardConflict(ValueError):
+    """A shard that does not fit its run group (reported before, or another shard count)."""
+
+
+@dataclass(frozen=True)
+class RunGroup:
+    """The shards of one run group: which reported, their runs, and the group's exit code."""
+
+    project: str
+    run_group: str
+    shard_count: int
+    reported: list[int]
+    runs: list[int]
+    exit_codes: list[int]
+
+    @property
+    def complete(self) -> bool:
+        """True once every shard 1..shard_count has reported."""
+        return sorted(self.reported) == list(range(1, self.shard_count + 1))
+
+    @property
+    def exit_code(self) -> int | None:
+        """1 if a shard errored, else 2 if one found drift, else 0; None until complete."""
+        if not self.complete:
+            return None
+        return 1 if 1 in self.exit_codes else 2 if 2 in self.exit_codes else 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The group's state as a JSON-ready dict."""
+        return {
+            "run_group": self.run_group,
+            "shard_count": self.shard_count,
+            "shards_reported": sorted(self.reported),
+            "shards_missing": [i for i in range(1, self.shard_count + 1) if i not in self.reported],
+            "complete": self.complete,
+            "group_exit_code": self.exit_code,
+            "runs": self.runs,
+        }
+
+
 @dataclass(frozen=True)
 class StoredRun:
-    """The outcome of posting a run: its bridge id, whether it was new, and what changed."""
+    """The outcome of posting a run: its bridge id, whether it was new, and what changed.
+
+    For a shard, `events` stays empty until the last shard of its group arrives; then it holds
+    the whole group's events, so the webhook hears of a sharded run once.
+    """
 
     id: int
     created: bool
     events: list[DriftEvent]
+    group: RunGroup | None = None
 
 
 def mask_sensitive(report: DriftReport) -> DriftReport:
@@ -144,7 +226,97 @@ def store_run(engine: Engine, project: str, report: DriftReport, *, who: str) ->
             )
         checked = {s.name: s.drift for s in report.stacks if s.status != "error"}
         events = _update_history(conn, project, checked, run, now) if checked else []
+        if report.run_group and report.shard:
+            group = _record_shard(conn, project, report, run, events)
+            return StoredRun(id=run, created=True, events=_group_events(conn, group), group=group)
     return StoredRun(id=run, created=True, events=events)
+
+
+def _record_shard(
+    conn: Connection, project: str, report: DriftReport, run: int, events: list[DriftEvent]
+) -> RunGroup:
+    assert report.run_group and report.shard
+    before = _group(conn, project, report.run_group)
+    if before is not None and before.shard_count != report.shard.count:
+        raise ShardConflict(
+            f"run group {report.run_group} has {before.shard_count} shards, not {report.shard.count}"
+        )
+    if before is not None and report.shard.index in before.reported:
+        raise ShardConflict(
+            f"shard {report.shard.index}/{report.shard.count} of run group {report.run_group} "
+            "has reported already"
+        )
+    conn.execute(
+        drift_run_shards.insert().values(
+            project=project,
+            run_group=report.run_group,
+            shard_index=report.shard.index,
+            shard_count=report.shard.count,
+            run=run,
+            exit_code=report.exit_code,
+            events=json.dumps([e.as_json() for e in events]),
+        )
+    )
+    group = _group(conn, project, report.run_group)
+    assert group is not None
+    return group
+
+
+def _group(conn: Connection, project: str, run_group: str) -> RunGroup | None:
+    rows = conn.execute(
+        select(drift_run_shards)
+        .where(drift_run_shards.c.project == project, drift_run_shards.c.run_group == run_group)
+        .order_by(drift_run_shards.c.shard_index)
+    ).all()
+    if not rows:
+        return None
+    return RunGroup(
+        project=project,
+        run_group=run_group,
+        shard_count=rows[0].shard_count,
+        reported=[r.shard_index for r in rows],
+        runs=[r.run for r in rows],
+        exit_codes=[r.exit_code for r in rows],
+    )
+
+
+def _group_events(conn: Connection, group: RunGroup) -> list[DriftEvent]:
+    """Every shard's events once the group is complete; none before."""
+    if not group.complete:
+        return []
+    rows = conn.execute(
+        select(drift_run_shards.c.events)
+        .where(
+            drift_run_shards.c.project == group.project,
+            drift_run_shards.c.run_group == group.run_group,
+        )
+        .order_by(drift_run_shards.c.shard_index)
+    ).all()
+    return [_event(item) for row in rows for item in json.loads(row.events)]
+
+
+def _event(data: dict[str, Any]) -> DriftEvent:
+    resolved = data.get("resolved_at")
+    return DriftEvent(
+        **{k: v for k, v in data.items() if k not in ("first_seen_at", "resolved_at")},
+        first_seen_at=dt.datetime.fromisoformat(data["first_seen_at"]),
+        resolved_at=dt.datetime.fromisoformat(resolved) if resolved else None,
+    )
+
+
+def get_run_group(
+    engine: Engine, project: str, run_group: str
+) -> tuple[RunGroup, list[DriftReport]] | None:
+    """A run group's shards and each shard's report, in shard order; None when unknown."""
+    with engine.connect() as conn:
+        group = _group(conn, project, run_group)
+        if group is None:
+            return None
+        rows = conn.execute(
+            select(drift_runs.c.id, drift_runs.c.report).where(drift_runs.c.id.in_(group.runs))
+        ).all()
+    reports = {r.id: DriftReport.model_validate_json(r.report) for r in rows}
+    return group, [reports[run] for run in group.runs]
 
 
 def _update_history(

@@ -108,6 +108,12 @@ SETTINGS: dict[str, Setting] = {
             "the project drift runs go to, for an all-projects token",
         ),
         Setting(
+            "FEDSTACK_RUN_GROUP",
+            ("--run-group",),
+            None,
+            "shards of one drift run share it (default: the CI's run id)",
+        ),
+        Setting(
             "FEDSTACK_AGENT_PROVIDER",
             ("--provider",),
             None,

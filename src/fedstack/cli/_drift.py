@@ -83,6 +83,25 @@ _DONE = {"in_sync": "[green]in sync[/]", "drift": "[yellow]drift[/]", "error": "
     help="Time limit per stack, in seconds.",
 )
 @click.option(
+    "--merge/--no-merge",
+    default=True,
+    show_default=True,
+    help="Check stacks that can share provider configurations in one Terraform run (one "
+    "provider boot per configuration); --no-merge checks every stack on its own.",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Check only shard K of N: stacks sorted by name, dealt round-robin (stable on every runner).",
+)
+@click.option(
+    "--run-group",
+    envvar=config.envvar("FEDSTACK_RUN_GROUP"),
+    metavar="ID",
+    help="Shards posting under one ID make one run in the bridge (default: GITHUB_RUN_ID and "
+    "GITHUB_RUN_ATTEMPT, or CI_PIPELINE_ID).",
+)
+@click.option(
     "--json", "as_json", is_flag=True, help="Print the report JSON on stdout instead of the table."
 )
 def drift(
@@ -95,6 +114,9 @@ def drift(
     ignore_file: Path | None,
     fail_on: str,
     timeout: float,
+    merge: bool,
+    shard: str | None,
+    run_group: str | None,
     as_json: bool,
 ) -> None:
     """Find drift: run a refresh-only plan in every stack and report what changed out of band.
@@ -108,12 +130,17 @@ def drift(
     drift); --fail-on changes that. Sensitive values are masked in every report. When
     GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it.
 
+    Stacks are merged into one Terraform run where that is safe (the report says which ran
+    merged and why each other one ran alone); states are read, never written or locked.
+
     \b
     Examples:
       fedstack drift stacks/ --format md,junit,sarif --out reports/
       fedstack drift cdktf.out --parallel 8 --ignore drift-ignore.yaml
       fedstack drift --app examples/federated-webapp --format all
       fedstack drift . --bridge https://bridge.example.eu --fail-on error
+      fedstack drift stacks/ --no-merge --parallelism 2
+      fedstack drift stacks/ --shard 2/4 --run-group nightly-42 --bridge https://bridge.example.eu
     """
     from fedstack.client import bridge_token
     from fedstack.drift import (
@@ -123,11 +150,15 @@ def drift(
         load_ignore_rules,
         parse_formats,
         render,
+        default_run_group,
+        parse_shard,
         run_drift,
+        select_shard,
         write_reports,
     )
 
     wanted = parse_formats(formats)
+    part = parse_shard(shard) if shard else None
     rules = load_ignore_rules(ignore_file) if ignore_file else []
     bridge = bridge or config.bridge_url()
     roots = list(paths)
@@ -136,6 +167,16 @@ def drift(
 
         roots.append(synthesize(app, None)[0])
     stacks = discover_stacks(roots or [Path(".")])
+    group = run_group or (default_run_group() if part else None)
+    if part is not None and bridge and not group:
+        raise click.UsageError(
+            "--shard with a bridge needs --run-group ID (or GITHUB_RUN_ID / CI_PIPELINE_ID), "
+            "so the shards make one run"
+        )
+    if part is not None:
+        total = len(stacks)
+        stacks = select_shard(stacks, part)
+        stderr.print(f"shard {part.index}/{part.count}: {len(stacks)} of {total} stacks")
     say_provider_mirror()
     if bridge:
         # Before the plans: a wrong token should cost a second, not the whole run.
@@ -149,8 +190,11 @@ def drift(
         ignore_rules=rules,
         fail_on=fail_on,  # type: ignore[arg-type]
         bridge_url=bridge,
+        merge=merge,
     )
     report = _run_with_progress(run_drift, stacks, options)
+    report = report.model_copy(update={"run_group": group, "shard": part})
+    _print_merge(report)
     written = write_reports(report, wanted, out_dir)
     _append_step_summary(render(report, "md"))
     code = report.exit_code
@@ -187,6 +231,17 @@ def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
             f"posted run {report.run_id} to the bridge{where}"
             + (f": {answer['url']}" if "url" in answer else "")
         )
+        reported = answer.get("shards_reported")
+        if report.shard is not None and isinstance(reported, list):
+            stderr.print(
+                f"run group {report.run_group}: shards {', '.join(map(str, reported))} of "
+                f"{report.shard.count} reported"
+                + (
+                    f"; group exit code {answer['group_exit_code']}"
+                    if answer.get("complete")
+                    else ""
+                )
+            )
     declared = {s.path.resolve().as_posix() for s in stacks if (s.path / METADATA_FILE).is_file()}
     placements = [
         (s.project, s.name, s.provider, s.region)
@@ -284,6 +339,18 @@ def _run_with_bars(run_drift, stacks, options):  # type: ignore[no-untyped-def]
         options.on_phase = on_phase
         options.on_interrupt = on_interrupt
         return run_drift(stacks, options)
+
+
+def _print_merge(report) -> None:  # type: ignore[no-untyped-def]
+    """One line for the merged stacks and one per stack that ran alone, with the reason."""
+    from rich.markup import escape
+
+    merged = [s.name for s in report.stacks if s.merged]
+    if merged:
+        stderr.print(f"checked in one merged run: {escape(', '.join(merged))}")
+    for stack in report.stacks:
+        if stack.not_merged_reason:
+            stderr.print(f"checked alone: {escape(stack.name)}: {escape(stack.not_merged_reason)}")
 
 
 def _print_table(report, code: int) -> None:  # type: ignore[no-untyped-def]

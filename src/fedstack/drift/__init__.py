@@ -15,7 +15,8 @@ from fedstack.drift.errors import (
 )
 from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
 from fedstack.drift.plan_json import DriftedResource, read_drift
-from fedstack.drift.schema import SCHEMA_VERSION, DriftReport
+from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, Shard
+from fedstack.drift.shards import default_run_group, parse_shard, select_shard
 from fedstack.drift.stacks import Stack, discover_stacks
 from fedstack.reports.drift import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.contracts import (
@@ -39,14 +40,17 @@ __all__ = [
     "IgnoreRulesError",
     "Placement",
     "PlanFormatError",
+    "Shard",
     "Stack",
     "StackMetadataError",
     "apply_ignore_rules",
     "check_bridge",
+    "default_run_group",
     "discover_stacks",
     "exit_code",
     "load_ignore_rules",
     "parse_formats",
+    "parse_shard",
     "placement_for_region",
     "post_runs",
     "put_placements",
@@ -54,6 +58,7 @@ __all__ = [
     "read_stack_names",
     "render",
     "run_drift",
+    "select_shard",
     "split_by_project",
     "stack_placement",
     "write_reports",

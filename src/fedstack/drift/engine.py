@@ -21,6 +21,7 @@ from typing import Any
 
 from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules
 from fedstack.drift.locations import declaration_line
+from fedstack.drift.merge import MergedRun, MergeInterrupted, check_merged
 from fedstack.drift.plan_json import (
     DriftedResource,
     managed_addresses,
@@ -77,6 +78,10 @@ class DriftOptions:
     catalog: Catalog | None = field(default=None, repr=False)
     bridge_url: str | None = None
     """Stacks whose `backend "http" {}` has no address read their state from this bridge."""
+    merge: bool = True
+    """Check stacks that share provider configurations in one Terraform run (see merge.py)."""
+    merge_group_size: int | None = None
+    """At most this many stacks per merged run (None: one run per environment)."""
 
 
 def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> DriftReport:
@@ -94,26 +99,18 @@ def run_drift(stacks: Sequence[Stack], options: DriftOptions | None = None) -> D
             plan_file = Path(plans) / f"{index}.tfplan"
             return _check_stack(stack, plan_file, opts, catalog, today, versions)
 
-        workers = max(1, min(opts.parallel, len(stacks)))
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift")
-        futures = [pool.submit(check, item) for item in enumerate(stacks)]
         interrupted = False
-        try:
-            wait(futures)
-        except KeyboardInterrupt:
-            # Ctrl-C: queued stacks never start, running Terraform gets SIGINT (then SIGKILL),
-            # and the report keeps the stacks that had finished before.
-            interrupted = True
-            finished = {f for f in futures if f.done()}
-            for future in futures:
-                future.cancel()
-            interrupt_all(on_waiting=opts.on_interrupt)
-            wait([f for f in futures if not f.cancelled()])
-            futures = [f for f in futures if f in finished]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            clear_interrupt()
-        results = [f.result() for f in futures]
+        if opts.merge and len(stacks) > 1:
+            run = _merged_run(stacks, check, opts, catalog, today, versions)
+            try:
+                results = check_merged(stacks, Path(plans), run)
+            except MergeInterrupted as stopped:
+                interrupted = True
+                results = stopped.results
+            finally:
+                clear_interrupt()
+        else:
+            results, interrupted = _check_each(stacks, check, opts)
     expired = apply_ignore_rules([], opts.ignore_rules, today)[1]
     summary = _summary(results)
     report = DriftReport(
@@ -148,7 +145,61 @@ def exit_code(report: DriftReport, fail_on: FailOn) -> int:
     return 0
 
 
+def _check_each(
+    stacks: Sequence[Stack], check: Callable[[tuple[int, Stack]], StackResult], opts: DriftOptions
+) -> tuple[list[StackResult], bool]:
+    """Each stack on its own in a bounded pool; (results, interrupted)."""
+    workers = max(1, min(opts.parallel, len(stacks)))
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="drift")
+    futures = [pool.submit(check, item) for item in enumerate(stacks)]
+    interrupted = False
+    try:
+        wait(futures)
+    except KeyboardInterrupt:
+        # Ctrl-C: queued stacks never start, running Terraform gets SIGINT (then SIGKILL),
+        # and the report keeps the stacks that had finished before.
+        interrupted = True
+        finished = {f for f in futures if f.done()}
+        for future in futures:
+            future.cancel()
+        interrupt_all(on_waiting=opts.on_interrupt)
+        wait([f for f in futures if not f.cancelled()])
+        futures = [f for f in futures if f in finished]
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        clear_interrupt()
+    return [f.result() for f in futures], interrupted
+
+
+def _merged_run(
+    stacks: Sequence[Stack],
+    check: Callable[[tuple[int, Stack]], StackResult],
+    opts: DriftOptions,
+    catalog: Catalog,
+    today: dt.date,
+    versions: list[str],
+) -> MergedRun:
+    index = {s.name: i for i, s in enumerate(stacks)}
+
+    def judge(stack: Stack, plan: dict[str, Any], started: float) -> StackResult:
+        return _judge(stack, lambda *_: plan, opts, catalog, today, versions, started)
+
+    return MergedRun(
+        on_interrupt=lambda: interrupt_all(on_waiting=opts.on_interrupt),
+        parallel=opts.parallel,
+        timeout=opts.timeout,
+        env_of=lambda stack: _stack_env(stack, opts, catalog),
+        alone=lambda stack: check((index[stack.name], stack)),
+        judge=judge,
+        on_phase=opts.on_phase,
+        group_size=opts.merge_group_size,
+    )
+
+
 # -- one stack ---------------------------------------------------------------------------------
+
+Refresh = Callable[[dict[str, str], float, Callable[[str], None]], dict[str, Any]]
+"""Gives a stack's plan JSON from its environment, deadline and phase callback."""
 
 
 def _check_stack(
@@ -159,7 +210,37 @@ def _check_stack(
     today: dt.date,
     versions: list[str],
 ) -> StackResult:
-    started = time.monotonic()
+    def refresh(env: dict[str, str], deadline: float, phase: Callable[[str], None]) -> Any:
+        tf = Terraform(stack.path, timeout=opts.timeout, env=env)
+        backend_file = backend_config_file(stack.path)
+        backend = read_backend_config(backend_file) if backend_file else None
+        return _refresh_only_plan(tf, plan_file, deadline, phase, backend)
+
+    try:
+        return _judge(stack, refresh, opts, catalog, today, versions, time.monotonic())
+    finally:
+        plan_file.unlink(missing_ok=True)
+
+
+def _stack_env(stack: Stack, opts: DriftOptions, catalog: Catalog) -> dict[str, str]:
+    declared = stack_placement(stack.path, catalog)
+    # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
+    return {
+        **credentials_for(catalog, declared.provider if declared else None),
+        **_backend_env(stack, opts),
+        **(opts.env or {}),
+    }
+
+
+def _judge(
+    stack: Stack,
+    refresh: Refresh,
+    opts: DriftOptions,
+    catalog: Catalog,
+    today: dt.date,
+    versions: list[str],
+    started: float,
+) -> StackResult:
     deadline = started + opts.timeout
     placement: Placement | None = None
 
@@ -187,16 +268,7 @@ def _check_stack(
     try:
         declared = stack_placement(stack.path, catalog)
         placement = declared
-        # Sandbox stacks get the sandbox's dummy keys; real providers use the caller's environment.
-        env = {
-            **credentials_for(catalog, declared.provider if declared else None),
-            **_backend_env(stack, opts),
-            **(opts.env or {}),
-        }
-        tf = Terraform(stack.path, timeout=opts.timeout, env=env)
-        backend_file = backend_config_file(stack.path)
-        backend = read_backend_config(backend_file) if backend_file else None
-        plan = _refresh_only_plan(tf, plan_file, deadline, phase, backend)
+        plan = refresh(_stack_env(stack, opts, catalog), deadline, phase)
         if isinstance(plan.get("terraform_version"), str):
             versions.append(plan["terraform_version"])
         configured = _configured_placement(plan, catalog)
@@ -209,8 +281,6 @@ def _check_stack(
         return result(status="error", error=_short(str(exc)))
     except Exception as exc:  # noqa: BLE001 - one stack's bug must not hide the others' results
         return result(status="error", error=_short(f"{type(exc).__name__}: {exc}"))
-    finally:
-        plan_file.unlink(missing_ok=True)
 
 
 def _backend_env(stack: Stack, opts: DriftOptions) -> dict[str, str]:

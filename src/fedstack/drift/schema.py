@@ -23,6 +23,7 @@ __all__ = [
     "FailOn",
     "ResourceDrift",
     "Scalar",
+    "Shard",
     "SourceLocation",
     "StackResult",
     "StackStatus",
@@ -104,6 +105,12 @@ class StackResult(_Model):
         default_factory=list, description="Addresses of the managed resources refreshed"
     )
     drift: list[ResourceDrift] = Field(default_factory=list)
+    merged: bool = Field(
+        default=False, description="Checked in one merged Terraform run with other stacks"
+    )
+    not_merged_reason: str | None = Field(
+        default=None, description="Why the stack was checked on its own (merging was on)"
+    )
 
 
 class ExpiredRule(_Model):
@@ -126,6 +133,13 @@ class Summary(_Model):
     resources_ignored: int
 
 
+class Shard(_Model):
+    """Which part of a sharded run a report is: shard `index` (1-based) of `count`."""
+
+    index: int = Field(ge=1, le=1000)
+    count: int = Field(ge=1, le=1000)
+
+
 class DriftReport(_Model):
     """One drift run over a set of stacks: the source every report format is rendered from."""
 
@@ -146,6 +160,12 @@ class DriftReport(_Model):
         default=False,
         description="Stopped by Ctrl-C: only the stacks that finished before are listed",
     )
+    run_group: str | None = Field(
+        default=None,
+        max_length=128,
+        description="Shards of one run share it (`--run-group`, default the CI run id)",
+    )
+    shard: Shard | None = Field(default=None, description="Set when the run is one shard of many")
 
     @property
     def status(self) -> StackStatus:

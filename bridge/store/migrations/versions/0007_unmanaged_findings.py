@@ -1,7 +1,7 @@
 """Unmanaged runs and findings: resources at providers no stack manages, with history.
 
-Revision ID: 0006_unmanaged
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_unmanaged"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
