@@ -239,7 +239,7 @@ def _tree_rss(root: int) -> int:
 
 def _print_groups(stacks: list[Path], sizes: list[int], parallel: int) -> None:
     """Merged check of the same stacks as one group or as several groups run in parallel."""
-    from fedstack.bridge.drift import DriftOptions, discover_stacks, run_drift
+    from fedstack.drift import DriftOptions, discover_stacks, run_drift
 
     found = discover_stacks(stacks)
     print()

@@ -125,7 +125,10 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty is this session's terminal, as in a shell
 
     proc = subprocess.Popen(
-        [FEDSTACK, "drift", str(root), "--parallel", "1", "--out", str(out), "--format", "json"],
+        # --no-merge: the per-stack pool (queued stacks, one Terraform per stack folder); the
+        # merged run stops through the same runner.
+        [FEDSTACK, "drift", str(root), "--no-merge", "--parallel", "1"]
+        + ["--out", str(out), "--format", "json"],
         stdin=slave,
         stdout=slave,
         stderr=slave,

@@ -26,8 +26,8 @@ from typing import Any
 import boto3
 import httpx
 import pytest
-from fedstack.bridge.drift import DriftOptions, discover_stacks, run_drift
-from fedstack.bridge.drift.schema import MASK, DriftReport
+from fedstack.drift import DriftOptions, discover_stacks, run_drift
+from fedstack.drift.schema import MASK, DriftReport
 
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform

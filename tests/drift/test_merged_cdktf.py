@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.drift import DriftOptions, discover_stacks, run_drift
+from fedstack.drift import DriftOptions, discover_stacks, run_drift
 
 from fedstack.terraform import Terraform
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.drift import (
+from fedstack.drift import (
     DriftError,
     Stack,
     default_run_group,
     parse_shard,
     select_shard,
 )
-from fedstack.bridge.drift.merge import _Range
-from fedstack.bridge.drift.stack_config import (
+from fedstack.drift.merge import _Range
+from fedstack.drift.stack_config import (
     NotMergeable,
     block_spans,
     read_stack_config,
@@ -117,7 +117,7 @@ _AWS = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashi
 
 def test_stacks_that_cannot_merge_are_named_with_the_reason(tmp_path: Path) -> None:
     """Version conflict, an s3 backend, a remote state of itself: each alone, with its reason."""
-    from fedstack.bridge.drift.merge import plan_merge
+    from fedstack.drift.merge import plan_merge
 
     own = (
         'data "terraform_remote_state" "me" {\n  backend = "local"\n'
