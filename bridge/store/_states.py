@@ -18,7 +18,7 @@ from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import index_state
-from fedstack.bridge.store._locks import current_lock
+from fedstack.bridge.store._locks import check_holder, current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._retention import prune_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
@@ -107,7 +107,7 @@ def write_state(
     """
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
-        _check_lock(conn, project, stack, lock_id)
+        _check_lock(conn, project, stack, lock_id, who)
         current = _current(conn, row)
         if current is not None and current.sha256 == state.sha256:
             return WriteResult(current.version, created=False)  # a retry of the same write
@@ -134,7 +134,7 @@ def delete_state(
     """Make the stack empty; every version is kept. False when it had no current state."""
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
-        _check_lock(conn, project, stack, lock_id)
+        _check_lock(conn, project, stack, lock_id, who)
         if row.current_version is None:
             return False
         conn.execute(delete(resources).where(resources.c.stack_id == row.id))
@@ -225,7 +225,7 @@ def restore_version(
 # -- helpers run inside one transaction ------------------------------------------------------
 
 
-def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None) -> None:
+def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None, who: str) -> None:
     holder = current_lock(conn, project, stack)
     if holder is None:
         if lock_id:
@@ -240,6 +240,7 @@ def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None)
             f"{project}/{stack} is locked (ID {holder.lock_id}); the write carries {said}",
             holder.info,
         )
+    check_holder(holder, project, stack, who, "write")
 
 
 def _current(conn: Connection, row: Row[Any]) -> StoredState | None:
