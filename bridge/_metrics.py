@@ -23,6 +23,22 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+# Every label comes from a bounded set: anyone (no token needed) can send made-up methods and
+# paths, and each new label value would be a new time series kept for the life of the process.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "LOCK", "UNLOCK"})
+OTHER_METHOD = "other"
+UNMATCHED_ROUTE = "unmatched"
+
+
+def method_label(method: str) -> str:
+    """The method as a label: a known HTTP or Terraform method, else `other`."""
+    return method if method in _METHODS else OTHER_METHOD
+
+
+def status_label(status: int) -> str:
+    """The status code as a label (always a three-digit code the app itself chose)."""
+    return str(status) if 100 <= status <= 599 else "other"
+
 
 class _StoreCollector(Collector):
     def __init__(self, engine: Engine) -> None:
@@ -101,8 +117,9 @@ class BridgeMetrics:
             finally:
                 route = scope.get("route")
                 # The route template, never the raw path: stack names must not explode the label set.
-                label = getattr(route, "path", None) or "unmatched"
-                self.latency.labels(scope["method"], label).observe(time.perf_counter() - started)
-                self.requests.labels(scope["method"], label, str(status["code"])).inc()
+                label = getattr(route, "path", None) or UNMATCHED_ROUTE
+                method = method_label(scope["method"])
+                self.latency.labels(method, label).observe(time.perf_counter() - started)
+                self.requests.labels(method, label, status_label(status["code"])).inc()
 
         return wrapped
