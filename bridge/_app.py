@@ -14,6 +14,7 @@ from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
 import fedstack
+from fedstack.errors import FedstackError
 
 __all__ = ["create_app"]
 
@@ -45,6 +46,12 @@ def create_app(settings: BridgeSettings) -> FastAPI:
     async def _bridge_error(_request: Request, exc: BridgeError) -> JSONResponse:
         headers = {"WWW-Authenticate": 'Basic realm="fedstack"'} if exc.status == 401 else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(FedstackError)
+    async def _unavailable(_request: Request, exc: FedstackError) -> JSONResponse:
+        # Not a refusal of the request but a setting this process lacks (a key, say): a clear
+        # 503 the operator can act on, never a bare 500.
+        return JSONResponse({"error": str(exc)}, status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
