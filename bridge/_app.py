@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fedstack.bridge._browser_guard import BrowserGuard
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
@@ -61,6 +62,7 @@ def create_app(settings: BridgeSettings) -> FastAPI:
             {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400
         )
 
+    app.add_middleware(BrowserGuard)  # type: ignore[arg-type]
     app.add_middleware(_MetricsMiddleware, metrics=metrics)
     return app
 
