@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedstack.bridge._errors import BadRequest
+from fedstack.bridge._stateshape import check_encrypted_shape, check_state_shape
 
 __all__ = ["ParsedState", "check_content_md5", "parse_state", "with_serial"]
 
@@ -40,14 +41,18 @@ def parse_state(body: bytes) -> ParsedState:
     if not body:
         raise BadRequest("the request body is empty; send the state as JSON")
     try:
-        document = json.loads(body)
+        document = json.loads(body, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the state body is not JSON: {exc}") from None
+    except RecursionError:
+        raise BadRequest("the state body nests too deeply to be a Terraform state") from None
     if not isinstance(document, dict):
         raise BadRequest("the state body must be a JSON object")
     # OpenTofu state encryption: serial and lineage are inside the ciphertext, so the bridge
     # stores the body as it is and cannot check or index it.
     encrypted = "encrypted_data" in document
+    if encrypted:
+        check_encrypted_shape(document)
     serial = document.get("serial")
     lineage = document.get("lineage")
     if not encrypted:
@@ -64,6 +69,7 @@ def parse_state(body: bytes) -> ParsedState:
             )
         if serial >= 2**63:
             raise BadRequest("not a Terraform state: 'serial' is out of range")
+        check_state_shape(document)
     return ParsedState(
         body=body,
         sha256=hashlib.sha256(body).hexdigest(),
@@ -73,6 +79,11 @@ def parse_state(body: bytes) -> ParsedState:
         lineage=lineage if not encrypted else None,
         document=document,
     )
+
+
+def _refuse_constant(name: str) -> None:
+    # Python reads NaN and Infinity; Terraform (Go) and most JSON readers refuse them.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def check_content_md5(body: bytes, header: str | None) -> None:
