@@ -62,7 +62,7 @@ async def put_policy(
 @router.get("/projects/{project}/policy", summary="The project's sovereignty policy")
 def read_policy(project: ProjectName, who: Caller, request: Request) -> dict[str, Any]:
     """The policy live state is checked against; 404 when the project has none."""
-    who.require("state:read", project)
+    who.require("inventory:read", project)
     return _policy_or_404(context(request).engine, project)
 
 
@@ -96,7 +96,7 @@ def findings(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """A rule failing for a resource: first seen, last seen, resolved at (null while failing)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = query_findings(
         context(request).engine,
         who.visible_projects(),

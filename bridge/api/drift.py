@@ -130,7 +130,7 @@ def drift_runs(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Summaries of the runs the caller may see (filter by project and stack)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = list_runs(
         context(request).engine,
         who.visible_projects(),
@@ -147,12 +147,12 @@ def drift_runs(
 @router.get("/drift-runs/{run}", summary="One drift run, with first_seen_drifting filled in")
 def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     """The run's summary and its report (sensitive values masked)."""
-    who.require("state:read")
+    who.require("inventory:read")
     found = get_run(context(request).engine, run)
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("state:read", summary["project"])
+    who.require("inventory:read", summary["project"])
     return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
 
 
@@ -167,7 +167,7 @@ def drift_resources(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Periods a resource drifted: first seen, last seen, resolved at (null while drifting)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = query_periods(
         context(request).engine,
         who.visible_projects(),

@@ -29,7 +29,7 @@ class StackPlacement(BaseModel):
 @router.get("", summary="Every stack the caller may see")
 def stacks(who: Caller, request: Request) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
-    who.require("state:read")
+    who.require("inventory:read")
     projects = who.visible_projects()
     return {"stacks": list_stacks(context(request).engine, projects)}
 
@@ -38,7 +38,7 @@ def stacks(who: Caller, request: Request) -> dict[str, Any]:
 def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     """Placement, current version, lock and inventory size of one stack; 404 when unknown."""
     project, stack = names
-    who.require("state:read", project)
+    who.require("inventory:read", project)
     found = stack_summary(context(request).engine, project, stack)
     if found is None:
         raise NotFound(f"unknown stack {project}/{stack}")

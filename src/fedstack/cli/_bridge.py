@@ -83,7 +83,7 @@ def serve(
       lock_address   = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
       unlock_address = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
     and export TF_HTTP_USERNAME=fedstack TF_HTTP_PASSWORD=<token from `fedstack token create`>.
-    The dashboard is at http://127.0.0.1:8700/dashboard (a state:read token as basic-auth password).
+    The dashboard is at http://127.0.0.1:8700/dashboard (an inventory:read token as basic-auth password).
     """
     from fedstack.bridge._server import serve as run
     from fedstack.bridge._settings import BridgeSettings
