@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -11,6 +13,7 @@ from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import audit, compliance, drift, health, inventory, stacks, states
 from fedstack.bridge.api._deps import BridgeContext
+from fedstack.bridge.api._responses import openapi_document
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
@@ -62,6 +65,7 @@ def create_app(settings: BridgeSettings) -> FastAPI:
             {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400
         )
 
+    app.openapi = functools.partial(openapi_document, app)  # type: ignore[method-assign]
     app.add_middleware(BrowserGuard)  # type: ignore[arg-type]
     app.add_middleware(_MetricsMiddleware, metrics=metrics)
     return app

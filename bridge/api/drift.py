@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
@@ -144,7 +145,11 @@ def drift_runs(
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
-@router.get("/drift-runs/{run}", summary="One drift run, with first_seen_drifting filled in")
+@router.get(
+    "/drift-runs/{run}",
+    summary="One drift run, with first_seen_drifting filled in",
+    responses=errors(404),
+)
 def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     """The run's summary and its report (sensitive values masked)."""
     who.require("inventory:read")

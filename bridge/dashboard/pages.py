@@ -15,6 +15,7 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
@@ -87,7 +88,7 @@ def overview_slash() -> RedirectResponse:
     return RedirectResponse("/dashboard", status_code=308)
 
 
-@router.get("/stacks/{project}/{stack}", response_class=HTMLResponse)
+@router.get("/stacks/{project}/{stack}", response_class=HTMLResponse, responses=errors(404))
 async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
     """One stack: its inventory size, drift history, runs and drift over time."""
     project = check_name("project", project)
@@ -130,7 +131,7 @@ async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     return _page("compliance.html", policies=policies, findings=open_findings + resolved)
 
 
-@router.get("/runs/{run}", response_class=HTMLResponse)
+@router.get("/runs/{run}", response_class=HTMLResponse, responses=errors(404))
 async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     """One run: per stack status, per resource attribute diffs (masked values stay masked)."""
     who.require("inventory:read")
