@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 ENCRYPTED_NOTE = "encrypted, not indexed"
+_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,11 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
         if stack.provider and stack.region
         else None
     )
-    rows = []
-    for item in resource_rows(state.document):
+    items = resource_rows(state.document)
+    items.reverse()  # popped from the end: each row is freed once it is written
+    rows: list[dict[str, Any]] = []
+    while items:
+        item = items.pop()
         place = fixed or placement_of_region(item.region)
         rows.append(
             {
@@ -81,8 +85,10 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
                 "search": item.search_text(),
             }
         )
-    if rows:
-        conn.execute(resources.insert(), rows)
+        # Batches bound the memory of a large state to one batch of encoded rows.
+        if len(rows) >= _BATCH or not items:
+            conn.execute(resources.insert(), rows)
+            rows = []
 
 
 def set_stack_placement(
