@@ -10,11 +10,11 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from fedstack.bridge.store._models import locks, resources, stacks, state_versions
+from fedstack.bridge.store import store_counts
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 __all__ = ["BridgeMetrics"]
 
@@ -45,20 +45,7 @@ class _StoreCollector(Collector):
         self._engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        with self._engine.connect() as conn:
-            figures = {
-                "stacks": conn.execute(select(func.count()).select_from(stacks)).scalar_one(),
-                "state_versions": conn.execute(
-                    select(func.count()).select_from(state_versions)
-                ).scalar_one(),
-                "inventory_resources": conn.execute(
-                    select(func.count()).select_from(resources)
-                ).scalar_one(),
-                "locks_held": conn.execute(select(func.count()).select_from(locks)).scalar_one(),
-                "encrypted_stacks": conn.execute(
-                    select(func.count()).select_from(stacks).where(stacks.c.encrypted.is_(True))
-                ).scalar_one(),
-            }
+        figures = store_counts(self._engine)
         for name, value in figures.items():
             yield GaugeMetricFamily(
                 f"fedstack_bridge_{name}",

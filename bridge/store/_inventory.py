@@ -25,7 +25,9 @@ from sqlalchemy import Connection, Engine, Row, delete, func, select
 __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
+    "PlacementKey",
     "index_state",
+    "inventory_by_placement",
     "list_stacks",
     "query_inventory",
     "set_stack_placement",
@@ -34,6 +36,8 @@ __all__ = [
 ]
 
 ENCRYPTED_NOTE = "encrypted, not indexed"
+PlacementKey = tuple[str | None, str | None, str | None]
+"""(provider, region, country) of inventory rows and drift periods; None where unknown."""
 _BATCH = 1000
 
 
@@ -219,3 +223,30 @@ def _resource(row: Row[Any]) -> dict[str, Any]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def inventory_by_placement(
+    engine: Engine, projects: list[str] | None
+) -> dict[tuple[str, str], dict[PlacementKey, int]]:
+    """Inventory size per (project, stack) and (provider, region, country), for the dashboard."""
+    query = select(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+        func.count().label("n"),
+    ).group_by(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+    )
+    if projects is not None:
+        query = query.where(resources.c.project.in_(projects))
+    result: dict[tuple[str, str], dict[PlacementKey, int]] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(query).all():
+            result.setdefault((r.project, r.stack), {})[(r.provider, r.region, r.country)] = r.n
+    return result

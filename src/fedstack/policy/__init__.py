@@ -14,9 +14,17 @@ from fedstack.policy._plancheck import check_plan, sandbox_endpoints
 from fedstack.policy._policy import PlacementCheck, Policy
 from fedstack.policy._presets import PRESETS
 from fedstack.policy._report import FORMATS, PolicyReport, check_resources, render, write_reports
-from fedstack.policy._resolve import ResourcePlacement, Skipped, match_region, resolve_plan
+from fedstack.policy._resolve import (
+    UTILITY_PROVIDERS,
+    ResourcePlacement,
+    Skipped,
+    match_region,
+    provider_source,
+    resolve_plan,
+)
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
 from fedstack.policy._subject import Subject
+from fedstack.policy._validation import describe
 
 __all__ = [
     "AREAS",
@@ -24,6 +32,7 @@ __all__ = [
     "FORMATS",
     "PRESETS",
     "RULE_TYPES",
+    "UTILITY_PROVIDERS",
     "Finding",
     "Outcome",
     "PlacementCheck",
@@ -38,9 +47,11 @@ __all__ = [
     "Subject",
     "check_plan",
     "check_resources",
+    "describe",
     "load_policy",
     "match_region",
     "parse_plan",
+    "provider_source",
     "read_plan",
     "render",
     "resolve_plan",
