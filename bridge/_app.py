@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fedstack.bridge._browser_guard import BrowserGuard
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
@@ -20,10 +23,12 @@ from fedstack.bridge.api import (
     unmanaged,
 )
 from fedstack.bridge.api._deps import BridgeContext
+from fedstack.bridge.api._responses import openapi_document
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 
 import fedstack
+from fedstack.errors import FedstackError
 
 __all__ = ["create_app"]
 
@@ -57,6 +62,12 @@ def create_app(settings: BridgeSettings) -> FastAPI:
         headers = {"WWW-Authenticate": 'Basic realm="fedstack"'} if exc.status == 401 else None
         return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
+    @app.exception_handler(FedstackError)
+    async def _unavailable(_request: Request, exc: FedstackError) -> JSONResponse:
+        # Not a refusal of the request but a setting this process lacks (a key, say): a clear
+        # 503 the operator can act on, never a bare 500.
+        return JSONResponse({"error": str(exc)}, status_code=503)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
@@ -65,6 +76,8 @@ def create_app(settings: BridgeSettings) -> FastAPI:
             {"error": f"{where}: {first.get('msg', 'invalid request')}"}, status_code=400
         )
 
+    app.openapi = functools.partial(openapi_document, app)  # type: ignore[method-assign]
+    app.add_middleware(BrowserGuard)  # type: ignore[arg-type]
     app.add_middleware(_MetricsMiddleware, metrics=metrics)
     return app
 

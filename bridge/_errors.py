@@ -16,8 +16,11 @@ __all__ = [
     "Forbidden",
     "LockConflict",
     "NotFound",
+    "NotLockHolder",
     "TooLarge",
     "Unauthorized",
+    "Unavailable",
+    "UnsupportedMediaType",
 ]
 
 
@@ -57,6 +60,18 @@ class TooLarge(BridgeError):
     status = 413
 
 
+class UnsupportedMediaType(BridgeError):
+    """A state-changing request with a content type a browser form can send (text/plain, forms)."""
+
+    status = 415
+
+
+class Unavailable(BridgeError):
+    """The bridge cannot serve this now (a stored body sealed with a key it does not hold)."""
+
+    status = 503
+
+
 class Unauthorized(BridgeError):
     """No credentials, or credentials the bridge does not know."""
 
@@ -81,3 +96,14 @@ class LockConflict(BridgeError):
     def body(self) -> dict[str, Any]:
         """The holder's LockInfo, so Terraform can print who holds the lock."""
         return self.holder
+
+
+class NotLockHolder(LockConflict):
+    """The lock is held by another token: only its holder writes or unlocks; an admin force-unlocks.
+
+    The body is the holder's LockInfo (as for any 423) with an `error` saying why.
+    """
+
+    def body(self) -> dict[str, Any]:
+        """The holder's LockInfo and the reason for the refusal."""
+        return {**self.holder, "error": self.message}

@@ -10,11 +10,11 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-from fedstack.bridge.store._models import locks, resources, stacks, state_versions
+from fedstack.bridge.store import store_counts
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 __all__ = ["BridgeMetrics"]
 
@@ -23,26 +23,29 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+# Every label comes from a bounded set: anyone (no token needed) can send made-up methods and
+# paths, and each new label value would be a new time series kept for the life of the process.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "LOCK", "UNLOCK"})
+OTHER_METHOD = "other"
+UNMATCHED_ROUTE = "unmatched"
+
+
+def method_label(method: str) -> str:
+    """The method as a label: a known HTTP or Terraform method, else `other`."""
+    return method if method in _METHODS else OTHER_METHOD
+
+
+def status_label(status: int) -> str:
+    """The status code as a label (always a three-digit code the app itself chose)."""
+    return str(status) if 100 <= status <= 599 else "other"
+
 
 class _StoreCollector(Collector):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        with self._engine.connect() as conn:
-            figures = {
-                "stacks": conn.execute(select(func.count()).select_from(stacks)).scalar_one(),
-                "state_versions": conn.execute(
-                    select(func.count()).select_from(state_versions)
-                ).scalar_one(),
-                "inventory_resources": conn.execute(
-                    select(func.count()).select_from(resources)
-                ).scalar_one(),
-                "locks_held": conn.execute(select(func.count()).select_from(locks)).scalar_one(),
-                "encrypted_stacks": conn.execute(
-                    select(func.count()).select_from(stacks).where(stacks.c.encrypted.is_(True))
-                ).scalar_one(),
-            }
+        figures = store_counts(self._engine)
         for name, value in figures.items():
             yield GaugeMetricFamily(
                 f"fedstack_bridge_{name}",
@@ -101,8 +104,9 @@ class BridgeMetrics:
             finally:
                 route = scope.get("route")
                 # The route template, never the raw path: stack names must not explode the label set.
-                label = getattr(route, "path", None) or "unmatched"
-                self.latency.labels(scope["method"], label).observe(time.perf_counter() - started)
-                self.requests.labels(scope["method"], label, str(status["code"])).inc()
+                label = getattr(route, "path", None) or UNMATCHED_ROUTE
+                method = method_label(scope["method"])
+                self.latency.labels(method, label).observe(time.perf_counter() - started)
+                self.requests.labels(method, label, status_label(status["code"])).inc()
 
         return wrapped

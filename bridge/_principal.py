@@ -12,16 +12,20 @@ from fedstack.bridge._errors import Forbidden
 
 __all__ = ["ALL_PROJECTS", "ANONYMOUS_ADMIN", "SCOPES", "Principal", "Scope"]
 
-Scope = Literal["state:read", "state:write", "drift:write", "admin"]
-SCOPES: tuple[Scope, ...] = ("state:read", "state:write", "drift:write", "admin")
+Scope = Literal["inventory:read", "state:read", "state:write", "drift:write", "admin"]
+SCOPES: tuple[Scope, ...] = ("inventory:read", "state:read", "state:write", "drift:write", "admin")
 ALL_PROJECTS = "*"
 """A token created for project `*` works on every project."""
 
-# What each scope grants: a writer can read, the drift runner reads states and posts runs.
+# What each scope grants. `inventory:read` is for viewers (dashboard, inventory, drift and
+# compliance listings, all masked): it never downloads a raw state, its versions or outputs,
+# which carry every secret in clear. Every other scope reads those too; a writer can read,
+# the drift runner reads states and posts runs.
 _GRANTS: dict[str, frozenset[str]] = {
-    "state:read": frozenset({"state:read"}),
-    "state:write": frozenset({"state:read", "state:write"}),
-    "drift:write": frozenset({"state:read", "drift:write"}),
+    "inventory:read": frozenset({"inventory:read"}),
+    "state:read": frozenset({"inventory:read", "state:read"}),
+    "state:write": frozenset({"inventory:read", "state:read", "state:write"}),
+    "drift:write": frozenset({"inventory:read", "state:read", "drift:write"}),
     "admin": frozenset(SCOPES),
 }
 

@@ -9,10 +9,13 @@ import base64
 import binascii
 import hashlib
 import json
+
+import orjson
 from dataclasses import dataclass
 from typing import Any
 
 from fedstack.bridge._errors import BadRequest
+from fedstack.bridge._stateshape import check_encrypted_shape, check_state_shape
 
 __all__ = ["ParsedState", "check_content_md5", "parse_state", "with_serial"]
 
@@ -40,14 +43,20 @@ def parse_state(body: bytes) -> ParsedState:
     if not body:
         raise BadRequest("the request body is empty; send the state as JSON")
     try:
-        document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        # One parse, no copy of the body: orjson reads the bytes as they came (and refuses NaN,
+        # invalid UTF-8 and integers past 64 bits, which Terraform could not read back either).
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        if "depth limit" in str(exc) or "recursion" in str(exc).lower():
+            raise BadRequest("the state body nests too deeply to be a Terraform state") from None
         raise BadRequest(f"the state body is not JSON: {exc}") from None
     if not isinstance(document, dict):
         raise BadRequest("the state body must be a JSON object")
     # OpenTofu state encryption: serial and lineage are inside the ciphertext, so the bridge
     # stores the body as it is and cannot check or index it.
     encrypted = "encrypted_data" in document
+    if encrypted:
+        check_encrypted_shape(document)
     serial = document.get("serial")
     lineage = document.get("lineage")
     if not encrypted:
@@ -64,6 +73,7 @@ def parse_state(body: bytes) -> ParsedState:
             )
         if serial >= 2**63:
             raise BadRequest("not a Terraform state: 'serial' is out of range")
+        check_state_shape(document)
     return ParsedState(
         body=body,
         sha256=hashlib.sha256(body).hexdigest(),

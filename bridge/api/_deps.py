@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPBasic, HTTPBearer
 from fedstack.bridge._auth import authenticate
 from fedstack.bridge._errors import TooLarge
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._settings import BridgeSettings
-from fedstack.bridge.store import check_name
+from fedstack.bridge.store import NAME_PATTERN, check_name
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
@@ -51,7 +51,14 @@ async def caller(
 Caller = Annotated[Principal, Depends(caller)]
 
 
-def stack_names(project: str, stack: str) -> tuple[str, str]:
+# Documented, not validated by FastAPI: check_name gives the clearer 400 message.
+_PROJECT = Path(description="Project name", json_schema_extra={"pattern": NAME_PATTERN})
+_STACK = Path(description="Stack name", json_schema_extra={"pattern": NAME_PATTERN})
+
+
+def stack_names(
+    project: Annotated[str, _PROJECT], stack: Annotated[str, _STACK]
+) -> tuple[str, str]:
     """Check a project and stack name from the path; 400 when outside [a-z0-9._-]{1,128}."""
     return check_name("project", project), check_name("stack", stack)
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.store import (
     PolicySource,
@@ -29,7 +30,9 @@ router = APIRouter(prefix="/v1", tags=["compliance"])
 Name = Annotated[str | None, Query(max_length=128, pattern=r"^[a-z0-9._-]{1,128}$")]
 
 
-def _project(project: str) -> str:
+def _project(
+    project: Annotated[str, Path(json_schema_extra={"pattern": r"^[a-z0-9._-]{1,128}$"})],
+) -> str:
     return check_name("project", project)
 
 
@@ -59,14 +62,23 @@ async def put_policy(
     return await run_in_threadpool(_policy_or_404, engine, project)
 
 
-@router.get("/projects/{project}/policy", summary="The project's sovereignty policy")
+@router.get(
+    "/projects/{project}/policy",
+    summary="The project's sovereignty policy",
+    responses=errors(404),
+)
 def read_policy(project: ProjectName, who: Caller, request: Request) -> dict[str, Any]:
     """The policy live state is checked against; 404 when the project has none."""
-    who.require("state:read", project)
+    who.require("inventory:read", project)
     return _policy_or_404(context(request).engine, project)
 
 
-@router.delete("/projects/{project}/policy", status_code=204, summary="Stop checking the project")
+@router.delete(
+    "/projects/{project}/policy",
+    status_code=204,
+    summary="Stop checking the project",
+    responses=errors(404),
+)
 def delete_policy(project: ProjectName, who: Caller, request: Request) -> Response:
     """Remove the policy; its open findings are resolved."""
     who.require("admin", project)
@@ -96,7 +108,7 @@ def findings(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """A rule failing for a resource: first seen, last seen, resolved at (null while failing)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = query_findings(
         context(request).engine,
         who.visible_projects(),

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest, Conflict, NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
@@ -147,7 +148,7 @@ def drift_runs(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Summaries of the runs the caller may see (filter by project and stack)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = list_runs(
         context(request).engine,
         who.visible_projects(),
@@ -161,15 +162,19 @@ def drift_runs(
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 
 
-@router.get("/drift-runs/{run}", summary="One drift run, with first_seen_drifting filled in")
+@router.get(
+    "/drift-runs/{run}",
+    summary="One drift run, with first_seen_drifting filled in",
+    responses=errors(404),
+)
 def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     """The run's summary and its report (sensitive values masked)."""
-    who.require("state:read")
+    who.require("inventory:read")
     found = get_run(context(request).engine, run)
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("state:read", summary["project"])
+    who.require("inventory:read", summary["project"])
     return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
 
 
@@ -214,7 +219,7 @@ def drift_resources(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Periods a resource drifted: first seen, last seen, resolved at (null while drifting)."""
-    who.require("state:read")
+    who.require("inventory:read")
     total, items = query_periods(
         context(request).engine,
         who.visible_projects(),

@@ -36,7 +36,7 @@ def inventory(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
-    who.require("state:read")
+    who.require("inventory:read")
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
     engine = context(request).engine

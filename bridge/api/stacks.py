@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fedstack.bridge._errors import NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context, stack_names
 from fedstack.bridge.store import list_stacks, set_stack_placement, stack_summary
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,16 +30,16 @@ class StackPlacement(BaseModel):
 @router.get("", summary="Every stack the caller may see")
 def stacks(who: Caller, request: Request) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
-    who.require("state:read")
+    who.require("inventory:read")
     projects = who.visible_projects()
     return {"stacks": list_stacks(context(request).engine, projects)}
 
 
-@router.get("/{project}/{stack}", summary="One stack's metadata and summary")
+@router.get("/{project}/{stack}", summary="One stack's metadata and summary", responses=errors(404))
 def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     """Placement, current version, lock and inventory size of one stack; 404 when unknown."""
     project, stack = names
-    who.require("state:read", project)
+    who.require("inventory:read", project)
     found = stack_summary(context(request).engine, project, stack)
     if found is None:
         raise NotFound(f"unknown stack {project}/{stack}")

@@ -12,6 +12,7 @@ from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._statefile import check_content_md5, parse_state
 from fedstack.bridge.api._deps import BridgeContext, Caller, context, read_body, stack_names
+from fedstack.bridge.api._responses import LockInfoBody, errors
 from fedstack.bridge.store import (
     acquire,
     delete_state,
@@ -88,7 +89,13 @@ _LOCK = "/{project}/{stack}/lock"
 
 
 @router.get(
-    _STATE, summary="Current state", responses={200: {"content": {"application/json": {}}}, 204: {}}
+    _STATE,
+    summary="Current state",
+    responses={
+        200: {"content": {"application/json": {}}},
+        204: {"description": "The stack has no state"},
+        **errors(503),
+    },
 )
 def get_state(names: Names, who: Caller, request: Request) -> Response:
     """The current state (200, with Content-MD5), or 204 when the stack has none."""
@@ -133,7 +140,12 @@ async def _write(
     )
 
 
-@router.post(_STATE, summary="Store a new state version", openapi_extra=_STATE_BODY)
+@router.post(
+    _STATE,
+    summary="Store a new state version",
+    openapi_extra=_STATE_BODY,
+    responses=errors(409, 413, 423, 503),
+)
 async def post_state(
     names: Names,
     who: Caller,
@@ -145,7 +157,12 @@ async def post_state(
     return await _write(request, names, who, lock_id, content_md5)
 
 
-@router.put(_STATE, summary="Store a new state version (same as POST)", openapi_extra=_STATE_BODY)
+@router.put(
+    _STATE,
+    summary="Store a new state version (same as POST)",
+    openapi_extra=_STATE_BODY,
+    responses=errors(409, 413, 423, 503),
+)
 async def put_state(
     names: Names,
     who: Caller,
@@ -157,7 +174,7 @@ async def put_state(
     return await _write(request, names, who, lock_id, content_md5)
 
 
-@router.delete(_STATE, summary="Empty the stack (versions are kept)")
+@router.delete(_STATE, summary="Empty the stack (versions are kept)", responses=errors(409, 423))
 def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) -> dict[str, Any]:
     """Make the stack empty; every stored version stays readable and restorable."""
     project, stack = names
@@ -202,9 +219,7 @@ async def _unlock(request: Request, names: tuple[str, str], who: Principal) -> J
     return JSONResponse({"unlocked": released, "forced": False})
 
 
-_LOCK_RESPONSES: dict[int | str, dict[str, Any]] = {
-    423: {"description": "Locked by someone else; the body is the holder's LockInfo"}
-}
+_LOCK_RESPONSES = errors(409, 413, 423)
 
 
 @router.api_route(_LOCK, methods=["LOCK"], include_in_schema=False)
@@ -241,7 +256,11 @@ async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResp
     return await _unlock(request, names, who)
 
 
-@router.get(_LOCK, summary="Who holds the lock", responses={204: {"description": "Not locked"}})
+@router.get(
+    _LOCK,
+    summary="Who holds the lock",
+    responses={200: {"model": LockInfoBody}, 204: {"description": "Not locked"}},
+)
 def get_lock(names: Names, who: Caller, request: Request) -> Response:
     """The holder's LockInfo (200), or 204 when the stack is not locked."""
     project, stack = names
@@ -252,7 +271,7 @@ def get_lock(names: Names, who: Caller, request: Request) -> Response:
     return Response(json.dumps(current.info), media_type="application/json")
 
 
-@router.get(_STATE + "/versions", summary="Every stored version")
+@router.get(_STATE + "/versions", summary="Every stored version", responses=errors(404))
 def versions(
     names: Names,
     who: Caller,
@@ -273,7 +292,7 @@ def versions(
 @router.get(
     _STATE + "/versions/{version}",
     summary="One stored version",
-    responses={200: {"content": {"application/json": {}}}},
+    responses={200: {"content": {"application/json": {}}}, **errors(404, 503)},
 )
 def version(names: Names, version: VersionNumber, who: Caller, request: Request) -> Response:
     """The body of one stored version, exactly as it was written."""
@@ -287,7 +306,11 @@ def version(names: Names, version: VersionNumber, who: Caller, request: Request)
     )
 
 
-@router.post(_STATE + "/versions/{version}/restore", summary="Restore a version (admin)")
+@router.post(
+    _STATE + "/versions/{version}/restore",
+    summary="Restore a version (admin)",
+    responses=errors(404, 423, 503),
+)
 def restore(names: Names, version: VersionNumber, who: Caller, request: Request) -> dict[str, Any]:
     """Write an old version again as a new version (its serial moved past the newest)."""
     project, stack = names

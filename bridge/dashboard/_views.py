@@ -9,13 +9,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from fedstack.bridge.store import drift_overview, list_stacks
-from fedstack.bridge.store._models import drift_periods, resources
-from sqlalchemy import Engine, func, select
+from fedstack.bridge.store import (
+    drift_overview,
+    drifting_by_placement,
+    inventory_by_placement,
+    list_stacks,
+)
+from fedstack.bridge.store import PlacementKey
+from sqlalchemy import Engine
 
 __all__ = ["GroupRow", "StackRow", "overview"]
 
-_Key = tuple[str | None, str | None, str | None]
+_Key = PlacementKey
 
 
 @dataclass
@@ -51,7 +56,7 @@ class StackRow:
 def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow], list[StackRow]]:
     """The overview's rows by placement and by stack, for the projects the caller may see."""
     drift = drift_overview(engine, projects)
-    inventory = _inventory_by_placement(engine, projects)
+    inventory = inventory_by_placement(engine, projects)
     stacks: dict[tuple[str, str], StackRow] = {}
     for item in list_stacks(engine, projects):
         key = (item["project"], item["stack"])
@@ -72,7 +77,7 @@ def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow]
                 group.last_run_at is None or row.last_run_at > group.last_run_at
             ):
                 group.last_run_at, group.last_run = row.last_run_at, row.last_run
-    for place, count in _drifting_by_placement(engine, projects).items():
+    for place, count in drifting_by_placement(engine, projects).items():
         groups.setdefault(place, GroupRow(*place)).drifted += count
     ordered = sorted(
         groups.values(), key=lambda g: (g.provider or "~", g.region or "~", g.country or "~")
@@ -103,46 +108,3 @@ def _stack_row(
         last_run_at=drift.get("last_run_at"),
         last_status=drift.get("last_status"),
     )
-
-
-def _inventory_by_placement(
-    engine: Engine, projects: list[str] | None
-) -> dict[tuple[str, str], dict[_Key, int]]:
-    query = select(
-        resources.c.project,
-        resources.c.stack,
-        resources.c.provider,
-        resources.c.region,
-        resources.c.country,
-        func.count().label("n"),
-    ).group_by(
-        resources.c.project,
-        resources.c.stack,
-        resources.c.provider,
-        resources.c.region,
-        resources.c.country,
-    )
-    if projects is not None:
-        query = query.where(resources.c.project.in_(projects))
-    result: dict[tuple[str, str], dict[_Key, int]] = {}
-    with engine.connect() as conn:
-        for r in conn.execute(query).all():
-            result.setdefault((r.project, r.stack), {})[(r.provider, r.region, r.country)] = r.n
-    return result
-
-
-def _drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[_Key, int]:
-    query = (
-        select(
-            drift_periods.c.provider,
-            drift_periods.c.region,
-            drift_periods.c.country,
-            func.count().label("n"),
-        )
-        .where(drift_periods.c.resolved_at.is_(None))
-        .group_by(drift_periods.c.provider, drift_periods.c.region, drift_periods.c.country)
-    )
-    if projects is not None:
-        query = query.where(drift_periods.c.project.in_(projects))
-    with engine.connect() as conn:
-        return {(r.provider, r.region, r.country): r.n for r in conn.execute(query).all()}

@@ -1,7 +1,8 @@
 """The dashboard's routes: `/dashboard` (overview), `/dashboard/stacks/<p>/<s>`, `/dashboard/runs/<id>`.
 
-Pages need `state:read` like the API (HTTP basic with a token as password, so a browser asks
-once; or a Bearer token); a bridge started with --no-auth serves them openly on loopback.
+Pages need `inventory:read` like the API's listings (HTTP basic with a token as password, so a
+browser asks once; or a Bearer token); a bridge started with --no-auth serves them openly on
+loopback.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
@@ -71,7 +73,7 @@ def _page(name: str, **values: Any) -> HTMLResponse:
 @router.get("", response_class=HTMLResponse)
 async def overview_page(who: Caller, request: Request) -> HTMLResponse:
     """Stacks, resources and drift by provider, region and country, and drift over time."""
-    who.require("state:read")
+    who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
     groups, stacks = await run_in_threadpool(overview, engine, projects)
@@ -92,14 +94,14 @@ def overview_slash() -> RedirectResponse:
     return RedirectResponse("/dashboard", status_code=308)
 
 
-@router.get("/stacks/{project}/{stack}", response_class=HTMLResponse)
+@router.get("/stacks/{project}/{stack}", response_class=HTMLResponse, responses=errors(404))
 async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
     """One stack: its inventory size, drift history, runs and drift over time."""
     project = check_name("project", project)
     # Drift runs name stacks by folder, which may fall outside the state API's name pattern.
     if not 0 < len(stack) <= 128:
         raise BadRequest("a stack name has 1 to 128 characters")
-    who.require("state:read", project)
+    who.require("inventory:read", project)
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
     _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
@@ -124,7 +126,7 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
 @router.get("/compliance", response_class=HTMLResponse)
 async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     """Each project's policy and the live-state findings (open first, then resolved)."""
-    who.require("state:read")
+    who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
     policies = await run_in_threadpool(list_policies, engine, projects)
@@ -135,15 +137,15 @@ async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     return _page("compliance.html", policies=policies, findings=open_findings + resolved)
 
 
-@router.get("/runs/{run}", response_class=HTMLResponse)
+@router.get("/runs/{run}", response_class=HTMLResponse, responses=errors(404))
 async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     """One run: per stack status, per resource attribute diffs (masked values stay masked)."""
-    who.require("state:read")
+    who.require("inventory:read")
     found = await run_in_threadpool(get_run, context(request).engine, run)
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("state:read", summary["project"])
+    who.require("inventory:read", summary["project"])
     return _page("run.html", run=summary, report=report)
 
 

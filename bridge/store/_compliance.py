@@ -24,9 +24,16 @@ from fedstack.bridge.store._models import compliance_findings, project_policies,
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Row, delete, func, select
 
-from fedstack.policy import PRESETS, Outcome, Policy, ResourcePlacement, check_resources
-from fedstack.policy._resolve import UTILITY_PROVIDERS, provider_source
-from fedstack.policy._validation import describe
+from fedstack.policy import (
+    PRESETS,
+    UTILITY_PROVIDERS,
+    Outcome,
+    Policy,
+    ResourcePlacement,
+    check_resources,
+    describe,
+    provider_source,
+)
 
 __all__ = [
     "PolicySource",

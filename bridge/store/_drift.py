@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
 from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._inventory import PlacementKey
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs, metadata
 from sqlalchemy import (
     Column,
@@ -37,6 +38,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "drifting_by_placement",
     "DriftEvent",
     "RunGroup",
     "ShardConflict",
@@ -641,3 +643,21 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def _signed32(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[PlacementKey, int]:
+    """Resources drifting now per (provider, region, country), for the dashboard."""
+    query = (
+        select(
+            drift_periods.c.provider,
+            drift_periods.c.region,
+            drift_periods.c.country,
+            func.count().label("n"),
+        )
+        .where(drift_periods.c.resolved_at.is_(None))
+        .group_by(drift_periods.c.provider, drift_periods.c.region, drift_periods.c.country)
+    )
+    if projects is not None:
+        query = query.where(drift_periods.c.project.in_(projects))
+    with engine.connect() as conn:
+        return {(r.provider, r.region, r.country): r.n for r in conn.execute(query).all()}

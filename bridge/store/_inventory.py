@@ -25,7 +25,9 @@ from sqlalchemy import Connection, Engine, Row, delete, func, select
 __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
+    "PlacementKey",
     "index_state",
+    "inventory_by_placement",
     "list_stacks",
     "query_inventory",
     "set_stack_placement",
@@ -34,6 +36,9 @@ __all__ = [
 ]
 
 ENCRYPTED_NOTE = "encrypted, not indexed"
+PlacementKey = tuple[str | None, str | None, str | None]
+"""(provider, region, country) of inventory rows and drift periods; None where unknown."""
+_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -60,8 +65,11 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
         if stack.provider and stack.region
         else None
     )
-    rows = []
-    for item in resource_rows(state.document):
+    items = resource_rows(state.document)
+    items.reverse()  # popped from the end: each row is freed once it is written
+    rows: list[dict[str, Any]] = []
+    while items:
+        item = items.pop()
         place = fixed or placement_of_region(item.region)
         rows.append(
             {
@@ -81,8 +89,10 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
                 "search": item.search_text(),
             }
         )
-    if rows:
-        conn.execute(resources.insert(), rows)
+        # Batches bound the memory of a large state to one batch of encoded rows.
+        if len(rows) >= _BATCH or not items:
+            conn.execute(resources.insert(), rows)
+            rows = []
 
 
 def set_stack_placement(
@@ -213,3 +223,30 @@ def _resource(row: Row[Any]) -> dict[str, Any]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def inventory_by_placement(
+    engine: Engine, projects: list[str] | None
+) -> dict[tuple[str, str], dict[PlacementKey, int]]:
+    """Inventory size per (project, stack) and (provider, region, country), for the dashboard."""
+    query = select(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+        func.count().label("n"),
+    ).group_by(
+        resources.c.project,
+        resources.c.stack,
+        resources.c.provider,
+        resources.c.region,
+        resources.c.country,
+    )
+    if projects is not None:
+        query = query.where(resources.c.project.in_(projects))
+    result: dict[tuple[str, str], dict[PlacementKey, int]] = {}
+    with engine.connect() as conn:
+        for r in conn.execute(query).all():
+            result.setdefault((r.project, r.stack), {})[(r.provider, r.region, r.country)] = r.n
+    return result

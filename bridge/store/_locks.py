@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fedstack.bridge._errors import BadRequest, Conflict, LockConflict
+from fedstack.bridge._errors import BadRequest, Conflict, LockConflict, NotLockHolder
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 __all__ = [
     "LockHolder",
     "acquire",
+    "check_holder",
     "current_lock",
     "force_release",
     "holder",
@@ -63,6 +64,19 @@ def current_lock(conn: Connection, project: str, stack: str) -> LockHolder | Non
     return LockHolder(row.lock_id, json.loads(row.info), row.token_id, row.created_at)
 
 
+def check_holder(current: LockHolder, project: str, stack: str, who: str, act: str) -> None:
+    """NotLockHolder unless token `who` took the lock: the lock ID alone proves nothing.
+
+    The ID is in every 423 body and in `GET .../lock`, which any reader may call.
+    """
+    if current.token_id != who:
+        raise NotLockHolder(
+            f"{project}/{stack} is locked by token {current.token_id}, not {who}: only the token "
+            f"that took the lock may {act} under it; an admin can force-unlock",
+            current.info,
+        )
+
+
 def holder(engine: Engine, project: str, stack: str) -> LockHolder | None:
     """Who holds the lock on a stack, or None."""
     with engine.connect() as conn:
@@ -99,7 +113,7 @@ def acquire(engine: Engine, project: str, stack: str, info: dict[str, Any], who:
         current = holder(engine, project, stack)
         if current is None:
             continue
-        if current.lock_id == info["ID"]:
+        if current.lock_id == info["ID"] and current.token_id == who:
             return  # the same lock asked for twice (a client retry): already held
         raise LockConflict(
             f"{project}/{stack} is locked by {current.info.get('Who', 'someone')} (lock {current.lock_id})",
@@ -119,8 +133,9 @@ def release(engine: Engine, project: str, stack: str, lock_id: str, who: str) ->
                 f"{project}/{stack} is locked with ID {current.lock_id}, not {lock_id}",
                 current.info,
             )
+        check_holder(current, project, stack, who, "release")
         conn.execute(delete(locks).where(locks.c.project == project, locks.c.stack == stack))
-        record(conn, who, "unlock", project, stack, lock_id=lock_id)
+        record(conn, who, "unlock", project, stack, lock_id=lock_id, holder_token=who)
     return True
 
 
@@ -144,5 +159,6 @@ def force_release(engine: Engine, project: str, stack: str, lock_id: str | None,
             stack,
             lock_id=current.lock_id,
             holder=current.info.get("Who"),
+            holder_token=current.token_id,
         )
     return True

@@ -7,14 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from fedstack.bridge._crypto import associated_data, keyring
+from fedstack.bridge._errors import Unavailable
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import state_versions
 from sqlalchemy import Engine, Row, select
 
 from fedstack.errors import ConfigError
 
-__all__ = ["check_keys", "open_body", "reseal_versions", "seal_body"]
+__all__ = ["check_keys", "check_sealed_with_known_key", "open_body", "reseal_versions", "seal_body"]
+
+_RESTART = (
+    "restart the bridge with FEDSTACK_BRIDGE_KEY listing the new key first and the old keys after "
+    "it (docs/running-the-bridge.md, key rotation)"
+)
 
 
 def seal_body(body: bytes, stack_id: int, version: int) -> tuple[bytes, str | None]:
@@ -26,15 +33,41 @@ def seal_body(body: bytes, stack_id: int, version: int) -> tuple[bytes, str | No
 
 
 def open_body(row: Row[Any]) -> bytes:
-    """The plain body of a state_versions row."""
+    """The plain body of a state_versions row; Unavailable (503) when it cannot be opened here."""
     if row.key_id is None:
         return bytes(row.body)
+    check_sealed_with_known_key(row.key_id, row.version)
+    ring = keyring()
+    assert ring is not None  # checked just above
+    try:
+        return ring.open(bytes(row.body), row.key_id, associated_data(row.stack_id, row.version))
+    except InvalidTag:
+        raise Unavailable(
+            f"state version {row.version} does not open with key {row.key_id}: the stored body "
+            "was changed or moved outside the bridge; restore another version or from a backup"
+        ) from None
+
+
+def check_sealed_with_known_key(key_id: str | None, version: int) -> None:
+    """Unavailable (503) when a body is sealed with a key this process does not hold.
+
+    That happens when `rotate-key` ran while this bridge was started with the old key only:
+    the stored versions are fine, this process just cannot open them, nor may it seal new ones
+    with a key the rotation is retiring.
+    """
+    if key_id is None:
+        return
     ring = keyring()
     if ring is None:
-        raise ConfigError(
-            f"state versions are sealed (key {row.key_id}) but FEDSTACK_BRIDGE_KEY is not set"
+        raise Unavailable(
+            f"state version {version} is sealed (key {key_id}) but this bridge runs without "
+            f"FEDSTACK_BRIDGE_KEY: {_RESTART}"
         )
-    return ring.open(bytes(row.body), row.key_id, associated_data(row.stack_id, row.version))
+    if not ring.knows(key_id):
+        raise Unavailable(
+            f"state version {version} is sealed with key {key_id}, which this bridge does not hold "
+            f"(the key was rotated while it ran): {_RESTART}"
+        )
 
 
 def check_keys(engine: Engine) -> None:

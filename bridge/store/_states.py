@@ -18,11 +18,11 @@ from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import index_state
-from fedstack.bridge.store._locks import current_lock
+from fedstack.bridge.store._locks import check_holder, current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._retention import prune_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
-from fedstack.bridge.store._sealing import open_body, seal_body
+from fedstack.bridge.store._sealing import check_sealed_with_known_key, open_body, seal_body
 from sqlalchemy import Connection, Engine, Row, delete, func, select
 
 __all__ = [
@@ -107,7 +107,7 @@ def write_state(
     """
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
-        _check_lock(conn, project, stack, lock_id)
+        _check_lock(conn, project, stack, lock_id, who)
         current = _current(conn, row)
         if current is not None and current.sha256 == state.sha256:
             return WriteResult(current.version, created=False)  # a retry of the same write
@@ -134,7 +134,7 @@ def delete_state(
     """Make the stack empty; every version is kept. False when it had no current state."""
     with write_transaction(engine) as conn:
         row = lock_stack_row(conn, project, stack)
-        _check_lock(conn, project, stack, lock_id)
+        _check_lock(conn, project, stack, lock_id, who)
         if row.current_version is None:
             return False
         conn.execute(delete(resources).where(resources.c.stack_id == row.id))
@@ -225,7 +225,7 @@ def restore_version(
 # -- helpers run inside one transaction ------------------------------------------------------
 
 
-def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None) -> None:
+def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None, who: str) -> None:
     holder = current_lock(conn, project, stack)
     if holder is None:
         if lock_id:
@@ -240,20 +240,35 @@ def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None)
             f"{project}/{stack} is locked (ID {holder.lock_id}); the write carries {said}",
             holder.info,
         )
+    check_holder(holder, project, stack, who, "write")
 
 
-def _current(conn: Connection, row: Row[Any]) -> StoredState | None:
+@dataclass(frozen=True)
+class _Head:
+    """What a write checks of the current version; its body is not read (nor decrypted)."""
+
+    version: int
+    serial: int | None
+    lineage: str | None
+    sha256: str
+    key_id: str | None
+
+
+def _current(conn: Connection, row: Row[Any]) -> _Head | None:
     if row.current_version is None:
         return None
+    c = state_versions.c
     found = conn.execute(
-        select(state_versions).where(
-            state_versions.c.stack_id == row.id, state_versions.c.version == row.current_version
+        select(c.version, c.serial, c.lineage, c.sha256, c.key_id).where(
+            c.stack_id == row.id, c.version == row.current_version
         )
     ).one()
-    return _stored(found)
+    # A bridge started before a key rotation must not go on sealing with the retired key.
+    check_sealed_with_known_key(found.key_id, found.version)
+    return _Head(found.version, found.serial, found.lineage, found.sha256, found.key_id)
 
 
-def _check_successor(project: str, stack: str, current: StoredState, state: ParsedState) -> None:
+def _check_successor(project: str, stack: str, current: _Head, state: ParsedState) -> None:
     if current.lineage is None or state.lineage is None:
         return  # an encrypted state on either side: the bridge cannot see lineage or serial
     if state.lineage != current.lineage:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body
+from fedstack.bridge.store import create_token, open_engine
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens) -> str:
@@ -154,3 +155,49 @@ def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
     assert "--no-auth is only allowed on a loopback address" in done.stderr
+
+
+def test_an_inventory_read_token_sees_listings_and_pages_but_never_raw_state(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """A dashboard viewer's token: everything masked, nothing that downloads a state or outputs."""
+    url = _url(bridge, tokens)
+    body = state_body(1, new_lineage(), pad=10)  # the padding output stands for a secret
+    httpx.post(url, content=body, headers=bearer(tokens.write)).raise_for_status()
+    engine = open_engine(bridge.db_url)
+    try:
+        viewer = create_token(engine, tokens.project, "inventory:read").secret
+    finally:
+        engine.dispose()
+    allowed = [
+        f"{bridge.url}/v1/inventory?project={tokens.project}",
+        f"{bridge.url}/v1/stacks",
+        f"{bridge.url}/v1/stacks/{tokens.project}/app",
+        f"{bridge.url}/v1/drift-runs?project={tokens.project}",
+        f"{bridge.url}/v1/drift/resources?project={tokens.project}",
+        f"{bridge.url}/v1/compliance/findings?project={tokens.project}",
+        f"{bridge.url}/dashboard",
+        f"{bridge.url}/dashboard/stacks/{tokens.project}/app",
+    ]
+    for target in allowed:
+        seen = httpx.get(target, headers=bearer(viewer))
+        assert seen.status_code == 200, (target, seen.text)
+        assert "x" * 10 not in seen.text
+    refused = [
+        ("GET", url),
+        ("GET", url + "/versions"),
+        ("GET", url + "/versions/1"),
+        ("GET", url + "/lock"),
+        ("POST", url),
+        ("DELETE", url),
+        ("LOCK", url + "/lock"),
+    ]
+    for method, target in refused:
+        answer = httpx.request(
+            method,
+            target,
+            content=body,
+            headers=bearer(viewer) | {"Content-Type": "application/json"},
+        )
+        assert answer.status_code == 403, (method, target, answer.text)
+        assert "inventory:read" in answer.json()["error"]

@@ -119,3 +119,59 @@ def test_a_malformed_key_is_refused_with_one_line(new_database: Callable[[str], 
         done.stderr.strip()
         == "fedstack: error: FEDSTACK_BRIDGE_KEY: key 1 is not base64 (make one with `fedstack bridge keygen`)"
     )
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_rotation_while_a_bridge_runs_answers_a_clear_503_never_a_500(
+    kind: str, new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The documented rotation run beside a bridge still on the old key, then a tampered body."""
+    db_url = new_database(kind)
+    tokens = make_tokens(db_url, "rotating")
+    old_key, new_key = generate_key(), generate_key()
+    url = "/v1/states/rotating/app"
+    lineage = new_lineage()
+    with _key(old_key):
+        bridge = BridgeProcess(db_url, tmp_path / "bridge.log").start()
+    try:
+        write = bearer(tokens.write) | {"Content-Type": "application/json"}
+        httpx.post(bridge.url + url, content=state_body(1, lineage), headers=write)
+        with _key(f"{new_key},{old_key}"):
+            rotated = _rotate(db_url)
+        assert rotated.returncode == 0, rotated.stderr
+        vacuum = "VACUUM FULL state_versions" if kind == "postgresql" else "'VACUUM'"
+        assert vacuum in rotated.stdout  # the old bodies live on until then
+        for answer in (
+            httpx.get(bridge.url + url, headers=bearer(tokens.read)),
+            httpx.get(bridge.url + url + "/versions/1", headers=bearer(tokens.read)),
+            httpx.post(bridge.url + url, content=state_body(2, lineage), headers=write),
+        ):
+            assert answer.status_code == 503, answer.text
+            assert "rotated while it ran" in answer.json()["error"]
+    finally:
+        bridge.stop()
+
+    with _key(f"{new_key},{old_key}"):  # the procedure: restart with new key first, old after
+        bridge = BridgeProcess(db_url, tmp_path / "bridge.log").start()
+    try:
+        assert httpx.get(bridge.url + url, headers=bearer(tokens.read)).content == state_body(
+            1, lineage
+        )
+        stored = httpx.post(bridge.url + url, content=state_body(2, lineage), headers=write)
+        assert stored.status_code == 200, stored.text
+        engine = open_engine(db_url)
+        with engine.begin() as conn:  # flip one byte of the sealed body behind the bridge's back
+            (body,) = conn.execute(
+                select(state_versions.c.body).where(state_versions.c.version == 2)
+            ).one()
+            tampered = bytes(body[:-1]) + bytes([body[-1] ^ 1])
+            conn.execute(
+                state_versions.update().where(state_versions.c.version == 2).values(body=tampered)
+            )
+        engine.dispose()
+        broken = httpx.get(bridge.url + url, headers=bearer(tokens.read))
+        assert broken.status_code == 503
+        assert "does not open" in broken.json()["error"]
+        assert httpx.get(bridge.url + url + "/versions/1", headers=bearer(tokens.read)).content
+    finally:
+        bridge.stop()

@@ -8,6 +8,7 @@ import json
 
 import httpx
 from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body, unique
+from fedstack.bridge.store import NewToken, create_token, open_engine
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens, stack: str) -> str:
@@ -206,3 +207,80 @@ def test_restore_after_an_encrypted_version_moves_the_serial_past_every_plain_on
     restored = httpx.post(url + "/versions/1/restore", headers=bearer(tokens.admin))
     assert restored.json() == {"version": 4, "restored_from": 1}
     assert json.loads(httpx.get(url, headers=bearer(tokens.read)).content)["serial"] == 8
+
+
+def _second_writer(bridge: BridgeProcess, project: str) -> NewToken:
+    engine = open_engine(bridge.db_url)
+    try:
+        return create_token(engine, project, "state:write")
+    finally:
+        engine.dispose()
+
+
+def test_a_lock_binds_its_token_another_writer_with_the_id_is_refused(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """The attack: a second writer reads the lock ID (GET .../lock) and unlocks or writes with it."""
+    url = _url(bridge, tokens, "app")
+    lineage = new_lineage()
+    mallory = _second_writer(bridge, tokens.project)
+    info = lock_info("alice@laptop")
+    httpx.request("LOCK", url + "/lock", json=info, headers=bearer(tokens.write)).raise_for_status()
+    seen = httpx.get(url + "/lock", headers=bearer(mallory.secret)).json()
+    assert seen == info  # the ID is no secret, so it must not be the proof
+
+    relock = httpx.request("LOCK", url + "/lock", json=seen, headers=bearer(mallory.secret))
+    unlock = httpx.request(
+        "UNLOCK", url + "/lock", json={**seen, "Who": "x"}, headers=bearer(mallory.secret)
+    )
+    delete_lock = httpx.request("DELETE", url + "/lock", json=seen, headers=bearer(mallory.secret))
+    write = httpx.post(
+        url,
+        params={"ID": seen["ID"]},
+        content=state_body(1, lineage),
+        headers={**bearer(mallory.secret), "Content-Type": "application/json"},
+    )
+    emptied = httpx.delete(url, params={"ID": seen["ID"]}, headers=bearer(mallory.secret))
+    for refused in (unlock, delete_lock, write, emptied):
+        assert refused.status_code == 423, refused.text
+        assert refused.json()["ID"] == info["ID"]
+        assert "only the token that took the lock" in refused.json()["error"]
+    assert relock.status_code == 423 and relock.json() == info
+    assert httpx.get(url + "/lock", headers=bearer(tokens.read)).json() == info  # still held
+    assert httpx.get(url, headers=bearer(tokens.read)).status_code == 204  # nothing stored
+
+    # The holder still writes and releases; then the audit log names who released whose lock.
+    mine = httpx.post(
+        url, params={"ID": info["ID"]}, content=state_body(1, lineage), headers=bearer(tokens.write)
+    )
+    assert mine.status_code == 200
+    released = httpx.request("UNLOCK", url + "/lock", json=info, headers=bearer(tokens.write))
+    assert released.json() == {"unlocked": True, "forced": False}
+    audit = httpx.get(
+        f"{bridge.url}/v1/audit",
+        params={"project": tokens.project, "action": "unlock"},
+        headers=bearer(tokens.admin),
+    ).json()
+    (entry,) = audit["entries"]
+    assert entry["detail"]["holder_token"] == entry["who"] != mallory.id
+
+
+def test_force_unlock_of_another_tokens_lock_stays_admin_and_is_audited(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens, "app")
+    holder = _second_writer(bridge, tokens.project)
+    info = lock_info("ci-runner")
+    httpx.request(
+        "LOCK", url + "/lock", json=info, headers=bearer(holder.secret)
+    ).raise_for_status()
+    assert httpx.request("UNLOCK", url + "/lock", headers=bearer(tokens.write)).status_code == 403
+    forced = httpx.request("UNLOCK", url + "/lock", headers=bearer(tokens.admin))
+    assert forced.json() == {"unlocked": True, "forced": True}
+    audit = httpx.get(
+        f"{bridge.url}/v1/audit",
+        params={"project": tokens.project, "action": "force-unlock"},
+        headers=bearer(tokens.admin),
+    ).json()
+    (entry,) = audit["entries"]
+    assert entry["detail"]["holder_token"] == holder.id and entry["who"] != holder.id

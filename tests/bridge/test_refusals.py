@@ -158,3 +158,61 @@ def test_encrypted_opentofu_state_is_stored_as_is_and_not_indexed(
     assert page["unindexed"] == [
         {"project": tokens.project, "stack": "app", "note": "encrypted, not indexed"}
     ]
+
+
+_SIMPLE_TYPES = (
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+)
+
+
+def test_browser_simple_content_types_are_refused_on_every_state_change(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """The attack: a cross-site form posting text/plain with the browser's remembered basic auth."""
+    url = _url(bridge, tokens)
+    basic = base64.b64encode(f"fedstack:{tokens.admin}".encode()).decode()
+    body = state_body(1, new_lineage())
+    routes = [
+        ("POST", url),
+        ("PUT", url),
+        ("DELETE", url),
+        ("LOCK", url + "/lock"),
+        ("UNLOCK", url + "/lock"),
+        ("POST", url + "/lock"),
+        ("DELETE", url + "/lock"),
+        ("POST", url + "/versions/1/restore"),
+        ("PUT", f"{bridge.url}/v1/stacks/{tokens.project}/app"),
+        ("PUT", f"{bridge.url}/v1/projects/{tokens.project}/policy"),
+        ("POST", f"{bridge.url}/v1/drift-runs"),
+    ]
+    for method, target in routes:
+        for content_type in _SIMPLE_TYPES:
+            refused = httpx.request(
+                method,
+                target,
+                content=body,
+                headers={"Authorization": f"Basic {basic}", "Content-Type": content_type},
+            )
+            assert refused.status_code == 415, (method, target, content_type, refused.text)
+            assert "application/json" in refused.json()["error"]
+        foreign = httpx.request(
+            method,
+            target,
+            content=body,
+            headers={
+                "Authorization": f"Basic {basic}",
+                "Content-Type": "application/json",
+                "Origin": "https://evil.example",
+            },
+        )
+        assert foreign.status_code == 403, (method, target, foreign.text)
+        assert "cross-site" in foreign.json()["error"]
+    assert _versions(bridge, tokens) == []  # nothing stored
+    accepted = httpx.post(
+        url,
+        content=body,
+        headers={"Authorization": f"Basic {basic}", "Content-Type": "application/json"},
+    )
+    assert accepted.status_code == 200  # what Terraform sends

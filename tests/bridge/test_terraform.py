@@ -17,6 +17,7 @@ import httpx
 import pytest
 from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, make_tokens, unique, wait_until
 
+from fedstack.bridge.store import create_token, open_engine
 from fedstack.catalog import load_catalog
 from fedstack.errors import TerraformError
 from fedstack.sandbox import SandboxServer, aws_provider_config, module_root_config
@@ -309,3 +310,60 @@ def test_the_plain_terraform_example_applies_through_the_bridge(
     assert runner.output()["greeting"]["value"] == "hello from a plain Terraform stack"
     versions = httpx.get(url + "/versions", headers=bearer(project_tokens.read)).json()["versions"]
     assert len(versions) == 1 and versions[0]["created_by"] == project_tokens.write.split("_")[1]
+
+
+def test_apply_succeeds_while_another_token_tries_to_unlock_and_write_under_its_lock(
+    bridge: BridgeProcess,
+    project_tokens: Tokens,
+    tf: Callable[..., Terraform],
+    tmp_path: Path,
+) -> None:
+    """The attack that once failed a real apply with "Failed to persist state"."""
+    url = _state_url(bridge, project_tokens, "guarded")
+    runner = _stack(tf, "guarded", url, project_tokens.write)
+    engine = open_engine(bridge.db_url)
+    try:
+        mallory = create_token(engine, project_tokens.project, "state:write").secret
+    finally:
+        engine.dispose()
+    release = tmp_path / "release-the-lock"
+    errors: list[TerraformError] = []
+
+    def apply() -> None:
+        try:
+            runner.apply(variables={"generation": 1, "release_file": str(release)})
+        except TerraformError as exc:  # reported by the main thread
+            errors.append(exc)
+
+    applying = threading.Thread(target=apply)
+    applying.start()
+    statuses: list[int] = []
+    try:
+        lock_url = url + "/lock"
+        wait_until(
+            lambda: httpx.get(lock_url, headers=bearer(mallory)).status_code == 200,
+            timeout=60,
+            what="the apply to take the lock",
+        )
+        held = httpx.get(lock_url, headers=bearer(mallory)).json()
+        forged = {**held, "Who": "mallory", "Info": "extra"}
+        stolen = json.dumps({"version": 4, "serial": 99, "lineage": "x", "resources": []})
+        for _ in range(5):  # bounded: five rounds of every way in
+            statuses += [
+                httpx.request("UNLOCK", lock_url, json=forged, headers=bearer(mallory)).status_code,
+                httpx.request("DELETE", lock_url, json=held, headers=bearer(mallory)).status_code,
+                httpx.post(
+                    url,
+                    params={"ID": held["ID"]},
+                    content=stolen,
+                    headers={**bearer(mallory), "Content-Type": "application/json"},
+                ).status_code,
+            ]
+    finally:
+        release.touch()
+        applying.join(timeout=120)
+    assert not errors, errors
+    assert set(statuses) == {423}, statuses
+    state = json.loads(httpx.get(url, headers=bearer(project_tokens.read)).content)
+    assert state["resources"][0]["type"] == "terraform_data"
+    assert httpx.get(url + "/lock", headers=bearer(project_tokens.read)).status_code == 204

@@ -85,7 +85,7 @@ def serve(
       lock_address   = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
       unlock_address = "http://127.0.0.1:8700/v1/states/<project>/<stack>/lock"
     and export TF_HTTP_USERNAME=fedstack TF_HTTP_PASSWORD=<token from `fedstack token create`>.
-    The dashboard is at http://127.0.0.1:8700/dashboard (a state:read token as basic-auth password).
+    The dashboard is at http://127.0.0.1:8700/dashboard (an inventory:read token as basic-auth password).
 
     \b
     Examples:
@@ -155,16 +155,34 @@ def rotate_key(db_url: str | None) -> None:
     Also seals versions stored before encryption was turned on. Contents, hashes and version
     numbers stay the same; only the seal changes.
 
+    Restart every running bridge with the new key list before running it: a bridge still on
+    the old key alone answers 503 for re-sealed versions until it is restarted.
+
     \b
     Example (rotation):
       export FEDSTACK_BRIDGE_KEY="$(fedstack bridge keygen),$FEDSTACK_BRIDGE_KEY"
+      # restart the bridge(s) with this FEDSTACK_BRIDGE_KEY, then:
       fedstack bridge rotate-key
-      export FEDSTACK_BRIDGE_KEY="<the new key only>"   # then restart the bridge
+      export FEDSTACK_BRIDGE_KEY="<the new key only>"   # then restart the bridge(s) again
     """
     from fedstack.bridge._settings import default_db_url
-    from fedstack.bridge.store import migrate, open_engine, reseal_versions
+    from fedstack.bridge.store import is_sqlite, migrate, open_engine, reseal_versions
 
     engine = open_engine(db_url or default_db_url())
     migrate(engine)
     count = reseal_versions(engine)
     stdout.print(f"re-sealed {count} state version(s) under the primary key")
+    if count:
+        # The database keeps the replaced bodies (plaintext, or sealed with the old key) in
+        # free pages or dead tuples and in its write-ahead log until they are vacuumed.
+        if is_sqlite(engine):
+            stdout.print(
+                "old bodies stay in the file's free pages until you run: "
+                f"sqlite3 {engine.url.database} 'VACUUM'  (then back up again, drop old backups)"
+            )
+        else:
+            stdout.print(
+                "old bodies stay in dead tuples and WAL until you run: "
+                "psql -c 'VACUUM FULL state_versions' then CHECKPOINT  (archived WAL and "
+                "backups keep them: rotate those too)"
+            )

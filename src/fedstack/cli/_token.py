@@ -8,7 +8,7 @@ from fedstack.cli._output import print_json, stderr, stdout
 
 __all__ = ["token"]
 
-_SCOPES = ["state:read", "state:write", "drift:write", "admin"]
+_SCOPES = ["inventory:read", "state:read", "state:write", "drift:write", "admin"]
 _DB = click.option(
     "--db",
     "db_url",

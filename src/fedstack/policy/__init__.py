@@ -16,9 +16,16 @@ from fedstack.policy._policy import PlacementCheck, Policy
 from fedstack.policy._presets import GAIA_X_COVERAGE, PRESETS, Coverage
 from fedstack.policy._report import PolicyReport, check_resources
 from fedstack.contracts import match_region
-from fedstack.policy._resolve import ResourcePlacement, Skipped, resolve_plan
+from fedstack.policy._resolve import (
+    UTILITY_PROVIDERS,
+    ResourcePlacement,
+    Skipped,
+    provider_source,
+    resolve_plan,
+)
 from fedstack.policy._rules import AREAS, CERTIFICATIONS, RULE_TYPES, Rule
 from fedstack.policy._subject import Subject
+from fedstack.policy._validation import describe
 from fedstack.reports.policy import FORMATS, render, write_reports
 
 __all__ = [
@@ -29,6 +36,7 @@ __all__ = [
     "GAIA_X_COVERAGE",
     "PRESETS",
     "RULE_TYPES",
+    "UTILITY_PROVIDERS",
     "Finding",
     "Outcome",
     "PlacementCheck",
@@ -43,9 +51,11 @@ __all__ = [
     "Subject",
     "check_plan",
     "check_resources",
+    "describe",
     "load_policy",
     "match_region",
     "parse_plan",
+    "provider_source",
     "read_plan",
     "render",
     "resolve_plan",
