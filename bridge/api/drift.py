@@ -100,6 +100,7 @@ def _check_lengths(report: DriftReport) -> None:
         200: {"description": "This run_id was stored before; nothing changed"},
         400: {"description": "Not a DriftReport, or an unknown schema_version"},
         413: {"description": "Larger than the bridge's size limit"},
+        **errors(409),
     },
 )
 async def post_drift_run(
@@ -181,6 +182,7 @@ def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
 @router.get(
     "/drift-run-groups/{run_group}",
     summary="A sharded run: every shard's stacks, which shards reported, the group's exit code",
+    responses=errors(404),
 )
 def drift_run_group(
     who: Caller,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Path, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.store import create_token, list_tokens, revoke_token
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -56,7 +57,7 @@ async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str,
     }
 
 
-@router.get("/{token_id}", summary="One token's metadata (never its secret)")
+@router.get("/{token_id}", summary="One token's metadata (never its secret)", responses=errors(404))
 def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
     """The token's project, scope, description and whether it is revoked."""
     row = _token_or_404(request, token_id)
@@ -64,7 +65,7 @@ def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
     return _public(row)
 
 
-@router.delete("/{token_id}", status_code=204, summary="Revoke a token")
+@router.delete("/{token_id}", status_code=204, summary="Revoke a token", responses=errors(404))
 def revoke(token_id: TokenId, who: Caller, request: Request) -> Response:
     """Revoke the token; 404 when there is no such active token."""
     row = _token_or_404(request, token_id)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._webhook import deliver
 from fedstack.bridge.api._deps import Caller, context, read_body
+from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api.drift import DEFAULT_PROJECT
 from fedstack.bridge.store import (
     UnmanagedEvent,
@@ -124,7 +125,10 @@ def _parse(body: bytes) -> UnmanagedReport:
     status_code=201,
     response_model=PostedRun,
     summary="Store an unmanaged run (the JSON report of `fedstack unmanaged`)",
-    responses={200: {"description": "This run_id was stored before; nothing changed"}},
+    responses={
+        200: {"description": "This run_id was stored before; nothing changed"},
+        **errors(413),
+    },
 )
 async def post_unmanaged_run(
     who: Caller, request: Request, background: BackgroundTasks, project: Name = None
