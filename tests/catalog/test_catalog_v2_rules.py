@@ -205,7 +205,7 @@ def test_policy_check_judges_a_bucket_by_its_storage_region_in_a_real_plan(
              "--format", "json", "--out", str(out)]
         )  # fmt: skip
     assert exited.value.code == 2
-    report = PolicyReport.model_validate_json((out / "policy-report.json").read_text())
+    report = PolicyReport.model_validate_json((out / "policy.json").read_text())
     by_address = {r.address: r for r in report.resources}
     eu, us = by_address["aws_s3_bucket.eu"], by_address["aws_s3_bucket.us"]
     assert (eu.provider, eu.region, eu.country, eu.outcome) == ("storeco", "eu-central-1", "DE", P)

@@ -52,7 +52,7 @@ def test_the_action_checks_a_folder_of_stacks_writes_reports_and_gates(tmp_path:
     assert _outputs(output)["exit_code"] == "0"
     reports = checkout / values["inputs.out"]
     assert json.loads((reports / "drift.sarif").read_text())["version"] == "2.1.0"
-    assert (reports / "drift-junit.xml").is_file()
+    assert (reports / "drift.junit.xml").is_file()
     assert "web" in summary.read_text() and "db" in summary.read_text()
     gate = next(s for s in steps if s["name"] == "Gate on the exit code")
     failed = _github_expressions(gate["run"], {"steps.drift.outputs.exit_code": "2"})
