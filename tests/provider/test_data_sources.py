@@ -177,13 +177,14 @@ output "ovh" { value = data.fedstack_catalog_provider.ovh }
     )
     assert [r["name"] for r in got["regions"]] == list(ovh.regions)
     assert all(r["country"] == ovh.regions[r["name"]].country for r in got["regions"])
-    facts = {f["name"]: f for f in got["facts"]}
-    for name in type(ovh.facts).model_fields:
-        fact = getattr(ovh.facts, name)
-        if fact is not None:
-            assert facts[name]["source"] == fact.source
-            assert facts[name]["as_of"] == fact.as_of.isoformat()
-            assert facts[name]["verified"] is (not fact.unverified)
+    # Every fact, provider-wide and scoped (catalog v2), in the catalog's order.
+    expected = ovh.facts.all()
+    assert expected, "ovhcloud has facts in the catalog"
+    assert [f["name"] for f in got["facts"]] == [name for name, _ in expected]
+    for shown, (_, fact) in zip(got["facts"], expected, strict=True):
+        assert shown["source"] == fact.source
+        assert shown["as_of"] == fact.as_of.isoformat()
+        assert shown["verified"] is (not fact.unverified)
 
 
 def test_region_allowed_function_follows_the_policy(root: Root) -> None:

@@ -180,7 +180,8 @@ def drift(
     say_provider_mirror()
     if bridge:
         # Before the plans: a wrong token should cost a second, not the whole run.
-        check_bridge(bridge, [s.project for s in stacks], token=bridge_token())
+        projects = [None] if group else [s.project for s in stacks]  # a group is one run
+        check_bridge(bridge, projects, token=bridge_token())
     stderr.print(
         f"checking {len(stacks)} stack{'s' if len(stacks) != 1 else ''} for drift, {min(parallel, len(stacks))} at a time"
     )

@@ -25,7 +25,13 @@ def check_bridge(
 
 
 def split_by_project(report: DriftReport) -> list[tuple[str | None, DriftReport]]:
-    """One report per project of its stacks (the bridge files a run under one project)."""
+    """One report per project of its stacks (the bridge files a run under one project).
+
+    A shard of a run group is never split: its shards must make one run, filed under the
+    token's project (or FEDSTACK_BRIDGE_PROJECT).
+    """
+    if report.run_group:
+        return [(None, report)]
     projects = list(dict.fromkeys(stack.project for stack in report.stacks)) or [None]
     if len(projects) == 1:
         return [(projects[0], report)]

@@ -230,11 +230,12 @@ class CatalogProvider(_Base):
     def fetch(self, config: Config) -> dict[str, Any]:
         provider = self.context.provider(config["name"], "name")
         facts = []
-        for fact_name in type(provider.facts).model_fields:
-            fact = getattr(provider.facts, fact_name)
-            if fact is None:
-                continue
-            value = fact.value if isinstance(fact.value, str) else json.dumps(fact.value)
+        # Provider-wide and scoped facts alike (catalog v2); a structured value goes as JSON.
+        for fact_name, fact in provider.facts.all():
+            raw = fact.value
+            if hasattr(raw, "model_dump"):
+                raw = raw.model_dump(mode="json")
+            value = raw if isinstance(raw, str) else json.dumps(raw)
             facts.append(
                 {
                     "name": fact_name,
