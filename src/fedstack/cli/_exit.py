@@ -1,0 +1,119 @@
+"""`fedstack exit PROVIDER [APP] --plan-only`: what leaving a provider means for an app.
+
+Places the app as it stands and with PROVIDER (or one of its regions) excluded, through the
+one placement engine (`fedstack.exit.plan_exit`), and prints the moves, the stays, what cannot
+move and why, and the data to copy. Nothing here imports cdktf.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from fedstack.cli._output import print_json, stderr, stdout
+
+if TYPE_CHECKING:
+    from fedstack.exit import ExitPlan
+
+__all__ = ["exit_provider"]
+
+
+@click.command("exit")
+@click.argument("provider")
+@click.argument("app", default=".", type=click.Path(exists=True, path_type=Path))
+@click.option("--region", help="Leave only this region of PROVIDER (default: all its regions).")
+@click.option(
+    "--policy",
+    help="The policy the app places under (sets FEDSTACK_POLICY for apps that read it).",
+)
+@click.option(
+    "--plan-only",
+    is_flag=True,
+    help="Print the exit plan and change nothing (required: carrying out a move is not built yet).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the exit plan as JSON.")
+def exit_provider(
+    provider: str,
+    app: Path,
+    region: str | None,
+    policy: str | None,
+    plan_only: bool,
+    as_json: bool,
+) -> None:
+    """Plan how APP leaves PROVIDER: new placements under the policy, with PROVIDER excluded.
+
+    Every component placed at PROVIDER gets a new placement from the same placement engine
+    (with the same reasons for every refused candidate); a component that has no candidate
+    under the policy is named with the rule that refused the last ones. Object stores are
+    measured at their provider (sandbox endpoints) for the data-to-copy estimate.
+
+    Exit codes: 0 the exit is possible (or nothing sits at PROVIDER), 2 some component cannot
+    move, 1 an error.
+
+    \b
+    Examples:
+      fedstack exit sandbox-fr examples/federated-webapp --plan-only
+      fedstack exit sandbox-de main.py --region de-fra --plan-only --json | jq .moves
+      fedstack exit sandbox-fr . --policy eu-data-residency --plan-only
+    """
+    from fedstack.catalog import load_catalog
+    from fedstack.exit import ExitBlocked, estimate_data, plan_exit
+    from fedstack.sandbox import Sandbox
+    from fedstack.stacks import resolve_app
+
+    if not plan_only:
+        raise click.UsageError(
+            "carrying out an exit is not built yet: run with --plan-only to see the plan"
+        )
+    catalog = load_catalog()
+    known = catalog.providers.get(provider)
+    if known is None:
+        raise click.BadParameter(
+            f"{provider!r} is not in the catalog ({', '.join(catalog.providers)})",
+            param_hint="PROVIDER",
+        )
+    if region is not None and region not in known.regions:
+        raise click.BadParameter(
+            f"{provider} has no region {region!r} ({', '.join(known.regions)})",
+            param_hint="--region",
+        )
+    script = resolve_app(app)
+    env = {"FEDSTACK_POLICY": policy} if policy else {}
+    with stderr.status(f"placing {script.name} with and without {provider}"):
+        plan, _ = plan_exit(script, provider, region, env=env)
+        estimate_data(plan, catalog, Sandbox().endpoints())
+    if as_json:
+        print_json(plan.to_json())
+    else:
+        _print_plan(plan)
+    if not plan.possible:
+        raise ExitBlocked(plan.summary())
+
+
+def _print_plan(plan: ExitPlan) -> None:
+    stderr.print(f"project {plan.project}, policy {plan.policy}, leaving {plan.leaving}")
+    for m in plan.moves:
+        also = " (knock-on: it follows a moved component)" if m.knock_on else ""
+        stdout.print(
+            f"move   {m.workload}/{m.component} ({m.capability}) {m.source} -> {m.target}: "
+            f"{m.why}{also}",
+            soft_wrap=True,
+        )
+    for s in plan.stays:
+        stdout.print(f"stay   {s.workload}/{s.component} ({s.capability}) at {s.at}", soft_wrap=True)
+    for b in plan.blocked:
+        stdout.print(
+            f"cannot {b.workload}/{b.component} ({b.capability}) at {b.at}: {b.why}",
+            soft_wrap=True,
+        )
+    for d in plan.data:
+        amount = (
+            f"{d.objects} object(s), {d.bytes} byte(s) in {d.bucket}"
+            if d.bucket
+            else d.note
+        )
+        stdout.print(f"data   {d.workload}/{d.component}: {amount}", soft_wrap=True)
+    if plan.possible:
+        stdout.print(plan.summary(), soft_wrap=True)

@@ -1,0 +1,39 @@
+"""fedstack.exit: leave a provider (EU Data Act switching): plan the moves, copy the data.
+
+`plan_exit` places an app as it stands and with the provider excluded (the one placement
+engine, the same reasons) and compares; `copy_bucket` moves an object store's data between
+two S3 endpoints, resumably and verified. Must not import cdktf (the app runs in its own
+process) nor the web framework.
+"""
+
+from fedstack.exit._copy import CopyJournal, CopyReport, copy_bucket
+from fedstack.exit._estimate import bucket_of, estimate_data, measure_bucket
+from fedstack.exit._plan import (
+    Blocked,
+    DataEstimate,
+    ExitBlocked,
+    ExitError,
+    ExitPlan,
+    Move,
+    Stay,
+    build_exit_plan,
+    plan_exit,
+)
+
+__all__ = [
+    "Blocked",
+    "CopyJournal",
+    "CopyReport",
+    "DataEstimate",
+    "ExitBlocked",
+    "ExitError",
+    "ExitPlan",
+    "Move",
+    "Stay",
+    "bucket_of",
+    "build_exit_plan",
+    "copy_bucket",
+    "estimate_data",
+    "measure_bucket",
+    "plan_exit",
+]
