@@ -73,6 +73,8 @@ class CopyJournal:
                 # Only the last line may be cut (an interruption): that key is copied again.
                 if number != len(lines):
                     raise ExitError(f"{self.file}:{number}: not a copy journal line") from None
+                # Drop it, or the next record would be appended to its half.
+                self.file.write_text("".join(f"{kept}\n" for kept in lines[:-1]))
 
     def has(self, key: str, etag: str) -> bool:
         """True when `key` was copied and verified with this source ETag."""
