@@ -14,7 +14,7 @@ import pytest
 
 from fedstack.contracts import ExitLock, ExitRecord, write_exit_lock
 
-APP = '''
+APP = """
 import os
 from fedstack.cdk import FederatedApp, Network, ObjectStore, Workload
 app = FederatedApp(project="shop", policy=os.environ.get("FEDSTACK_POLICY", "eu-data-residency"))
@@ -22,7 +22,7 @@ shop = Workload(app, "shop")
 ObjectStore(shop, "data", prefer=["sandbox-fr"])
 Network(shop, "net", prefer=["sandbox-de"])
 app.synth()
-'''
+"""
 
 
 def _exit(*args: str) -> subprocess.CompletedProcess[str]:

@@ -80,14 +80,22 @@ def test_interrupted_copy_resumes_without_copying_again(stores, tmp_path: Path) 
 
     with pytest.raises(Interrupted):
         copy_bucket(
-            old, "copy-resume", new, "copy-resume", CopyJournal(journal_file),
+            old,
+            "copy-resume",
+            new,
+            "copy-resume",
+            CopyJournal(journal_file),
             on_object=stop_after_five,
         )
     with journal_file.open("a") as out:
         out.write('{"key": "assets/cut')  # the line an interruption cut short
     copied: list[str] = []
     report = copy_bucket(
-        old, "copy-resume", new, "copy-resume", CopyJournal(journal_file),
+        old,
+        "copy-resume",
+        new,
+        "copy-resume",
+        CopyJournal(journal_file),
         on_object=lambda key, size: copied.append(key),
     )
     assert (report.skipped, report.copied) == (5, len(OBJECTS) - 5)

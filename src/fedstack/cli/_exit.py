@@ -102,18 +102,16 @@ def _print_plan(plan: ExitPlan) -> None:
             soft_wrap=True,
         )
     for s in plan.stays:
-        stdout.print(f"stay   {s.workload}/{s.component} ({s.capability}) at {s.at}", soft_wrap=True)
+        stdout.print(
+            f"stay   {s.workload}/{s.component} ({s.capability}) at {s.at}", soft_wrap=True
+        )
     for b in plan.blocked:
         stdout.print(
             f"cannot {b.workload}/{b.component} ({b.capability}) at {b.at}: {b.why}",
             soft_wrap=True,
         )
     for d in plan.data:
-        amount = (
-            f"{d.objects} object(s), {d.bytes} byte(s) in {d.bucket}"
-            if d.bucket
-            else d.note
-        )
+        amount = f"{d.objects} object(s), {d.bytes} byte(s) in {d.bucket}" if d.bucket else d.note
         stdout.print(f"data   {d.workload}/{d.component}: {amount}", soft_wrap=True)
     if plan.possible:
         stdout.print(plan.summary(), soft_wrap=True)

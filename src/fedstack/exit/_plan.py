@@ -177,9 +177,7 @@ def build_exit_plan(
         if moved is None or moved.provider is None:
             why = moved.why if moved is not None else f"not placed: {error or 'placement stopped'}"
             if leaving or moved is not None:
-                plan.blocked.append(
-                    Blocked(workload, old.component, old.capability, _at(old), why)
-                )
+                plan.blocked.append(Blocked(workload, old.component, old.capability, _at(old), why))
             continue
         if _at(moved) == _at(old):
             plan.stays.append(Stay(workload, old.component, old.capability, _at(old)))
