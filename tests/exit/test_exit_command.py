@@ -70,10 +70,8 @@ def test_recorded_exit_keeps_the_app_off_the_provider(app: Path) -> None:
     assert plan["moves"] == [] and "nothing to do" in plan["summary"]
 
 
-def test_bad_provider_and_missing_plan_only_are_usage_errors(app: Path) -> None:
+def test_unknown_provider_or_region_is_a_usage_error(app: Path) -> None:
     unknown = _exit("nowhere", str(app), "--plan-only")
     assert unknown.returncode == 64 and "'nowhere' is not in the catalog" in unknown.stderr
     region = _exit("sandbox-fr", str(app), "--region", "mars", "--plan-only")
     assert region.returncode == 64 and "sandbox-fr has no region 'mars'" in region.stderr
-    carry = _exit("sandbox-fr", str(app))
-    assert carry.returncode == 64 and "--plan-only" in carry.stderr

@@ -28,10 +28,11 @@ __all__ = ["exit_provider"]
     "--policy",
     help="The policy the app places under (sets FEDSTACK_POLICY for apps that read it).",
 )
+@click.option("--plan-only", is_flag=True, help="Print the exit plan and change nothing.")
 @click.option(
-    "--plan-only",
+    "--keep-old",
     is_flag=True,
-    help="Print the exit plan and change nothing (required: carrying out a move is not built yet).",
+    help="Keep the old stacks after the move; run again without it to destroy them.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the exit plan as JSON.")
 def exit_provider(
@@ -40,14 +41,21 @@ def exit_provider(
     region: str | None,
     policy: str | None,
     plan_only: bool,
+    keep_old: bool,
     as_json: bool,
 ) -> None:
-    """Plan how APP leaves PROVIDER: new placements under the policy, with PROVIDER excluded.
+    """Move APP off PROVIDER: new placements under the policy, with PROVIDER excluded.
 
     Every component placed at PROVIDER gets a new placement from the same placement engine
     (with the same reasons for every refused candidate); a component that has no candidate
     under the policy is named with the rule that refused the last ones. Object stores are
     measured at their provider (sandbox endpoints) for the data-to-copy estimate.
+
+    Without --plan-only the exit is carried out, step by step: synth, deploy the new stacks
+    beside the old, copy the object stores (verified), re-apply the stacks that read moved
+    outputs (DNS records), check (drift-free, data verified, policy), write the exclusion to
+    fedstack.exits.json next to the app, destroy the old stacks (or --keep-old). Steps are
+    recorded in .fedstack-exit/ next to the app: a rerun resumes, a finished exit is a no-op.
 
     Exit codes: 0 the exit is possible (or nothing sits at PROVIDER), 2 some component cannot
     move, 1 an error.
@@ -57,16 +65,13 @@ def exit_provider(
       fedstack exit sandbox-fr examples/federated-webapp --plan-only
       fedstack exit sandbox-de main.py --region de-fra --plan-only --json | jq .moves
       fedstack exit sandbox-fr . --policy eu-data-residency --plan-only
+      fedstack exit sandbox-fr examples/federated-webapp --keep-old
     """
     from fedstack.catalog import load_catalog
-    from fedstack.exit import ExitBlocked, estimate_data, plan_exit
+    from fedstack.exit import ExitBlocked, carry_out_exit, estimate_data, plan_exit
     from fedstack.sandbox import Sandbox
     from fedstack.stacks import resolve_app
 
-    if not plan_only:
-        raise click.UsageError(
-            "carrying out an exit is not built yet: run with --plan-only to see the plan"
-        )
     catalog = load_catalog()
     known = catalog.providers.get(provider)
     if known is None:
@@ -81,6 +86,26 @@ def exit_provider(
         )
     script = resolve_app(app)
     env = {"FEDSTACK_POLICY": policy} if policy else {}
+    if not plan_only:
+        run = carry_out_exit(
+            script,
+            provider,
+            region,
+            catalog=catalog,
+            endpoints=Sandbox().endpoints(),
+            keep_old=keep_old,
+            env=env,
+            on_step=lambda name, step: stderr.print(
+                f"exit {name}: {step.detail} ({step.seconds:.1f} s)", soft_wrap=True
+            ),
+        )
+        if as_json:
+            print_json(run.to_json())
+        elif run.noop:
+            stdout.print(f"nothing of the app is placed at {run.leaving}: nothing to do")
+        else:
+            stdout.print(f"left {run.leaving}: {len(run.done)} step(s) finished", soft_wrap=True)
+        return
     with stderr.status(f"placing {script.name} with and without {provider}"):
         plan, _ = plan_exit(script, provider, region, env=env)
         estimate_data(plan, catalog, Sandbox().endpoints())

@@ -2,11 +2,12 @@
 
 `plan_exit` places an app as it stands and with the provider excluded (the one placement
 engine, the same reasons) and compares; `copy_bucket` moves an object store's data between
-two S3 endpoints, resumably and verified. Must not import cdktf (the app runs in its own
+two S3 endpoints, resumably and verified; `carry_out_exit` runs the whole move step by step. Must not import cdktf (the app runs in its own
 process) nor the web framework.
 """
 
 from fedstack.exit._copy import CopyJournal, CopyReport, copy_bucket
+from fedstack.exit._execute import STEPS, ExitRun, StepRecord, carry_out_exit
 from fedstack.exit._estimate import bucket_of, estimate_data, measure_bucket
 from fedstack.exit._plan import (
     Blocked,
@@ -21,6 +22,7 @@ from fedstack.exit._plan import (
 )
 
 __all__ = [
+    "STEPS",
     "Blocked",
     "CopyJournal",
     "CopyReport",
@@ -28,10 +30,13 @@ __all__ = [
     "ExitBlocked",
     "ExitError",
     "ExitPlan",
+    "ExitRun",
     "Move",
     "Stay",
+    "StepRecord",
     "bucket_of",
     "build_exit_plan",
+    "carry_out_exit",
     "copy_bucket",
     "estimate_data",
     "measure_bucket",
