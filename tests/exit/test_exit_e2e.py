@@ -58,7 +58,7 @@ def exited(
 
     seen: list[tuple[str, StepRecord]] = []
 
-    def stop_after_copy(name: str, step: StepRecord) -> None:
+    def stop_after_copy(run: ExitRun, name: str, step: StepRecord) -> None:
         seen.append((name, step))
         if name == "copy":
             raise Interrupted
@@ -80,7 +80,7 @@ def exited(
         None,
         catalog=catalog,
         endpoints=endpoints,
-        on_step=lambda name, step: seen.append((name, step)),
+        on_step=lambda run, name, step: seen.append((name, step)),
     )
     again = carry_out_exit(script, "sandbox-fr", None, catalog=catalog, endpoints=endpoints)
     return {

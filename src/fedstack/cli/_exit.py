@@ -7,15 +7,17 @@ move and why, and the data to copy. Nothing here imports cdktf.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from fedstack.cli._output import print_json, stderr, stdout
+from fedstack.cli._output import BRIDGE_URL, print_json, stderr, stdout
 
 if TYPE_CHECKING:
-    from fedstack.exit import ExitPlan
+    from fedstack.catalog import Catalog
+    from fedstack.exit import ExitPlan, ExitRun, OnStep, StepRecord
 
 __all__ = ["exit_provider"]
 
@@ -34,7 +36,14 @@ __all__ = ["exit_provider"]
     is_flag=True,
     help="Keep the old stacks after the move; run again without it to destroy them.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the exit plan as JSON.")
+@click.option(
+    "--bridge",
+    envvar="FEDSTACK_BRIDGE_URL",
+    type=BRIDGE_URL,
+    help="Record every step in this bridge's audit log, under each stack of the exit "
+    "(default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the exit plan (or the steps) as JSON.")
 def exit_provider(
     provider: str,
     app: Path,
@@ -42,6 +51,7 @@ def exit_provider(
     policy: str | None,
     plan_only: bool,
     keep_old: bool,
+    bridge: str | None,
     as_json: bool,
 ) -> None:
     """Move APP off PROVIDER: new placements under the policy, with PROVIDER excluded.
@@ -68,7 +78,7 @@ def exit_provider(
       fedstack exit sandbox-fr examples/federated-webapp --keep-old
     """
     from fedstack.catalog import load_catalog
-    from fedstack.exit import ExitBlocked, carry_out_exit, estimate_data, plan_exit
+    from fedstack.exit import ExitBlocked, estimate_data, plan_exit
     from fedstack.sandbox import Sandbox
     from fedstack.stacks import resolve_app
 
@@ -87,18 +97,7 @@ def exit_provider(
     script = resolve_app(app)
     env = {"FEDSTACK_POLICY": policy} if policy else {}
     if not plan_only:
-        run = carry_out_exit(
-            script,
-            provider,
-            region,
-            catalog=catalog,
-            endpoints=Sandbox().endpoints(),
-            keep_old=keep_old,
-            env=env,
-            on_step=lambda name, step: stderr.print(
-                f"exit {name}: {step.detail} ({step.seconds:.1f} s)", soft_wrap=True
-            ),
-        )
+        run = _carry_out(script, provider, region, catalog, keep_old, bridge, env)
         if as_json:
             print_json(run.to_json())
         elif run.noop:
@@ -115,6 +114,43 @@ def exit_provider(
         _print_plan(plan)
     if not plan.possible:
         raise ExitBlocked(plan.summary())
+
+
+def _carry_out(
+    script: Path,
+    provider: str,
+    region: str | None,
+    catalog: Catalog,
+    keep_old: bool,
+    bridge: str | None,
+    env: dict[str, str],
+) -> ExitRun:
+    from fedstack.client import BridgeClient, bridge_token
+    from fedstack.exit import bridge_recorder, carry_out_exit
+    from fedstack.sandbox import Sandbox
+
+    with contextlib.ExitStack() as scope:
+        hooks: list[OnStep] = []
+        if bridge:
+            env = {**env, "FEDSTACK_BRIDGE_URL": bridge}  # the app's stacks keep state there
+            client = scope.enter_context(BridgeClient(bridge, bridge_token()))
+            hooks.append(bridge_recorder(client))
+
+        def on_step(run: ExitRun, name: str, step: StepRecord) -> None:
+            stderr.print(f"exit {name}: {step.detail} ({step.seconds:.1f} s)", soft_wrap=True)
+            for hook in hooks:
+                hook(run, name, step)
+
+        return carry_out_exit(
+            script,
+            provider,
+            region,
+            catalog=catalog,
+            endpoints=Sandbox().endpoints(),
+            keep_old=keep_old,
+            env=env,
+            on_step=on_step,
+        )
 
 
 def _print_plan(plan: ExitPlan) -> None:

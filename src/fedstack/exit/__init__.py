@@ -7,7 +7,14 @@ process) nor the web framework.
 """
 
 from fedstack.exit._copy import CopyJournal, CopyReport, copy_bucket
-from fedstack.exit._execute import STEPS, ExitRun, StepRecord, carry_out_exit
+from fedstack.exit._execute import (
+    STEPS,
+    ExitRun,
+    OnStep,
+    StepRecord,
+    bridge_recorder,
+    carry_out_exit,
+)
 from fedstack.exit._estimate import bucket_of, estimate_data, measure_bucket
 from fedstack.exit._plan import (
     Blocked,
@@ -32,8 +39,10 @@ __all__ = [
     "ExitPlan",
     "ExitRun",
     "Move",
+    "OnStep",
     "Stay",
     "StepRecord",
+    "bridge_recorder",
     "bucket_of",
     "build_exit_plan",
     "carry_out_exit",

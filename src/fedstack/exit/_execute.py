@@ -19,18 +19,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fedstack.catalog import Catalog
+from fedstack.client import BridgeClient
 from fedstack.contracts import ExitRecord, read_exit_lock, write_exit_lock
 from fedstack.exit._copy import CopyJournal, copy_bucket, verify_copy
 from fedstack.exit._estimate import bucket_of
 from fedstack.exit._plan import ExitBlocked, ExitError, Move, plan_exit
 
-__all__ = ["STEPS", "ExitRun", "StepRecord", "carry_out_exit"]
+__all__ = ["STEPS", "ExitRun", "OnStep", "StepRecord", "bridge_recorder", "carry_out_exit"]
 
 STEPS = ("synth", "deploy-new", "copy", "repoint", "check", "lock", "destroy-old")
 """The steps of an exit, in order."""
 
-OnStep = Callable[[str, "StepRecord"], None]
-"""Hears each step once it is finished and recorded."""
+OnStep = Callable[["ExitRun", str, "StepRecord"], None]
+"""Hears each step (the run, its name, its record) once it is finished and recorded."""
 
 
 @dataclass
@@ -135,7 +136,7 @@ def carry_out_exit(
         run.finished = name == STEPS[-1]
         _save(step_file, run)
         if on_step is not None:
-            on_step(name, run.done[name])
+            on_step(run, name, run.done[name])
     return run
 
 
@@ -285,3 +286,15 @@ _STEP_FUNCTIONS: dict[str, Callable[[_Context], str]] = {
     "lock": _lock,
     "destroy-old": _destroy_old,
 }
+
+
+def bridge_recorder(client: BridgeClient) -> OnStep:
+    """An `on_step` that records each step in the bridge's audit log, under every stack of
+    the exit (old and new), as `exit:<step>` with its duration and what it did."""
+
+    def record(run: ExitRun, name: str, step: StepRecord) -> None:
+        project = str(run.plan["project"])
+        for stack in dict.fromkeys([*run.old_stacks, *run.new_stacks]):
+            client.record_step(project, stack, f"exit:{name}", step.seconds, step.detail)
+
+    return record
