@@ -43,6 +43,12 @@ __all__ = ["exit_provider"]
     help="Record every step in this bridge's audit log, under each stack of the exit "
     "(default: FEDSTACK_BRIDGE_URL; token from FEDSTACK_BRIDGE_TOKEN or TF_HTTP_PASSWORD).",
 )
+@click.option(
+    "--estate",
+    is_flag=True,
+    help="Plan for a plain Terraform estate: the resources the bridge's inventory places at "
+    "PROVIDER, not an app (needs --bridge and --plan-only; policy default eu-data-residency).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the exit plan (or the steps) as JSON.")
 def exit_provider(
     provider: str,
@@ -52,6 +58,7 @@ def exit_provider(
     plan_only: bool,
     keep_old: bool,
     bridge: str | None,
+    estate: bool,
     as_json: bool,
 ) -> None:
     """Move APP off PROVIDER: new placements under the policy, with PROVIDER excluded.
@@ -76,6 +83,7 @@ def exit_provider(
       fedstack exit sandbox-de main.py --region de-fra --plan-only --json | jq .moves
       fedstack exit sandbox-fr . --policy eu-data-residency --plan-only
       fedstack exit sandbox-fr examples/federated-webapp --keep-old
+      fedstack exit sandbox-fr --estate --bridge http://127.0.0.1:8700 --plan-only
     """
     from fedstack.catalog import load_catalog
     from fedstack.exit import ExitBlocked, estimate_data, plan_exit
@@ -94,6 +102,9 @@ def exit_provider(
             f"{provider} has no region {region!r} ({', '.join(known.regions)})",
             param_hint="--region",
         )
+    if estate:
+        _plan_estate(provider, region, policy, plan_only, bridge, as_json)
+        return
     script = resolve_app(app)
     env = {"FEDSTACK_POLICY": policy} if policy else {}
     if not plan_only:
@@ -113,6 +124,40 @@ def exit_provider(
     else:
         _print_plan(plan)
     if not plan.possible:
+        raise ExitBlocked(plan.summary())
+
+
+def _plan_estate(
+    provider: str,
+    region: str | None,
+    policy: str | None,
+    plan_only: bool,
+    bridge: str | None,
+    as_json: bool,
+) -> None:
+    from fedstack.catalog import load_catalog
+    from fedstack.client import BridgeClient, bridge_token
+    from fedstack.exit import ExitBlocked, inventory_at, plan_estate_exit
+    from fedstack.policy import load_policy
+
+    if not plan_only:
+        raise click.UsageError("an estate without an app can only be planned: add --plan-only")
+    if not bridge:
+        raise click.UsageError("--estate reads the bridge's inventory: give --bridge URL")
+    rules = load_policy(policy or "eu-data-residency")
+    with BridgeClient(bridge, bridge_token()) as client:
+        items = inventory_at(client, provider)
+    plan = plan_estate_exit(items, load_catalog(), rules, provider, region)
+    if as_json:
+        print_json(plan.to_json())
+    else:
+        for r in plan.resources:
+            where = f"-> {r.target} ({', '.join(r.modules)})" if r.target else "cannot move"
+            stdout.print(
+                f"{r.project}/{r.stack} {r.address} ({r.type}) {where}: {r.needs}", soft_wrap=True
+            )
+        stdout.print(plan.summary(), soft_wrap=True)
+    if plan.blocked:
         raise ExitBlocked(plan.summary())
 
 

@@ -15,6 +15,7 @@ from fedstack.exit._execute import (
     bridge_recorder,
     carry_out_exit,
 )
+from fedstack.exit._estate import EstatePlan, EstateResource, inventory_at, plan_estate_exit
 from fedstack.exit._estimate import bucket_of, estimate_data, measure_bucket
 from fedstack.exit._plan import (
     Blocked,
@@ -34,6 +35,8 @@ __all__ = [
     "CopyJournal",
     "CopyReport",
     "DataEstimate",
+    "EstatePlan",
+    "EstateResource",
     "ExitBlocked",
     "ExitError",
     "ExitPlan",
@@ -48,6 +51,8 @@ __all__ = [
     "carry_out_exit",
     "copy_bucket",
     "estimate_data",
+    "inventory_at",
     "measure_bucket",
+    "plan_estate_exit",
     "plan_exit",
 ]
