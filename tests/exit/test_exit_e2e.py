@@ -7,7 +7,10 @@ and run once more. Every test reads what that sequence left behind.
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,14 @@ import pytest
 from fedstack.catalog import load_catalog
 from fedstack.contracts import read_exit_lock
 from fedstack.demo import sandbox_client
-from fedstack.exit import ExitRun, StepRecord, bucket_of, carry_out_exit
+from fedstack.exit import (
+    ExitRun,
+    StepRecord,
+    bucket_of,
+    carry_out_exit,
+    estimate_data,
+    plan_exit,
+)
 from fedstack.sandbox import SandboxServer
 from fedstack.stacks import read_stacks, run_app, run_stacks
 
@@ -56,6 +66,9 @@ def exited(
     for key, body in OBJECTS.items():
         s3.put_object(Bucket=old_bucket, Key=key, Body=body, Metadata={"v": "1"})
 
+    estimate, _ = plan_exit(script, "sandbox-fr")
+    estimate_data(estimate, catalog, endpoints)
+
     seen: list[tuple[str, StepRecord]] = []
 
     def stop_after_copy(run: ExitRun, name: str, step: StepRecord) -> None:
@@ -80,9 +93,18 @@ def exited(
         None,
         catalog=catalog,
         endpoints=endpoints,
+        keep_old=True,
         on_step=lambda run, name, step: seen.append((name, step)),
     )
-    again = carry_out_exit(script, "sandbox-fr", None, catalog=catalog, endpoints=endpoints)
+    kept = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    confirmed = carry_out_exit(script, "sandbox-fr", None, catalog=catalog, endpoints=endpoints)
+    again = subprocess.run(
+        [sys.executable, "-m", "fedstack.cli", "exit", "sandbox-fr", str(app_dir), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return {
         "app": app_dir,
         "endpoints": endpoints,
@@ -90,6 +112,9 @@ def exited(
         "first": first,
         "resumed": resumed,
         "resumed_steps": [name for name, _ in seen],
+        "estimate": estimate,
+        "kept": kept,
+        "confirmed": confirmed,
         "again": again,
         "journal": app_dir / ".fedstack-exit" / "sandbox-fr" / "copy-shop-data.jsonl",
     }
@@ -100,10 +125,24 @@ def test_interrupted_exit_resumes_after_the_copy_without_copying_again(exited) -
     resumed: ExitRun = exited["resumed"]
     assert resumed.resumed_at == "repoint"
     assert exited["resumed_steps"] == ["repoint", "check", "lock", "destroy-old"]
-    assert resumed.finished
+    assert resumed.finished and resumed.done["destroy-old"].detail.startswith("kept")
     assert f"copied {len(OBJECTS)} object(s)" in resumed.done["copy"].detail
     lines = exited["journal"].read_text().splitlines()
     assert len(lines) == len(OBJECTS)  # each key copied once, never again
+
+
+def test_plan_estimated_the_data_of_the_deployed_store(exited) -> None:
+    [data] = exited["estimate"].data
+    assert (data.bucket, data.objects) == (exited["old_bucket"], len(OBJECTS))
+    assert data.bytes == sum(len(b) for b in OBJECTS.values())
+
+
+def test_keep_old_keeps_the_old_bucket_until_a_run_without_it(exited) -> None:
+    assert exited["old_bucket"] in exited["kept"]
+    confirmed: ExitRun = exited["confirmed"]
+    assert confirmed.resumed_at == "destroy-old" and confirmed.finished
+    assert confirmed.done["destroy-old"].detail.startswith("destroy: shop-sandbox-fr-fr-par")
+    assert confirmed.done["copy"] == exited["resumed"].done["copy"]  # not run again
 
 
 def test_objects_are_at_the_new_provider_and_the_old_bucket_is_gone(exited) -> None:
@@ -144,5 +183,7 @@ def test_dns_record_points_at_the_moved_server(exited) -> None:
 
 def test_exit_is_kept_and_a_second_run_is_a_noop(exited) -> None:
     assert read_exit_lock(exited["app"]).excluded() == ("sandbox-fr",)
-    again: ExitRun = exited["again"]
-    assert again.noop and again.done == {}
+    again = exited["again"]
+    assert again.returncode == 0, again.stderr
+    run = json.loads(again.stdout)
+    assert run["noop"] is True and run["steps"] == {}
