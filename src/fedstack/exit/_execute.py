@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -124,6 +125,8 @@ def carry_out_exit(
         if plan.noop:
             done = run or ExitRun(leaving, plan.to_json())
             return ExitRun(leaving, plan.to_json(), done.old_stacks, done.new_stacks, noop=True)
+        # A new exit: the journals of an earlier one name buckets that may be gone.
+        shutil.rmtree(work, ignore_errors=True)
         run = ExitRun(leaving, plan.to_json())
         _save(step_file, run)
     context = _Context(app, work, run, catalog, endpoints, keep_old, dict(env or {}))
