@@ -242,7 +242,7 @@ def _check(ctx: _Context) -> str:
     from fedstack.drift import DriftOptions, discover_stacks, run_drift
 
     stacks = [s for s in discover_stacks([ctx.new_out]) if s.name in ctx.run.new_stacks]
-    report = run_drift(stacks, DriftOptions(catalog=ctx.catalog, merge=False))
+    report = run_drift(stacks, DriftOptions(catalog=ctx.catalog))
     if report.exit_code != 0:
         raise ExitError(
             f"the new stacks are not in sync (drift exit {report.exit_code}): "
