@@ -82,7 +82,7 @@ def exit_provider(
       fedstack exit sandbox-fr examples/federated-webapp --plan-only
       fedstack exit sandbox-de main.py --region de-fra --plan-only --json | jq .moves
       fedstack exit sandbox-fr . --policy eu-data-residency --plan-only
-      fedstack exit sandbox-fr examples/federated-webapp --keep-old
+      fedstack exit sandbox-fr main.py --keep-old --bridge http://127.0.0.1:8700
       fedstack exit sandbox-fr --estate --bridge http://127.0.0.1:8700 --plan-only
     """
     from fedstack.catalog import load_catalog
