@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,7 @@ from fedstack.cdk._model import PolicyViolation, check_name
 
 from fedstack import config
 from fedstack.catalog import Catalog, load_catalog
-from fedstack.contracts import PlacementPlan, write_stack_metadata
+from fedstack.contracts import PlacementPlan, read_exit_lock, write_stack_metadata
 from fedstack.policy import PlacementCheck, Policy, load_policy
 from fedstack.sandbox import Sandbox
 
@@ -47,6 +49,18 @@ def placement_only(out: Path) -> Iterator[None]:
         yield
     finally:
         _placement_out = previous
+
+
+def _exclusions() -> tuple[str, ...]:
+    """Providers the app has left: its exit lock (next to the script) plus FEDSTACK_EXIT_EXCLUDE.
+
+    The variable is how `fedstack exit --plan-only` asks for a placement without the provider
+    before anything is decided (comma-separated `provider` or `provider/region`).
+    """
+    script = Path(sys.argv[0]) if sys.argv and sys.argv[0].endswith(".py") else None
+    folder = script.resolve().parent if script is not None else Path.cwd()
+    asked = [e for e in os.environ.get("FEDSTACK_EXIT_EXCLUDE", "").split(",") if e.strip()]
+    return tuple(dict.fromkeys([*read_exit_lock(folder).excluded(), *map(str.strip, asked)]))
 
 
 class FederatedApp(App):
@@ -77,6 +91,7 @@ class FederatedApp(App):
         self.workloads: list[Workload] = []
         self.violations: list[PolicyViolation] = []
         self.policy_checks: dict[tuple[str, ...], PlacementCheck] = {}
+        self.exclude = _exclusions()
 
     @property
     def endpoints(self) -> dict[str, str]:

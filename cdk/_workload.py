@@ -36,7 +36,12 @@ class Workload(Construct):
         self.workload_name = id
         self.labels = dict(labels or {})
         self.placer = Placer(
-            app.catalog, app.policy, workload=id, spread=spread, checks=app.policy_checks
+            app.catalog,
+            app.policy,
+            workload=id,
+            spread=spread,
+            checks=app.policy_checks,
+            exclude=app.exclude,
         )
         self.stacks: dict[tuple[str, str], FederatedStack] = {}
         app.workloads.append(self)

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Request
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context, stack_names
-from fedstack.bridge.store import list_stacks, set_stack_placement, stack_summary
+from fedstack.bridge.store import list_stacks, record_event, set_stack_placement, stack_summary
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["StackPlacement", "router"]
+__all__ = ["StackEvent", "StackPlacement", "router"]
 
 router = APIRouter(prefix="/v1/stacks", tags=["stacks"])
 Names = Annotated[tuple[str, str], Depends(stack_names)]
@@ -25,6 +25,17 @@ class StackPlacement(BaseModel):
     region: str = Field(
         max_length=64, description="Catalog region of that provider, such as fr-par"
     )
+
+
+class StackEvent(BaseModel):
+    """A step a client did to a stack (a `fedstack exit` step): kept in the audit log."""
+
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(
+        pattern=r"^exit:[a-z][a-z-]{0,31}$", description="The step, such as exit:copy"
+    )
+    seconds: float = Field(ge=0, le=1e7, description="How long the step took")
+    detail: str = Field(max_length=4000, description="What the step did, one line")
 
 
 @router.get("", summary="Every stack the caller may see")
@@ -61,3 +72,22 @@ def put_stack(names: Names, body: StackPlacement, who: Caller, request: Request)
         "region": place.region,
         "country": place.country,
     }
+
+
+@router.post(
+    "/{project}/{stack}/events", status_code=201, summary="Record a step done to the stack"
+)
+def post_event(names: Names, body: StackEvent, who: Caller, request: Request) -> dict[str, Any]:
+    """Append the step to the audit log under the stack (its history of operations)."""
+    project, stack = names
+    who.require("state:write", project)
+    record_event(
+        context(request).engine,
+        who.token_id,
+        body.action,
+        project,
+        stack,
+        seconds=body.seconds,
+        detail=body.detail,
+    )
+    return {"project": project, "stack": stack, "action": body.action}

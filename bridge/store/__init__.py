@@ -5,7 +5,7 @@ live-state policy findings. Must not import the web framework: the CLI (`fedstac
 create`) uses it without starting a server.
 """
 
-from fedstack.bridge.store._audit import read_audit, record
+from fedstack.bridge.store._audit import read_audit, record, record_event
 from fedstack.bridge.store._compliance import (
     PolicySource,
     clear_policy,
@@ -139,6 +139,7 @@ __all__ = [
     "query_periods",
     "query_unmanaged",
     "read_audit",
+    "record_event",
     "read_current",
     "record",
     "release",

@@ -12,7 +12,7 @@ from typing import Any
 from fedstack.bridge.store._models import audit
 from sqlalchemy import Connection, Engine, func, select
 
-__all__ = ["read_audit", "record"]
+__all__ = ["read_audit", "record", "record_event"]
 
 
 def record(
@@ -29,6 +29,14 @@ def record(
             detail=json.dumps(detail, sort_keys=True, default=str),
         )
     )
+
+
+def record_event(
+    engine: Engine, who: str, action: str, project: str, stack: str, **detail: Any
+) -> None:
+    """Append one audit entry on its own: a step a client did to a stack (`fedstack exit`)."""
+    with engine.begin() as conn:
+        record(conn, who, action, project, stack, **detail)
 
 
 def read_audit(

@@ -129,7 +129,12 @@ SETTINGS: dict[str, Setting] = {
 }
 """Every user-facing setting, declared once; the README's table and the CLI flags follow it."""
 
-INTERNAL = ("FEDSTACK_PLACEMENT_OUT", "FEDSTACK_ERROR_OUT", "FEDSTACK_POLICY")
+INTERNAL = (
+    "FEDSTACK_PLACEMENT_OUT",
+    "FEDSTACK_ERROR_OUT",
+    "FEDSTACK_POLICY",
+    "FEDSTACK_EXIT_EXCLUDE",
+)
 """Variables fedstack sets for the app processes it starts: not settings for users."""
 
 

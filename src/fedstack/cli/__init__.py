@@ -12,6 +12,7 @@ from fedstack.cli._bridge import bridge
 from fedstack.cli._catalog import catalog
 from fedstack.cli._demo import demo
 from fedstack.cli._drift import drift
+from fedstack.cli._exit import exit_provider
 from fedstack.cli._inventory import inventory
 from fedstack.cli._modules import modules
 from fedstack.cli._output import stderr
@@ -70,6 +71,7 @@ cli.add_command(catalog)
 cli.add_command(provider)
 cli.add_command(agent)
 cli.add_command(unmanaged)
+cli.add_command(exit_provider)
 
 
 def main(argv: list[str] | None = None) -> None:

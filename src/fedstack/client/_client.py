@@ -86,6 +86,13 @@ class BridgeClient:
             "PUT", f"/v1/stacks/{project}/{stack}", json={"provider": provider, "region": region}
         )
 
+    def record_step(
+        self, project: str, stack: str, action: str, seconds: float, detail: str
+    ) -> dict[str, Any]:
+        """`POST /v1/stacks/<project>/<stack>/events`: a step done to the stack, into the audit log."""
+        body = {"action": action, "seconds": seconds, "detail": detail[:4000]}
+        return self._json("POST", f"/v1/stacks/{project}/{stack}/events", json=body)
+
     def state(self, project: str, stack: str) -> bytes | None:
         """The current state body, or None when the stack has none."""
         response = self._request("GET", f"/v1/states/{project}/{stack}")

@@ -16,6 +16,13 @@ from fedstack.contracts.errors import (
     PlanFormatError,
     StackMetadataError,
 )
+from fedstack.contracts.exit_lock import (
+    EXIT_LOCK_FILE,
+    ExitLock,
+    ExitRecord,
+    read_exit_lock,
+    write_exit_lock,
+)
 from fedstack.contracts.manifest import MANIFEST_FILE, ManifestStack, read_manifest
 from fedstack.contracts.masking import (
     MASK,
@@ -52,6 +59,7 @@ from fedstack.contracts.stack_metadata import (
 )
 
 __all__ = [
+    "EXIT_LOCK_FILE",
     "MANIFEST_FILE",
     "MASK",
     "METADATA_FILE",
@@ -59,6 +67,8 @@ __all__ = [
     "CandidateRecord",
     "ContractError",
     "DecisionRecord",
+    "ExitLock",
+    "ExitRecord",
     "Location",
     "ManifestError",
     "ManifestStack",
@@ -80,11 +90,13 @@ __all__ = [
     "must_mask",
     "placement_for_region",
     "placement_of",
+    "read_exit_lock",
     "read_manifest",
     "read_placement_plan",
     "read_stack_metadata",
     "read_stack_names",
     "region_matches",
     "stack_placement",
+    "write_exit_lock",
     "write_stack_metadata",
 ]

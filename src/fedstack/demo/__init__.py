@@ -6,7 +6,7 @@ tears it all down. Rendering is the caller's (a `DemoView`); nothing here prints
 import cdktf (the app runs in its own process) nor the web framework at import time.
 """
 
-from fedstack.demo._changes import OutOfBandChange, change_out_of_band
+from fedstack.demo._changes import OutOfBandChange, change_out_of_band, sandbox_client
 from fedstack.demo._environment import DemoEnvironment, demo_environment
 from fedstack.demo._flow import DemoOptions, DemoResult, DemoView, default_app, run_demo
 
@@ -20,4 +20,5 @@ __all__ = [
     "default_app",
     "demo_environment",
     "run_demo",
+    "sandbox_client",
 ]

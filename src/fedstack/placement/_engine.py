@@ -37,6 +37,7 @@ class Placer:
         workload: str,
         spread: int = 1,
         checks: dict[tuple[str, ...], PlacementCheck] | None = None,
+        exclude: tuple[str, ...] = (),
     ) -> None:
         if spread < 1:
             raise PlacementError(f"workload {workload!r}: spread must be at least 1, not {spread}")
@@ -45,6 +46,8 @@ class Placer:
         self.workload = workload
         self.spread = spread
         self.decisions: list[Decision] = []
+        # Providers ("name") or regions ("name/region") the app has left (`fedstack exit`).
+        self.exclude = tuple(exclude)
         self._by_name: dict[str, Decision] = {}
         # The catalog and the policy are immutable: one check per provider+region is enough,
         # and several workloads of one app may share the cache (`checks`).
@@ -139,6 +142,7 @@ class Placer:
                 Reason("capability", cap, f"{provider_name} does not offer {cap} in {region_name}")
             )
         reasons += self._offering(request, provider_name)
+        reasons += self._exits(provider_name, region_name)
         if not _pinned(request):
             check = self._check(provider_name, region_name, cap)
             for finding in check.failures():
@@ -159,6 +163,12 @@ class Placer:
                 Reason("offering", "image", f"{provider_name} has no image {req.image!r}")
             )
         return reasons
+
+    def _exits(self, provider: str, region: str) -> list[Reason]:
+        for left in self.exclude:
+            if left in (provider, f"{provider}/{region}"):
+                return [Reason("requirement", "exit", f"the app has left {left} (fedstack exit)")]
+        return []
 
     def _requirements(
         self, request: ComponentRequest, provider: str, region: str, country: str

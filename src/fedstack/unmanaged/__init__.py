@@ -9,6 +9,7 @@ finding. Must not import the web framework or cdktf.
 from fedstack.unmanaged._coverage import COVERAGE, Coverage, coverage_for, coverage_table
 from fedstack.unmanaged._enumerate import ProviderFailure
 from fedstack.unmanaged._ignore import apply_rules, load_rules
+from fedstack.unmanaged._match import IDENTIFIERS
 from fedstack.unmanaged._model import (
     KINDS,
     SCHEMA_VERSION,
@@ -26,6 +27,7 @@ __all__ = [
     "COVERAGE",
     "FILE_NAMES",
     "FORMATS",
+    "IDENTIFIERS",
     "KINDS",
     "SCHEMA_VERSION",
     "Coverage",
