@@ -9,16 +9,24 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedstack.bridge.dashboard._chart import Day, Failing, RunMark, daily
 from fedstack.bridge.store import (
     drift_overview,
     drifting_by_placement,
     inventory_by_placement,
+    list_policies,
     list_stacks,
+    query_findings,
+    run_series,
+    stack_series,
 )
 from fedstack.bridge.store import PlacementKey
 from sqlalchemy import Engine
 
-__all__ = ["GroupRow", "StackRow", "overview"]
+__all__ = ["GroupRow", "History", "StackRow", "history", "overview"]
+
+_WINDOW = dt.timedelta(days=90)
+_MAX_FINDINGS = 10_000
 
 _Key = PlacementKey
 
@@ -108,3 +116,38 @@ def _stack_row(
         last_run_at=drift.get("last_run_at"),
         last_status=drift.get("last_status"),
     )
+
+
+@dataclass(frozen=True)
+class History:
+    """The days of the history chart and the runs marked on it."""
+
+    days: list[Day]
+    runs: list[RunMark]
+
+
+def history(
+    engine: Engine,
+    projects: list[str] | None,
+    *,
+    stack: tuple[str, str] | None = None,
+    now: dt.datetime | None = None,
+) -> History:
+    """Drift runs and policy findings per day over the last 90 days (of `stack` when given)."""
+    now = now or dt.datetime.now(dt.UTC)
+    since = now - _WINDOW
+    if stack is None:
+        series = run_series(engine, projects, since=since)
+        policies = list_policies(engine, projects)
+        _, found = query_findings(engine, projects, limit=_MAX_FINDINGS)
+    else:
+        series = stack_series(engine, *stack, since=since)
+        policies = list_policies(engine, [stack[0]])
+        _, found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS)
+    runs = [RunMark(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
+    findings = [Failing(f["first_seen_at"], f["resolved_at"]) for f in found]
+    # Findings older than the policy's last change still count: the policy applied then too.
+    starts = [p["updated_at"] for p in policies] + [f.since for f in findings]
+    policy_since = min(starts) if policies else None
+    days = daily(runs, findings, today=now.astimezone(dt.UTC).date(), policy_since=policy_since)
+    return History(days, runs)

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
-from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
-from fedstack.bridge.dashboard._views import overview
+from fedstack.bridge.dashboard._chart import history_chart
+from fedstack.bridge.dashboard._views import History, history, overview
 from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
@@ -29,8 +30,6 @@ from fedstack.bridge.store import (
     query_findings,
     query_periods,
     query_unmanaged,
-    run_series,
-    stack_series,
     stack_summary,
 )
 from starlette.concurrency import run_in_threadpool
@@ -77,9 +76,9 @@ async def overview_page(who: Caller, request: Request) -> HTMLResponse:
     engine = context(request).engine
     projects = who.visible_projects()
     groups, stacks = await run_in_threadpool(overview, engine, projects)
-    series = await run_in_threadpool(run_series, engine, projects)
+    past = await run_in_threadpool(history, engine, projects)
     _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
-    chart = drift_chart(_points(series))
+    chart = _chart(past, "Drift and policy findings per day, all stacks")
     _, unmanaged = await run_in_threadpool(
         functools.partial(query_unmanaged, engine, projects, state="open", limit=20)
     )
@@ -105,12 +104,14 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
     _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
-    points = _points(await run_in_threadpool(stack_series, engine, project, stack))
-    if summary is None and not points:
-        raise NotFound(f"unknown stack {project}/{stack}")
+    past = await run_in_threadpool(
+        functools.partial(history, engine, [project], stack=(project, stack))
+    )
     _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    if summary is None and not runs:
+        raise NotFound(f"unknown stack {project}/{stack}")
     _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
-    chart = drift_chart(points, title=f"Drifted resources of {project}/{stack} per run")
+    chart = _chart(past, f"Drift and policy findings per day of {project}/{stack}")
     return _page(
         "stack.html",
         project=project,
@@ -149,5 +150,5 @@ async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     return _page("run.html", run=summary, report=report)
 
 
-def _points(series: list[dict[str, Any]]) -> list[ChartPoint]:
-    return [ChartPoint(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
+def _chart(past: History, title: str) -> Markup:
+    return history_chart(past.days, past.runs, title=title)

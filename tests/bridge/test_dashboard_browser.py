@@ -7,6 +7,8 @@ the rendered DOM and saves screenshots into its tmp dir.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -152,7 +154,17 @@ def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
     assert ["sandbox-fr", "fr-par", "FR", "1", "2", "2"] in [row[:6] for row in placements]
     (web,) = [row for row in tables["stacks"][1:] if row[0] == "shop/web"]
     assert web[4:6] == ["2", "2"]  # resources in the inventory, drifting now
-    assert dom.count('<circle class="dot') == 3  # one point per run on the chart
+    # Three runs today: one bar (the most drift in a run), a mark per run, earlier days gaps.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert re.findall(r'class="bar drift" data-day="([\d-]+)" data-value="(\d+)"', dom) == [
+        (today, "2")
+    ]
+    assert re.findall(r'class="bar failing" data-day="([\d-]+)" data-value="(\d+)"', dom)[-1] == (
+        today,
+        "1",
+    )
+    assert dom.count('<path class="run"') == 3 + 1  # + the legend's
+    assert dom.count('<line class="norun" data-day') == 13
     assert f'href="/dashboard/runs/{last}"' in dom
     assert SECRET not in dom
     _screenshot(f"{url}/dashboard", tmp_path / "profile", tmp_path / "overview.png")
