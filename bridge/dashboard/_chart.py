@@ -62,7 +62,10 @@ def daily(
     `policy_since` is when a policy first applied (None: no policy, so no findings measured).
     """
     first = min((r.at.astimezone(dt.UTC).date() for r in runs), default=today)
-    start = max(min(first, today - dt.timedelta(days=_MIN_DAYS - 1)), today - dt.timedelta(days=_MAX_DAYS - 1))
+    start = max(
+        min(first, today - dt.timedelta(days=_MIN_DAYS - 1)),
+        today - dt.timedelta(days=_MAX_DAYS - 1),
+    )
     by_day: dict[dt.date, list[int]] = {}
     for run in runs:
         by_day.setdefault(run.at.astimezone(dt.UTC).date(), []).append(run.drifted)

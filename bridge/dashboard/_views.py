@@ -9,8 +9,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedstack.policy import Outcome, PolicyReport
+
 from fedstack.bridge.dashboard._chart import Day, Failing, RunMark, daily
 from fedstack.bridge.store import (
+    check_stack,
     drift_overview,
     drifting_by_placement,
     inventory_by_placement,
@@ -23,7 +26,16 @@ from fedstack.bridge.store import (
 from fedstack.bridge.store import PlacementKey
 from sqlalchemy import Engine
 
-__all__ = ["GroupRow", "History", "StackRow", "history", "overview"]
+__all__ = [
+    "GroupRow",
+    "History",
+    "PolicyView",
+    "RuleVerdict",
+    "StackRow",
+    "compliance",
+    "history",
+    "overview",
+]
 
 _WINDOW = dt.timedelta(days=90)
 _MAX_FINDINGS = 10_000
@@ -151,3 +163,93 @@ def history(
     policy_since = min(starts) if policies else None
     days = daily(runs, findings, today=now.astimezone(dt.UTC).date(), policy_since=policy_since)
     return History(days, runs)
+
+
+@dataclass(frozen=True)
+class RuleVerdict:
+    """How one rule of the project's policy judges one stack now, and why."""
+
+    stack: str
+    rule_id: str
+    title: str
+    outcome: str  # "pass", "unknown", "fail", or "no resources"
+    resources: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """A project's policy: its rules and its verdict on each of the project's stacks."""
+
+    project: str
+    name: str
+    source: str
+    description: str
+    rules: list[tuple[str, str, str]]  # id, title, rationale
+    set_at: dt.datetime
+    set_by: str
+    verdicts: list[RuleVerdict]
+
+
+_MAX_REASONS = 3
+
+
+def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
+    """Each visible project's policy and, per stack and rule, the verdict with its reasons."""
+    names: dict[str, list[str]] = {}
+    for item in list_stacks(engine, projects):
+        names.setdefault(item["project"], []).append(item["stack"])
+    views = []
+    for policy in list_policies(engine, projects):
+        project = policy["project"]
+        verdicts: list[RuleVerdict] = []
+        description, rules = "", []
+        for stack in sorted(names.get(project, [])):
+            report = check_stack(engine, project, stack)
+            if report is None:
+                continue
+            description = report.policy_description
+            rules = [(r.id, r.title, r.rationale) for r in report.rules]
+            verdicts.extend(_verdicts(stack, report))
+        views.append(
+            PolicyView(
+                project=project,
+                name=policy["name"],
+                source=policy["source"],
+                description=description,
+                rules=rules,
+                set_at=policy["updated_at"],
+                set_by=policy["updated_by"],
+                verdicts=verdicts,
+            )
+        )
+    return views
+
+
+def _verdicts(stack: str, report: PolicyReport) -> list[RuleVerdict]:
+    out = []
+    for rule in report.rules:
+        judged = [
+            (entry.address, finding)
+            for entry in report.resources
+            for finding in entry.findings
+            if finding.rule_id == rule.id
+        ]
+        if not judged:
+            out.append(RuleVerdict(stack, rule.id, rule.title, "no resources", 0, []))
+            continue
+        worst = max((f.outcome for _, f in judged), key=lambda o: o.rank)
+        reasons = sorted({f"{address}: {f.message}" for address, f in judged if f.outcome is worst})
+        if len(reasons) > _MAX_REASONS:
+            reasons = [*reasons[:_MAX_REASONS], f"… and {len(reasons) - _MAX_REASONS} more"]
+        out.append(
+            RuleVerdict(
+                stack,
+                rule.id,
+                rule.title,
+                Outcome(worst).value,
+                len(judged),
+                reasons,
+            )
+        )
+    return out

@@ -20,12 +20,11 @@ from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import history_chart
-from fedstack.bridge.dashboard._views import History, history, overview
+from fedstack.bridge.dashboard._views import History, compliance, history, overview
 from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
     get_run,
-    list_policies,
     list_runs,
     query_findings,
     query_periods,
@@ -130,7 +129,7 @@ async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
-    policies = await run_in_threadpool(list_policies, engine, projects)
+    policies = await run_in_threadpool(compliance, engine, projects)
     _, open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
     _, resolved = await run_in_threadpool(
         query_findings, engine, projects, state="resolved", limit=50

@@ -199,5 +199,10 @@ def test_compliance_page_renders_the_live_finding_in_chromium(
     (finding,) = tables["findings"][1:]
     assert finding[0] == "shop/vault aws_s3_bucket.this"
     assert finding[1].startswith("data-location-eu")
-    assert finding[2:4] == ["failing", "sandbox-de / ch-zrh / CH"]
+    assert finding[2:4] == ["✗ failing", "sandbox-de / ch-zrh / CH"]
+    # Why, per stack and rule: the Zurich stack fails the EU rule, the Paris one passes it.
+    verdicts = {(row[0], row[1]): row for row in tables["verdicts-shop"][1:]}
+    vault, web = verdicts[("vault", "data-location-eu")], verdicts[("web", "data-location-eu")]
+    assert vault[2] == "✗ fails" and vault[4].startswith("aws_s3_bucket.this: ")
+    assert web[2] == "✓ passes" and web[3] == "2"
     _screenshot(f"{url}/dashboard/compliance", tmp_path / "profile", tmp_path / "compliance.png")

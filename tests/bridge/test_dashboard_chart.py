@@ -27,7 +27,12 @@ def test_one_run_is_one_bar_among_two_weeks_of_gaps() -> None:
 def test_two_runs_days_apart_are_two_bars_with_a_gap_not_a_slope() -> None:
     runs = [RunMark(_at(10), 3, "/r/1"), RunMark(_at(13), 0, "/r/2")]
     days = {d.day.day: d for d in daily(runs, [], today=TODAY, policy_since=None)}
-    assert (days[10].drifted, days[11].drifted, days[12].drifted, days[13].drifted) == (3, None, None, 0)
+    assert (days[10].drifted, days[11].drifted, days[12].drifted, days[13].drifted) == (
+        3,
+        None,
+        None,
+        0,
+    )
     svg = history_chart(list(days.values()), runs, title="t")
     assert re.findall(r'class="bar drift" data-day="([\d-]+)" data-value="(\d+)"', svg) == [
         ("2026-03-10", "3"),

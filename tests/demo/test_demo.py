@@ -189,7 +189,12 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         page = httpx.get(dashboard, auth=("me", token), timeout=10)
         assert page.status_code == 200 and FR in page.text
         run_url = demo.wait_for(r"drift run in the bridge: (\S+)", timeout=1).group(1)
-        assert httpx.get(run_url, auth=("me", token), timeout=10).status_code == 200
+        run_page = httpx.get(run_url, auth=("me", token), timeout=10)
+        assert run_page.status_code == 200
+        assert str(demo_home) not in run_page.text  # report paths are relative, never temporary
+        # The bridge checks live state under the policy the demo placed everything with.
+        compliance = httpx.get(f"{dashboard}/compliance", auth=("me", token), timeout=30).text
+        assert "eu-sovereign <span" in compliance and "No project has a policy" not in compliance
         # --keep: the deployment is still there, with the out-of-band change.
         fr = servers["sandbox-fr"]
         s3 = boto3.client(
