@@ -9,17 +9,29 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedstack.catalog import FACT_NAMES
+from pydantic import BaseModel
 from fedstack.policy import Outcome, PolicyReport
 
 from fedstack.bridge.dashboard._chart import Day, Failing, RunMark, daily
+from fedstack.bridge._errors import NotFound
+from fedstack.bridge._placement import catalog
+from fedstack.bridge._resources import AttributeDiff, diff_states
+from fedstack.bridge._statefile import parse_state
 from fedstack.bridge.store import (
+    InventoryFilter,
     check_stack,
     drift_overview,
     drifting_by_placement,
+    get_version,
     inventory_by_placement,
     list_policies,
     list_stacks,
+    list_tokens,
+    list_versions,
     query_findings,
+    query_inventory,
+    read_audit,
     run_series,
     stack_series,
 )
@@ -31,8 +43,10 @@ __all__ = [
     "History",
     "PolicyView",
     "RuleVerdict",
+    "StackDetail",
     "StackRow",
     "compliance",
+    "stack_detail",
     "history",
     "overview",
 ]
@@ -253,3 +267,141 @@ def _verdicts(stack: str, report: PolicyReport) -> list[RuleVerdict]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One catalog fact a placement relied on, with its source and the date the source gives."""
+
+    name: str
+    value: str
+    source: str | None
+    as_of: dt.date | None
+    verified: bool
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One state version and who wrote it (the token, from the audit log)."""
+
+    version: int
+    serial: int | None
+    size: int
+    created_at: dt.datetime
+    token: str
+    token_note: str
+    action: str
+    lock_id: str | None
+    current: bool
+
+
+@dataclass
+class StackDetail:
+    """What the stack page shows beyond its summary: inventory, placement facts, versions, diff."""
+
+    resources: list[dict[str, Any]]
+    resources_total: int
+    placement: tuple[str | None, str | None]
+    facts: list[FactRow]
+    versions: list[VersionRow]
+    diff: list[AttributeDiff] | None
+    diff_pair: tuple[int, int] | None
+    diff_note: str = ""
+
+
+_MAX_RESOURCES = 500
+_MAX_VERSIONS = 200
+
+
+def stack_detail(
+    engine: Engine,
+    project: str,
+    stack: str,
+    placement: tuple[str | None, str | None],
+    pair: tuple[int, int] | None,
+) -> StackDetail:
+    """The stack's masked inventory, the catalog facts of its placement, its versions and a diff
+    of `pair` (default: the two newest versions)."""
+    total, found = query_inventory(
+        engine, InventoryFilter(project=project, stack=stack), limit=_MAX_RESOURCES, offset=0
+    )
+    if placement[0] is None:  # no stack metadata: where its resources' regions put it
+        placement = next(((r["provider"], r["region"]) for r in found if r["provider"]), placement)
+    versions = _versions(engine, project, stack)
+    numbers = [v.version for v in versions]
+    if pair is None and len(numbers) >= 2:
+        pair = (numbers[-2], numbers[-1])
+    detail = StackDetail(found, total, placement, _facts(*placement), versions, None, pair)
+    if pair is not None:
+        if not set(pair) <= set(numbers):
+            detail.diff_note = f"no version {', '.join(str(n) for n in pair if n not in numbers)}"
+        else:
+            detail.diff, detail.diff_note = _diff(engine, project, stack, pair)
+    return detail
+
+
+def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
+    try:
+        infos = list_versions(engine, project, stack)
+    except NotFound:  # a stack known from drift runs only has no versions
+        return []
+    _, entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000)
+    locks = {
+        e["detail"].get("version"): e["detail"].get("lock_id")
+        for e in entries
+        if e["action"] in ("write", "restore")
+    }
+    notes = {
+        str(
+            t["id"]
+        ): f"{t['scope']} token{': ' + str(t['description']) if t['description'] else ''}"
+        for t in list_tokens(engine)
+    }
+    return [
+        VersionRow(
+            version=v.version,
+            serial=v.serial,
+            size=v.size,
+            created_at=v.created_at if v.created_at.tzinfo else v.created_at.replace(tzinfo=dt.UTC),
+            token=v.created_by,
+            token_note=notes.get(v.created_by, ""),
+            action=v.origin
+            + (f" of version {v.restored_from}" if v.restored_from is not None else ""),
+            lock_id=locks.get(v.version),
+            current=v.current,
+        )
+        for v in infos[-_MAX_VERSIONS:]
+    ]
+
+
+def _diff(
+    engine: Engine, project: str, stack: str, pair: tuple[int, int]
+) -> tuple[list[AttributeDiff] | None, str]:
+    documents = []
+    for number in pair:
+        state = parse_state(get_version(engine, project, stack, number).body)
+        if state.encrypted:
+            return None, f"version {number} is encrypted (OpenTofu): the bridge cannot read it"
+        documents.append(state.document)
+    return diff_states(*documents), ""
+
+
+def _facts(provider: str | None, region: str | None) -> list[FactRow]:
+    if not provider or not region:
+        return []
+    entry = catalog().providers.get(provider)
+    if entry is None:  # a provider since removed from the catalog
+        return []
+    where = entry.region_entry(region)
+    rows = []
+    if where is not None:
+        rows.append(FactRow("country of the region", where.country, where.source, None, True))
+    for name in FACT_NAMES:
+        fact, _ = entry.facts_for(name, region=region)
+        if fact is None:
+            continue
+        value = fact.value.model_dump_json() if isinstance(fact.value, BaseModel) else fact.value
+        rows.append(
+            FactRow(name.replace("_", " "), str(value), fact.source, fact.as_of, fact.verified)
+        )
+    return rows

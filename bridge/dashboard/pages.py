@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
 from markupsafe import Markup
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import history_chart
-from fedstack.bridge.dashboard._views import History, compliance, history, overview
+from fedstack.bridge.dashboard._views import History, compliance, history, overview, stack_detail
 from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
@@ -93,8 +93,16 @@ def overview_slash() -> RedirectResponse:
 
 
 @router.get("/stacks/{project}/{stack}", response_class=HTMLResponse, responses=errors(404))
-async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
-    """One stack: its inventory size, drift history, runs and drift over time."""
+async def stack_page(
+    project: str,
+    stack: str,
+    who: Caller,
+    request: Request,
+    diff_from: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    diff_to: Annotated[int | None, Query(alias="to", ge=1)] = None,
+) -> HTMLResponse:
+    """One stack: masked inventory, placement and its catalog facts, drift and policy history,
+    state versions with who wrote each, and a masked diff of two versions (`?from=&to=`)."""
     project = check_name("project", project)
     # Drift runs name stacks by folder, which may fall outside the state API's name pattern.
     if not 0 < len(stack) <= 128:
@@ -111,8 +119,12 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
         raise NotFound(f"unknown stack {project}/{stack}")
     _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
     chart = _chart(past, f"Drift and policy findings per day of {project}/{stack}")
+    where = (summary["provider"], summary["region"]) if summary else (None, None)
+    pair = (diff_from, diff_to) if diff_from and diff_to else None
+    detail = await run_in_threadpool(stack_detail, engine, project, stack, where, pair)
     return _page(
         "stack.html",
+        detail=detail,
         project=project,
         stack=stack,
         summary=summary,

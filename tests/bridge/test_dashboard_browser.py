@@ -117,8 +117,13 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
             }
             for t, n in (("aws_s3_bucket", "this"), ("aws_instance", "vm"))
         ]
-        body = state_body(1, new_lineage(), resources)
-        assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
+        # Version 1, then version 2: the bucket's owner tag and its password (masked) change.
+        lineage = new_lineage()
+        bucket = resources[0]["instances"][0]["attributes"]
+        for serial, owner, password in ((1, "alice", "x1"), (2, "bob", SECRET)):
+            bucket.update(tags={"owner": owner}, password=password)
+            body = state_body(serial, lineage, resources)
+            assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
         # A second stack whose metadata places it in Zurich, outside the project's policy.
         assert httpx.put(
             f"{url}/v1/projects/shop/policy", json={"preset": "eu-data-residency"}
@@ -183,10 +188,28 @@ def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in
     _screenshot(f"{url}/dashboard/runs/{last}", tmp_path / "profile", tmp_path / "run.png")
     stack_dom = _dump_dom(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile")
     _screenshot(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile", tmp_path / "stack.png")
-    history = _tables(stack_dom)["history"][1:]
+    tables = _tables(stack_dom)
+    history = tables["history"][1:]
     assert sorted((row[0], row[1]) for row in history) == sorted(
         [(BUCKET, "drifting"), (VM, "drifting"), (VM, "resolved")]
     )
+    # Placement and the catalog facts it relied on, with their sources and dates.
+    facts = {row[0]: row for row in tables["facts"][1:]}
+    assert facts["country of the region"][1] == "FR"
+    assert all(
+        row[2] != "—" and row[3] != "—"
+        for name, row in facts.items()
+        if name != "country of the region"
+    )
+    # The inventory's resources, masked; the versions with their writer; the masked diff.
+    assert [row[0] for row in tables["resources"][1:]] == ["aws_instance.vm", "aws_s3_bucket.this"]
+    assert [row[0] for row in tables["versions"][1:]] == ["2 current", "1"]
+    assert all(row[3].startswith("anonymous") for row in tables["versions"][1:])
+    assert tables["diff-table"][1:] == [
+        ["aws_s3_bucket.this", "password", MASK, MASK],
+        ["aws_s3_bucket.this", "tags.owner", "alice", "bob"],
+    ]
+    assert SECRET not in stack_dom and '"x1"' not in stack_dom
 
 
 def test_compliance_page_renders_the_live_finding_in_chromium(
