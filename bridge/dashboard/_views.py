@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import quote
 from typing import Any
 
 from fedstack.catalog import FACT_NAMES
@@ -14,6 +15,7 @@ from pydantic import BaseModel
 from fedstack.policy import Outcome, PolicyReport
 
 from fedstack.bridge.dashboard._chart import Day, Failing, RunMark, daily
+from fedstack.bridge.dashboard._map import RegionMarker, State
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge._placement import catalog
 from fedstack.bridge._resources import AttributeDiff, diff_states
@@ -405,3 +407,26 @@ def _facts(provider: str | None, region: str | None) -> list[FactRow]:
             FactRow(name.replace("_", " "), str(value), fact.source, fact.as_of, fact.verified)
         )
     return rows
+
+
+def map_markers(groups: list[GroupRow], open_findings: list[dict[str, Any]]) -> list[RegionMarker]:
+    """A marker per provider/region of the overview: failing a rule, else drifting, else in sync."""
+    failing = {(f["provider"], f["region"]) for f in open_findings}
+    markers = []
+    for group in groups:
+        if not group.provider or not group.region:
+            continue
+        place = (group.provider, group.region)
+        state: State = "failing" if place in failing else "drifting" if group.drifted else "in_sync"
+        markers.append(
+            RegionMarker(
+                provider=group.provider,
+                region=group.region,
+                country=group.country,
+                stacks=len(group.stacks),
+                resources=group.resources,
+                state=state,
+                href=f"/dashboard?provider={quote(group.provider)}&region={quote(group.region)}#stacks",
+            )
+        )
+    return markers

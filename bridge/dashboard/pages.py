@@ -20,7 +20,15 @@ from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import history_chart
-from fedstack.bridge.dashboard._views import History, compliance, history, overview, stack_detail
+from fedstack.bridge.dashboard._map import estate_map
+from fedstack.bridge.dashboard._views import (
+    History,
+    compliance,
+    history,
+    map_markers,
+    overview,
+    stack_detail,
+)
 from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
@@ -69,8 +77,14 @@ def _page(name: str, **values: Any) -> HTMLResponse:
 
 
 @router.get("", response_class=HTMLResponse)
-async def overview_page(who: Caller, request: Request) -> HTMLResponse:
-    """Stacks, resources and drift by provider, region and country, and drift over time."""
+async def overview_page(
+    who: Caller,
+    request: Request,
+    provider: Annotated[str | None, Query(max_length=64)] = None,
+    region: Annotated[str | None, Query(max_length=64)] = None,
+) -> HTMLResponse:
+    """The map, stacks, resources and drift by provider, region and country, and the history;
+    `?provider=&region=` lists only that region's stacks (the map's markers link there)."""
     who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
@@ -78,11 +92,29 @@ async def overview_page(who: Caller, request: Request) -> HTMLResponse:
     past = await run_in_threadpool(history, engine, projects)
     _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
     chart = _chart(past, "Drift and policy findings per day, all stacks")
+    _, failing = await run_in_threadpool(
+        functools.partial(query_findings, engine, projects, state="open", limit=10_000)
+    )
+    estate = estate_map(map_markers(groups, failing))
     _, unmanaged = await run_in_threadpool(
         functools.partial(query_unmanaged, engine, projects, state="open", limit=20)
     )
+    if provider or region:
+        stacks = [
+            s
+            for s in stacks
+            if (provider is None or s.provider == provider)
+            and (region is None or s.region == region)
+        ]
     return _page(
-        "overview.html", groups=groups, stacks=stacks, runs=runs, chart=chart, unmanaged=unmanaged
+        "overview.html",
+        groups=groups,
+        stacks=stacks,
+        runs=runs,
+        chart=chart,
+        estate=estate,
+        unmanaged=unmanaged,
+        only=(provider, region) if provider or region else None,
     )
 
 

@@ -172,7 +172,25 @@ def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
     assert dom.count('<line class="norun" data-day') == 13
     assert f'href="/dashboard/runs/{last}"' in dom
     assert SECRET not in dom
+    # The map: a marker per region, its state as a colour class and a glyph, linked to its stacks.
+    markers = dict(re.findall(r'data-region="([^"]+)" data-state="([^"]+)"', dom))
+    assert markers == {"sandbox-fr/fr-par": "drifting", "sandbox-de/ch-zrh": "failing"}
+    assert 'href="/dashboard?provider=sandbox-de&amp;region=ch-zrh#stacks"' in dom
+    assert (
+        'class="land eu" data-country="FR"' in dom and 'class="land eea" data-country="NO"' in dom
+    )
+    assert 'class="land other" data-country="CH"' in dom
     _screenshot(f"{url}/dashboard", tmp_path / "profile", tmp_path / "overview.png")
+    # The marker's link lists that region's stacks only (plain HTML: no script anywhere).
+    only = _tables(httpx.get(f"{url}/dashboard?provider=sandbox-de&region=ch-zrh").text)
+    assert [row[0] for row in only["stacks"][1:]] == ["shop/vault"]
+    assert "<script" not in dom
+    # The print stylesheet: the overview as a PDF for an audit file.
+    pdf = tmp_path / "overview.pdf"
+    done = _chromium(
+        tmp_path / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", f"{url}/dashboard"
+    )
+    assert done.returncode == 0 and pdf.read_bytes()[:5] == b"%PDF-", done.stderr[-2000:]
 
 
 def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in_chromium(
