@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from fedstack.policy import Outcome, PolicyReport
 
 from fedstack.bridge.dashboard._chart import Day, Failing, RunMark, daily
-from fedstack.bridge.dashboard._map import RegionMarker, State
+from fedstack.reports import MapState, RegionMarker
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge._placement import catalog
 from fedstack.bridge._resources import AttributeDiff, diff_states
@@ -417,7 +417,9 @@ def map_markers(groups: list[GroupRow], open_findings: list[dict[str, Any]]) -> 
         if not group.provider or not group.region:
             continue
         place = (group.provider, group.region)
-        state: State = "failing" if place in failing else "drifting" if group.drifted else "in_sync"
+        state: MapState = (
+            "failing" if place in failing else "drifting" if group.drifted else "in_sync"
+        )
         markers.append(
             RegionMarker(
                 provider=group.provider,

@@ -20,7 +20,7 @@ from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import history_chart
-from fedstack.bridge.dashboard._map import estate_map
+from fedstack.reports import estate_map
 from fedstack.bridge.dashboard._views import (
     History,
     compliance,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fedstack.bridge.dashboard._map import RegionMarker, estate_map
+from fedstack.reports import RegionMarker, estate_map
 
 
 def test_markers_sit_on_their_countries_with_state_glyphs_and_far_countries_get_insets() -> None:

@@ -1,4 +1,7 @@
-"""The estate map: where stacks run, as inline SVG drawn on the server from shipped country shapes.
+"""The estate map: where stacks run, as inline SVG drawn from shipped country shapes.
+
+The bridge's dashboard and the HTML drift report draw it; the SVG carries its own style, so it
+looks the same in both and needs no script and no external asset.
 
 countries.json (Natural Earth 1:110m, public domain; made by scripts/make-country-shapes) holds
 the countries of the Europe frame and the non-European countries a catalog region sits in. EU and
@@ -25,9 +28,28 @@ from fedstack.catalog import EEA, EU
 
 __all__ = ["RegionMarker", "State", "estate_map"]
 
-State = Literal["in_sync", "drifting", "failing"]
-_GLYPH = {"in_sync": "✓", "drifting": "~", "failing": "✗"}
-_WORDS = {"in_sync": "in sync", "drifting": "drifting", "failing": "failing a policy rule"}
+State = Literal["in_sync", "drifting", "failing", "error"]
+_GLYPH = {"in_sync": "✓", "drifting": "~", "failing": "✗", "error": "!"}
+_WORDS = {
+    "in_sync": "in sync",
+    "drifting": "drifting",
+    "failing": "failing a policy rule",
+    "error": "could not be checked",
+}
+_STYLE = (
+    ".sea{fill:#f4f8fb}.land{stroke:#fff;stroke-width:.7}.land.eu{fill:#b9cde6}"
+    ".land.eea{fill:#dbe6f3}.land.other{fill:#e5e5e5}.inset{fill:#f4f8fb;stroke:#d0d5db}"
+    ".inset-label,.key{font:11px system-ui,sans-serif;fill:#334}"
+    ".m-in_sync{fill:#1d4ed8;stroke:#fff;stroke-width:1.5;fill-opacity:.85}"
+    ".m-drifting{fill:url(#drift-hatch);stroke:#9a3412;stroke-width:2}"
+    ".m-drifting-bg{fill:#fdba74}.m-drifting-line{stroke:#c2410c;stroke-width:2.5}"
+    ".m-failing{fill:#6d28d9;stroke:#1b1f24;stroke-width:2;stroke-dasharray:4 2}"
+    ".m-error{fill:#6b7280;stroke:#1b1f24;stroke-width:2}"
+    ".glyph{font:700 13px system-ui,sans-serif;fill:#fff;paint-order:stroke;stroke:#1b1f24;"
+    "stroke-width:2.5px;pointer-events:none}"
+    ".m-label{font:600 11px system-ui,sans-serif;fill:#1b1f24;paint-order:stroke;stroke:#fff;"
+    "stroke-width:3px}a.marker:focus circle,a.marker:hover circle{stroke:#000;stroke-width:3}"
+)
 _WIDTH = 720
 _INSET_W, _INSET_H, _GAP = 132, 96, 8
 _LAT0 = math.radians(52)
@@ -48,13 +70,16 @@ class RegionMarker:
 
 @functools.cache
 def _shapes() -> dict[str, Any]:
-    text = resources.files("fedstack.bridge.dashboard").joinpath("countries.json").read_text()
+    text = resources.files("fedstack.reports").joinpath("countries.json").read_text()
     data: dict[str, Any] = json.loads(text)
     return data
 
 
-def estate_map(markers: Sequence[RegionMarker]) -> Markup:
-    """The Europe map with insets for the other countries, a marker per region and a legend."""
+def estate_map(
+    markers: Sequence[RegionMarker], *, states: Sequence[State] = ("in_sync", "drifting", "failing")
+) -> Markup:
+    """The Europe map with insets for the other countries, a marker per region and a legend
+    (of `states`: the ones the page can tell)."""
     shapes = _shapes()
     x0, y0, x1, y1 = shapes["frame"]
     scale = _WIDTH / ((x1 - x0) * math.cos(_LAT0))
@@ -76,6 +101,7 @@ def estate_map(markers: Sequence[RegionMarker]) -> Markup:
         f'{total_h:.0f}" width="{_WIDTH}" height="{total_h:.0f}" xmlns="http://www.w3.org/2000/svg">',
         '<title id="map-title">Where the stacks run</title>',
         f'<desc id="map-desc">{escape(_describe(markers))}</desc>',
+        f"<style>{_STYLE}</style>",
         '<defs><pattern id="drift-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="5" height="5" class="m-drifting-bg"/>'
         '<line x1="0" y1="0" x2="0" y2="5" class="m-drifting-line"/></pattern></defs>',
@@ -114,7 +140,7 @@ def estate_map(markers: Sequence[RegionMarker]) -> Markup:
             f"{escape(name)}</text>"
         )
     parts.extend(_markers(markers, at))
-    parts.extend(_legend(height))
+    parts.extend(_legend(height, states))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -202,7 +228,7 @@ def _markers(markers: Sequence[RegionMarker], at: dict[str, tuple[float, float]]
     return parts
 
 
-def _legend(height: float) -> list[str]:
+def _legend(height: float, states: Sequence[State]) -> list[str]:
     y = height + 14
     parts = []
     x = 6.0
@@ -210,7 +236,7 @@ def _legend(height: float) -> list[str]:
         parts.append(f'<rect class="land {area}" x="{x}" y="{y}" width="14" height="14"/>')
         parts.append(f'<text class="key" x="{x + 18}" y="{y + 11}">{words}</text>')
         x += 36 + 7 * len(words)
-    for state in ("in_sync", "drifting", "failing"):
+    for state in states:
         parts.append(f'<circle class="m-{state}" cx="{x + 7}" cy="{y + 7}" r="8"/>')
         parts.append(
             f'<text class="glyph" x="{x + 7}" y="{y + 11}" text-anchor="middle">{_GLYPH[state]}</text>'
