@@ -1,8 +1,10 @@
 """The dashboard in a real headless Chromium (Debian's /usr/bin/chromium, no browser download).
 
-A bridge on loopback (--no-auth, SQLite) holds a stack's state and three drift runs built with
-the drift engine's models; Chromium renders the overview and the run page, and the test reads
-the rendered DOM and saves screenshots into its tmp dir.
+A bridge on loopback (--no-auth, SQLite) holds two versions of a stack's state, a second stack
+outside the project's policy and three drift runs built with the drift engine's models; Chromium
+renders the overview (map, placements, daily history; also printed to PDF), the run and stack
+pages and the compliance page, and the tests read the rendered DOM and save screenshots into
+their tmp dirs.
 """
 
 from __future__ import annotations
@@ -149,7 +151,7 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
         yield url, last
 
 
-def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
+def test_overview_renders_the_map_placements_and_daily_history_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, last = seeded
@@ -193,7 +195,7 @@ def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
     assert done.returncode == 0 and pdf.read_bytes()[:5] == b"%PDF-", done.stderr[-2000:]
 
 
-def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in_chromium(
+def test_run_and_stack_pages_render_masked_diffs_facts_versions_and_history_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, last = seeded
@@ -230,7 +232,7 @@ def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in
     assert SECRET not in stack_dom and '"x1"' not in stack_dom
 
 
-def test_compliance_page_renders_the_live_finding_in_chromium(
+def test_compliance_page_renders_each_policy_its_verdicts_per_rule_and_findings_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, _ = seeded
