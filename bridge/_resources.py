@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedstack.contracts import MASK, SecretValues, must_mask
+from fedstack.drift.plan_json import flatten
 
-__all__ = ["MASK", "ResourceRow", "resource_rows"]
+__all__ = ["MASK", "AttributeDiff", "ResourceRow", "diff_states", "resource_rows"]
 
 _PROVIDER = re.compile(r'provider\["(?:[^"/]+/)?([^"]+)"\]')
 
@@ -49,21 +50,96 @@ def resource_rows(document: dict[str, Any]) -> list[ResourceRow]:
     """Every managed resource instance of a v4 state, attributes masked."""
     resources = [r for r in document.get("resources") or [] if isinstance(r, dict)]
     secrets = _sensitive_values(resources, document.get("outputs") or {})
-    rows = []
+    return [_row(resource, instance, secrets) for resource, instance in _instances(resources)]
+
+
+@dataclass(frozen=True)
+class AttributeDiff:
+    """One difference between two state versions: a resource added or removed, or one leaf
+    attribute changed (values masked; a masked value that changed shows as changed, masked)."""
+
+    address: str
+    change: str  # "added", "removed" or "changed"
+    path: str = ""
+    before: Any = None
+    after: Any = None
+
+
+def diff_states(before: dict[str, Any], after: dict[str, Any]) -> list[AttributeDiff]:
+    """What changed from state `before` to `after`, by resource address and attribute path.
+
+    Raw values are compared (so a changed secret is found), masked values are shown.
+    """
+    old, new = _by_address(before), _by_address(after)
+    diffs: list[AttributeDiff] = []
+    for address in sorted(old.keys() | new.keys()):
+        if address not in new:
+            diffs.append(AttributeDiff(address, "removed"))
+        elif address not in old:
+            diffs.append(AttributeDiff(address, "added"))
+        else:
+            (raw_a, shown_a), (raw_b, shown_b) = old[address], new[address]
+            for path in sorted(raw_a.keys() | raw_b.keys(), key=str):
+                if raw_a.get(path) != raw_b.get(path):
+                    diffs.append(
+                        AttributeDiff(
+                            address,
+                            "changed",
+                            ".".join(str(p) for p in path),
+                            _shown(shown_a, path),
+                            _shown(shown_b, path),
+                        )
+                    )
+    return diffs
+
+
+_Leaves = dict[tuple[str | int, ...], Any]
+
+
+def _by_address(document: dict[str, Any]) -> dict[str, tuple[_Leaves, _Leaves]]:
+    resources = [r for r in document.get("resources") or [] if isinstance(r, dict)]
+    masked = {row.address: row for row in resource_rows(document)}
+    found = {}
+    for resource, instance in _instances(resources):
+        address = _address(resource, instance)
+        raw = instance.get("attributes")
+        found[address] = (
+            flatten(raw if isinstance(raw, dict) else {}),
+            flatten(masked[address].attributes),
+        )
+    return found
+
+
+def _shown(masked: _Leaves, path: tuple[str | int, ...]) -> Any:
+    # A masked container is one MASK leaf: a path below it shows the mask, never the raw value.
+    for depth in range(len(path), 0, -1):
+        if path[:depth] in masked:
+            return masked[path[:depth]] if depth == len(path) else MASK
+    return None
+
+
+def _instances(
+    resources: list[dict[str, Any]],
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     for resource in resources:
         if resource.get("mode", "managed") != "managed":
             continue  # data sources read things; the inventory lists what the stack manages
         for instance in resource.get("instances") or []:
             if isinstance(instance, dict):
-                rows.append(_row(resource, instance, secrets))
-    return rows
+                yield resource, instance
+
+
+def _address(resource: dict[str, Any], instance: dict[str, Any]) -> str:
+    module = str(resource.get("module") or "")
+    rtype, name = str(resource.get("type", "")), str(resource.get("name", ""))
+    return f"{module + '.' if module else ''}{rtype}.{name}{_key_suffix(instance.get('index_key'))}"
 
 
 def _row(resource: dict[str, Any], instance: dict[str, Any], secrets: SecretValues) -> ResourceRow:
     module = str(resource.get("module") or "")
     rtype, name = str(resource.get("type", "")), str(resource.get("name", ""))
     key = instance.get("index_key")
-    address = f"{module + '.' if module else ''}{rtype}.{name}{_key_suffix(key)}"
+    address = _address(resource, instance)
     attributes = instance.get("attributes")
     attributes = attributes if isinstance(attributes, dict) else {}
     for path in instance.get("sensitive_attributes") or []:

@@ -9,28 +9,34 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import jinja2
-from fastapi import APIRouter, Request
+from markupsafe import Markup
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api.drift import RunId
-from fedstack.bridge.dashboard._chart import ChartPoint, drift_chart
-from fedstack.bridge.dashboard._views import overview
+from fedstack.bridge.dashboard._chart import history_chart
+from fedstack.reports import estate_map
+from fedstack.bridge.dashboard._views import (
+    History,
+    compliance,
+    history,
+    map_markers,
+    overview,
+    stack_detail,
+)
 from fedstack.drift.schema import MASK
 from fedstack.bridge.store import (
     check_name,
     get_run,
-    list_policies,
     list_runs,
     query_findings,
     query_periods,
     query_unmanaged,
-    run_series,
-    stack_series,
     stack_summary,
 )
 from starlette.concurrency import run_in_threadpool
@@ -71,20 +77,44 @@ def _page(name: str, **values: Any) -> HTMLResponse:
 
 
 @router.get("", response_class=HTMLResponse)
-async def overview_page(who: Caller, request: Request) -> HTMLResponse:
-    """Stacks, resources and drift by provider, region and country, and drift over time."""
+async def overview_page(
+    who: Caller,
+    request: Request,
+    provider: Annotated[str | None, Query(max_length=64)] = None,
+    region: Annotated[str | None, Query(max_length=64)] = None,
+) -> HTMLResponse:
+    """The map, stacks, resources and drift by provider, region and country, and the history;
+    `?provider=&region=` lists only that region's stacks (the map's markers link there)."""
     who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
     groups, stacks = await run_in_threadpool(overview, engine, projects)
-    series = await run_in_threadpool(run_series, engine, projects)
+    past = await run_in_threadpool(history, engine, projects)
     _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
-    chart = drift_chart(_points(series))
+    chart = _chart(past, "Drift and policy findings per day, all stacks")
+    _, failing = await run_in_threadpool(
+        functools.partial(query_findings, engine, projects, state="open", limit=10_000)
+    )
+    estate = estate_map(map_markers(groups, failing))
     _, unmanaged = await run_in_threadpool(
         functools.partial(query_unmanaged, engine, projects, state="open", limit=20)
     )
+    if provider or region:
+        stacks = [
+            s
+            for s in stacks
+            if (provider is None or s.provider == provider)
+            and (region is None or s.region == region)
+        ]
     return _page(
-        "overview.html", groups=groups, stacks=stacks, runs=runs, chart=chart, unmanaged=unmanaged
+        "overview.html",
+        groups=groups,
+        stacks=stacks,
+        runs=runs,
+        chart=chart,
+        estate=estate,
+        unmanaged=unmanaged,
+        only=(provider, region) if provider or region else None,
     )
 
 
@@ -95,8 +125,16 @@ def overview_slash() -> RedirectResponse:
 
 
 @router.get("/stacks/{project}/{stack}", response_class=HTMLResponse, responses=errors(404))
-async def stack_page(project: str, stack: str, who: Caller, request: Request) -> HTMLResponse:
-    """One stack: its inventory size, drift history, runs and drift over time."""
+async def stack_page(
+    project: str,
+    stack: str,
+    who: Caller,
+    request: Request,
+    diff_from: Annotated[int | None, Query(alias="from", ge=1)] = None,
+    diff_to: Annotated[int | None, Query(alias="to", ge=1)] = None,
+) -> HTMLResponse:
+    """One stack: masked inventory, placement and its catalog facts, drift and policy history,
+    state versions with who wrote each, and a masked diff of two versions (`?from=&to=`)."""
     project = check_name("project", project)
     # Drift runs name stacks by folder, which may fall outside the state API's name pattern.
     if not 0 < len(stack) <= 128:
@@ -105,14 +143,20 @@ async def stack_page(project: str, stack: str, who: Caller, request: Request) ->
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
     _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
-    points = _points(await run_in_threadpool(stack_series, engine, project, stack))
-    if summary is None and not points:
-        raise NotFound(f"unknown stack {project}/{stack}")
+    past = await run_in_threadpool(
+        functools.partial(history, engine, [project], stack=(project, stack))
+    )
     _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    if summary is None and not runs:
+        raise NotFound(f"unknown stack {project}/{stack}")
     _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
-    chart = drift_chart(points, title=f"Drifted resources of {project}/{stack} per run")
+    chart = _chart(past, f"Drift and policy findings per day of {project}/{stack}")
+    where = (summary["provider"], summary["region"]) if summary else (None, None)
+    pair = (diff_from, diff_to) if diff_from and diff_to else None
+    detail = await run_in_threadpool(stack_detail, engine, project, stack, where, pair)
     return _page(
         "stack.html",
+        detail=detail,
         project=project,
         stack=stack,
         summary=summary,
@@ -129,7 +173,7 @@ async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     who.require("inventory:read")
     engine = context(request).engine
     projects = who.visible_projects()
-    policies = await run_in_threadpool(list_policies, engine, projects)
+    policies = await run_in_threadpool(compliance, engine, projects)
     _, open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
     _, resolved = await run_in_threadpool(
         query_findings, engine, projects, state="resolved", limit=50
@@ -149,5 +193,5 @@ async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     return _page("run.html", run=summary, report=report)
 
 
-def _points(series: list[dict[str, Any]]) -> list[ChartPoint]:
-    return [ChartPoint(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
+def _chart(past: History, title: str) -> Markup:
+    return history_chart(past.days, past.runs, title=title)

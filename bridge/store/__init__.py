@@ -13,6 +13,7 @@ from fedstack.bridge.store._compliance import (
     get_policy,
     list_policies,
     query_findings,
+    check_stack,
     set_policy,
 )
 from fedstack.bridge.store._counts import store_counts
@@ -135,6 +136,7 @@ __all__ = [
     "open_engine",
     "parse_lock_info",
     "query_findings",
+    "check_stack",
     "query_inventory",
     "query_periods",
     "query_unmanaged",

@@ -29,6 +29,7 @@ from fedstack.policy import (
     UTILITY_PROVIDERS,
     Outcome,
     Policy,
+    PolicyReport,
     ResourcePlacement,
     check_resources,
     describe,
@@ -37,6 +38,7 @@ from fedstack.policy import (
 
 __all__ = [
     "PolicySource",
+    "check_stack",
     "clear_policy",
     "evaluate_project",
     "evaluate_stack",
@@ -223,10 +225,21 @@ def evaluate_stack(conn: Connection, project: str, stack: str) -> None:
             )
 
 
-def _failing(
-    conn: Connection, project: str, stack: str, policy: Policy
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """(address, rule id) -> the finding's columns, for every rule that FAILS now."""
+def check_stack(engine: Engine, project: str, stack: str) -> PolicyReport | None:
+    """The project's policy checked against the stack's inventory now, read-only (None: no policy).
+
+    The same check a state write runs; the dashboard shows it to say why each rule passes or fails.
+    """
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(project_policies).where(project_policies.c.project == project)
+        ).first()
+        if row is None:
+            return None
+        return _check(conn, project, stack, parse_policy(row.source, row.document))
+
+
+def _check(conn: Connection, project: str, stack: str, policy: Policy) -> PolicyReport:
     rows = conn.execute(
         select(resources).where(resources.c.project == project, resources.c.stack == stack)
     ).all()
@@ -242,9 +255,16 @@ def _failing(
         for r in rows
         if provider_source(r.terraform_provider) not in UTILITY_PROVIDERS
     ]
-    report = check_resources(
+    return check_resources(
         catalog(), checked, policy=policy, source=f"bridge inventory {project}/{stack}"
     )
+
+
+def _failing(
+    conn: Connection, project: str, stack: str, policy: Policy
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """(address, rule id) -> the finding's columns, for every rule that FAILS now."""
+    report = _check(conn, project, stack, policy)
     failing: dict[tuple[str, str], dict[str, Any]] = {}
     for entry in report.resources:
         for finding in entry.findings:

@@ -503,12 +503,18 @@ def query_periods(
 
 
 def run_series(
-    engine: Engine, projects: list[str] | None, *, limit: int = 60
+    engine: Engine,
+    projects: list[str] | None,
+    *,
+    since: dt.datetime | None = None,
+    limit: int = 5000,
 ) -> list[dict[str, Any]]:
-    """The newest `limit` runs, oldest first: when each arrived and how many resources drifted."""
+    """Runs received `since` (newest `limit`), oldest first: when each arrived and how many drifted."""
     query = select(drift_runs.c.id, drift_runs.c.received_at, drift_runs.c.resources_drifted)
     if projects is not None:
         query = query.where(drift_runs.c.project.in_(projects))
+    if since is not None:
+        query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
     return [
@@ -518,18 +524,23 @@ def run_series(
 
 
 def stack_series(
-    engine: Engine, project: str, stack: str, *, limit: int = 60
+    engine: Engine,
+    project: str,
+    stack: str,
+    *,
+    since: dt.datetime | None = None,
+    limit: int = 5000,
 ) -> list[dict[str, Any]]:
     """Like run_series, for one stack: the resources that stack had drifting in each run."""
     query = (
         select(drift_runs.c.id, drift_runs.c.received_at, drift_run_stacks.c.resources_drifted)
         .join(drift_runs, drift_runs.c.id == drift_run_stacks.c.run)
         .where(drift_run_stacks.c.project == project, drift_run_stacks.c.stack == stack)
-        .order_by(drift_runs.c.id.desc())
-        .limit(limit)
     )
+    if since is not None:
+        query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
     return [
         {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
         for r in reversed(rows)

@@ -1,12 +1,16 @@
 """The dashboard in a real headless Chromium (Debian's /usr/bin/chromium, no browser download).
 
-A bridge on loopback (--no-auth, SQLite) holds a stack's state and three drift runs built with
-the drift engine's models; Chromium renders the overview and the run page, and the test reads
-the rendered DOM and saves screenshots into its tmp dir.
+A bridge on loopback (--no-auth, SQLite) holds two versions of a stack's state, a second stack
+outside the project's policy and three drift runs built with the drift engine's models; Chromium
+renders the overview (map, placements, daily history; also printed to PDF), the run and stack
+pages and the compliance page, and the tests read the rendered DOM and save screenshots into
+their tmp dirs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -115,8 +119,13 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
             }
             for t, n in (("aws_s3_bucket", "this"), ("aws_instance", "vm"))
         ]
-        body = state_body(1, new_lineage(), resources)
-        assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
+        # Version 1, then version 2: the bucket's owner tag and its password (masked) change.
+        lineage = new_lineage()
+        bucket = resources[0]["instances"][0]["attributes"]
+        for serial, owner, password in ((1, "alice", "x1"), (2, "bob", SECRET)):
+            bucket.update(tags={"owner": owner}, password=password)
+            body = state_body(serial, lineage, resources)
+            assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
         # A second stack whose metadata places it in Zurich, outside the project's policy.
         assert httpx.put(
             f"{url}/v1/projects/shop/policy", json={"preset": "eu-data-residency"}
@@ -142,7 +151,7 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
         yield url, last
 
 
-def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
+def test_overview_renders_the_map_placements_and_daily_history_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, last = seeded
@@ -152,13 +161,41 @@ def test_overview_renders_placement_counts_drift_and_the_chart_in_chromium(
     assert ["sandbox-fr", "fr-par", "FR", "1", "2", "2"] in [row[:6] for row in placements]
     (web,) = [row for row in tables["stacks"][1:] if row[0] == "shop/web"]
     assert web[4:6] == ["2", "2"]  # resources in the inventory, drifting now
-    assert dom.count('<circle class="dot') == 3  # one point per run on the chart
+    # Three runs today: one bar (the most drift in a run), a mark per run, earlier days gaps.
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert re.findall(r'class="bar drift" data-day="([\d-]+)" data-value="(\d+)"', dom) == [
+        (today, "2")
+    ]
+    assert re.findall(r'class="bar failing" data-day="([\d-]+)" data-value="(\d+)"', dom)[-1] == (
+        today,
+        "1",
+    )
+    assert dom.count('<path class="run"') == 3 + 1  # + the legend's
+    assert dom.count('<line class="norun" data-day') == 13
     assert f'href="/dashboard/runs/{last}"' in dom
     assert SECRET not in dom
+    # The map: a marker per region, its state as a colour class and a glyph, linked to its stacks.
+    markers = dict(re.findall(r'data-region="([^"]+)" data-state="([^"]+)"', dom))
+    assert markers == {"sandbox-fr/fr-par": "drifting", "sandbox-de/ch-zrh": "failing"}
+    assert 'href="/dashboard?provider=sandbox-de&amp;region=ch-zrh#stacks"' in dom
+    assert (
+        'class="land eu" data-country="FR"' in dom and 'class="land eea" data-country="NO"' in dom
+    )
+    assert 'class="land other" data-country="CH"' in dom
     _screenshot(f"{url}/dashboard", tmp_path / "profile", tmp_path / "overview.png")
+    # The marker's link lists that region's stacks only (plain HTML: no script anywhere).
+    only = _tables(httpx.get(f"{url}/dashboard?provider=sandbox-de&region=ch-zrh").text)
+    assert [row[0] for row in only["stacks"][1:]] == ["shop/vault"]
+    assert "<script" not in dom
+    # The print stylesheet: the overview as a PDF for an audit file.
+    pdf = tmp_path / "overview.pdf"
+    done = _chromium(
+        tmp_path / "profile", f"--print-to-pdf={pdf}", "--no-pdf-header-footer", f"{url}/dashboard"
+    )
+    assert done.returncode == 0 and pdf.read_bytes()[:5] == b"%PDF-", done.stderr[-2000:]
 
 
-def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in_chromium(
+def test_run_and_stack_pages_render_masked_diffs_facts_versions_and_history_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, last = seeded
@@ -171,13 +208,31 @@ def test_run_page_renders_the_drifted_attributes_with_sensitive_values_masked_in
     _screenshot(f"{url}/dashboard/runs/{last}", tmp_path / "profile", tmp_path / "run.png")
     stack_dom = _dump_dom(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile")
     _screenshot(f"{url}/dashboard/stacks/shop/web", tmp_path / "profile", tmp_path / "stack.png")
-    history = _tables(stack_dom)["history"][1:]
+    tables = _tables(stack_dom)
+    history = tables["history"][1:]
     assert sorted((row[0], row[1]) for row in history) == sorted(
         [(BUCKET, "drifting"), (VM, "drifting"), (VM, "resolved")]
     )
+    # Placement and the catalog facts it relied on, with their sources and dates.
+    facts = {row[0]: row for row in tables["facts"][1:]}
+    assert facts["country of the region"][1] == "FR"
+    assert all(
+        row[2] != "—" and row[3] != "—"
+        for name, row in facts.items()
+        if name != "country of the region"
+    )
+    # The inventory's resources, masked; the versions with their writer; the masked diff.
+    assert [row[0] for row in tables["resources"][1:]] == ["aws_instance.vm", "aws_s3_bucket.this"]
+    assert [row[0] for row in tables["versions"][1:]] == ["2 current", "1"]
+    assert all(row[3].startswith("anonymous") for row in tables["versions"][1:])
+    assert tables["diff-table"][1:] == [
+        ["aws_s3_bucket.this", "password", MASK, MASK],
+        ["aws_s3_bucket.this", "tags.owner", "alice", "bob"],
+    ]
+    assert SECRET not in stack_dom and '"x1"' not in stack_dom
 
 
-def test_compliance_page_renders_the_live_finding_in_chromium(
+def test_compliance_page_renders_each_policy_its_verdicts_per_rule_and_findings_in_chromium(
     seeded: tuple[str, int], tmp_path: Path
 ) -> None:
     url, _ = seeded
@@ -187,5 +242,10 @@ def test_compliance_page_renders_the_live_finding_in_chromium(
     (finding,) = tables["findings"][1:]
     assert finding[0] == "shop/vault aws_s3_bucket.this"
     assert finding[1].startswith("data-location-eu")
-    assert finding[2:4] == ["failing", "sandbox-de / ch-zrh / CH"]
+    assert finding[2:4] == ["✗ failing", "sandbox-de / ch-zrh / CH"]
+    # Why, per stack and rule: the Zurich stack fails the EU rule, the Paris one passes it.
+    verdicts = {(row[0], row[1]): row for row in tables["verdicts-shop"][1:]}
+    vault, web = verdicts[("vault", "data-location-eu")], verdicts[("web", "data-location-eu")]
+    assert vault[2] == "✗ fails" and vault[4].startswith("aws_s3_bucket.this: ")
+    assert web[2] == "✓ passes" and web[3] == "2"
     _screenshot(f"{url}/dashboard/compliance", tmp_path / "profile", tmp_path / "compliance.png")

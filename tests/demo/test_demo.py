@@ -139,7 +139,7 @@ def demo_home(tmp_path: Path, fedstack_home: Path) -> Path:
 
 @pytest.mark.slow
 def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_up(
-    demo_home: Path,
+    demo_home: Path, tmp_path: Path
 ) -> None:
     demo = _Demo("--keep", home=demo_home)
     try:
@@ -188,8 +188,20 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         assert httpx.get(dashboard, timeout=10).status_code == 401
         page = httpx.get(dashboard, auth=("me", token), timeout=10)
         assert page.status_code == 200 and FR in page.text
+        # The map: the three sandbox regions with their state (FR and DE drifted, NL in sync).
+        assert dict(re.findall(r'data-region="([^"]+)" data-state="([^"]+)"', page.text)) == {
+            "sandbox-de/de-fra": "drifting",
+            "sandbox-fr/fr-par": "drifting",
+            "sandbox-nl/nl-ams": "in_sync",
+        }
+        _screenshot(dashboard.replace("http://", f"http://me:{token}@"), tmp_path)
         run_url = demo.wait_for(r"drift run in the bridge: (\S+)", timeout=1).group(1)
-        assert httpx.get(run_url, auth=("me", token), timeout=10).status_code == 200
+        run_page = httpx.get(run_url, auth=("me", token), timeout=10)
+        assert run_page.status_code == 200
+        assert str(demo_home) not in run_page.text  # report paths are relative, never temporary
+        # The bridge checks live state under the policy the demo placed everything with.
+        compliance = httpx.get(f"{dashboard}/compliance", auth=("me", token), timeout=30).text
+        assert "eu-sovereign <span" in compliance and "No project has a policy" not in compliance
         # --keep: the deployment is still there, with the out-of-band change.
         fr = servers["sandbox-fr"]
         s3 = boto3.client(
@@ -212,6 +224,31 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         assert f"destroy {stack}: ok" in demo.stderr
     assert "fedstack: interrupted" in demo.stderr and "Traceback" not in demo.stderr
     _assert_nothing_left(run_dir, servers, dashboard.removesuffix("/dashboard"))
+
+
+def _screenshot(url: str, folder: Path) -> None:
+    """The overview in Debian's headless Chromium, saved for the README (docs/dashboard-overview.png)."""
+    target = folder / "dashboard-overview.png"
+    done = subprocess.run(
+        [
+            "/usr/bin/chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            f"--user-data-dir={folder / 'profile'}",
+            f"--screenshot={target}",
+            "--window-size=1280,1400",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0 and target.read_bytes()[:4] == b"\x89PNG", done.stderr[-2000:]
+    print(f"screenshot: {target}")
 
 
 @pytest.mark.slow

@@ -69,6 +69,18 @@ def test_html_is_standalone_and_escapes_values() -> None:
     assert "<style>" in html and "expired" in html
 
 
+def test_html_shows_the_regions_on_the_map_with_their_state() -> None:
+    html = render(sample_report(), "html")
+    # sandbox-fr drifted, sandbox-de in sync; each marker links to its first stack's section.
+    assert re.findall(
+        r'href="(#stack-\d+)" class="marker" data-region="([^"]+)" data-state="(\w+)"', html
+    ) == [
+        ("#stack-2", "sandbox-de/de-fra", "in_sync"),
+        ("#stack-1", "sandbox-fr/fr-par", "drifting"),
+    ]
+    assert 'class="land eu" data-country="FR"' in html
+
+
 def test_markdown_has_a_summary_per_provider_and_collapsible_stacks() -> None:
     markdown = render(sample_report(), "md")
     assert "| sandbox-fr | fr-par | FR | 1 | 0 | 1 | 0 | 2 |" in markdown

@@ -243,11 +243,12 @@ def _post(bridge: str, report, stacks) -> None:  # type: ignore[no-untyped-def]
                     else ""
                 )
             )
-    declared = {s.path.resolve().as_posix() for s in stacks if (s.path / METADATA_FILE).is_file()}
+    # By identity: the report's paths are relative (shown), the found stacks' absolute.
+    declared = {(s.project, s.name) for s in stacks if (s.path / METADATA_FILE).is_file()}
     placements = [
         (s.project, s.name, s.provider, s.region)
         for s in report.stacks
-        if s.project and s.provider and s.region and Path(s.path).resolve().as_posix() in declared
+        if s.project and s.provider and s.region and (s.project, s.name) in declared
     ]
     for name, outcome in put_placements(bridge, placements, token=token) if placements else []:
         if outcome == "set":

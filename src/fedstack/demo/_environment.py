@@ -37,6 +37,7 @@ class DemoEnvironment:
     sandbox_pids: tuple[int, ...]
     state_token: str
     drift_token: str
+    admin_token: str
     read_token_file: Path
 
     @property
@@ -79,6 +80,7 @@ def demo_environment(
                 sandbox_pids=tuple(s.pid for s in servers.values()),
                 state_token=tokens["state:write"],
                 drift_token=tokens["drift:write"],
+                admin_token=tokens["admin"],
                 read_token_file=read_token_file,
             )
             notify("stopping the bridge")
@@ -97,7 +99,7 @@ def _create_tokens(db_url: str, project: str) -> dict[str, str]:
         migrate(engine)
         return {
             scope: create_token(engine, project, scope, f"fedstack demo ({os.getpid()})").secret
-            for scope in ("state:write", "drift:write", "state:read")
+            for scope in ("state:write", "drift:write", "state:read", "admin")
         }
     finally:
         engine.dispose()

@@ -140,6 +140,7 @@ def _run_steps(
     result: DemoResult,
 ) -> None:
     from fedstack.client import BridgeClient
+    from fedstack.policy import PRESETS
     from fedstack.stacks import read_stacks, run_app, run_stacks
 
     app_env = {
@@ -181,6 +182,13 @@ def _run_steps(
         )
 
     view.step(5, STEPS, "cross-provider inventory (from the bridge)")
+    # The bridge checks live state against the policy the placement used (admin token).
+    with BridgeClient(env.bridge_url, env.admin_token) as admin:
+        if options.policy in PRESETS:
+            admin.set_project_policy(env.project, preset=options.policy)
+        else:
+            admin.set_project_policy(env.project, yaml=Path(options.policy).read_text())
+    view.note(f"bridge checks project {env.project} against the {options.policy} policy")
     with BridgeClient(env.bridge_url, env.state_token) as client:
         for stack in stacks:
             if stack.provider and stack.region:

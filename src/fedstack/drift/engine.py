@@ -254,8 +254,8 @@ def _judge(
         return StackResult(
             name=stack.name,
             project=stack.project,
-            path=_shown(stack.path),
-            file=_shown(stack.file),
+            path=_shown(stack.path, stack.path),
+            file=_shown(stack.file, stack.path),
             source=stack.source,
             provider=placement.provider if placement else None,
             region=placement.region if placement else None,
@@ -351,9 +351,9 @@ def _resource(
 ) -> ResourceDrift:
     found = declaration_line(stack.path, drifted.address, drifted.type, drifted.name)
     location = (
-        SourceLocation(file=_shown(found[0]), line=found[1])
+        SourceLocation(file=_shown(found[0], stack.path), line=found[1])
         if found
-        else SourceLocation(file=_shown(stack.file))
+        else SourceLocation(file=_shown(stack.file, stack.path))
     )
     own = (
         placement_for_region(catalog, drifted.region_attribute)
@@ -407,12 +407,25 @@ def _summary(results: list[StackResult]) -> Summary:
     )
 
 
-def _shown(path: Path) -> str:
-    """A path relative to the working directory when below it (stable in CI), else absolute."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+def _shown(path: Path, stack: Path) -> str:
+    """`path` as reports show it: relative to the repository holding `stack`, else to the working
+    directory (when below it), else to the folder holding `stack`; never an absolute path, so a
+    report names the same file on every machine and leaks no temporary folder."""
+    target, folder = path.resolve(), stack.resolve()
+    cwd = Path.cwd().resolve()
+    bases = [_repository(folder), cwd if cwd != Path(cwd.anchor) else None, folder.parent]
+    for base in bases:
+        if base is not None and target.is_relative_to(base) and target != base:
+            return target.relative_to(base).as_posix()
+    return Path(os.path.relpath(target, folder.parent)).as_posix()
+
+
+def _repository(folder: Path) -> Path | None:
+    """The nearest folder at or above `folder` with a `.git` (a folder, or a file in a worktree)."""
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 def _short(message: str) -> str:

@@ -9,6 +9,8 @@ imports them only for type hints. Must not import the web framework or cdktf.
 """
 
 from fedstack.reports._environment import environment, render_template
+from fedstack.reports._map import RegionMarker, estate_map
+from fedstack.reports._map import State as MapState
 from fedstack.reports._formats import (
     FORMATS,
     Format,
@@ -21,8 +23,11 @@ from fedstack.reports._formats import (
 __all__ = [
     "FORMATS",
     "Format",
+    "MapState",
+    "RegionMarker",
     "ReportError",
     "environment",
+    "estate_map",
     "file_name",
     "parse_formats",
     "render_template",

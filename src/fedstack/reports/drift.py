@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fedstack.reports._environment import environment, render_template
 from fedstack.reports._formats import ReportError, file_name, write_files
 from fedstack.reports._formats import parse_formats as _parse_formats
+from fedstack.reports._map import RegionMarker, State, estate_map
 
 if TYPE_CHECKING:
     from fedstack.drift.schema import DriftReport, ResourceDrift, StackResult
@@ -60,7 +61,8 @@ def render(report: DriftReport, fmt: str, *, markdown_limit: int = MARKDOWN_LIMI
         return report.model_dump_json(indent=2) + "\n"
     if fmt == "md":
         return _markdown(report, markdown_limit)
-    return render_template(KIND, fmt, **_context(report))
+    extra = {"estate": _estate(report.stacks)} if fmt == "html" else {}
+    return render_template(KIND, fmt, **_context(report), **extra)
 
 
 def write_reports(report: DriftReport, formats: Iterable[str], out_dir: Path) -> dict[str, Path]:
@@ -100,6 +102,33 @@ def _provider_rows(stacks: list[StackResult]) -> list[ProviderRow]:
         )
         for key, group in sorted(groups.items())
     ]
+
+
+def _estate(stacks: list[StackResult]) -> Any:
+    """The map of the report's regions: drifting, else could not be checked, else in sync."""
+    groups: dict[tuple[str, str, str | None], list[StackResult]] = {}
+    for stack in stacks:
+        if stack.provider and stack.region:
+            groups.setdefault((stack.provider, stack.region, stack.country), []).append(stack)
+    markers = []
+    for (provider, region, country), group in sorted(groups.items(), key=lambda g: g[0][:2]):
+        statuses = {s.status for s in group}
+        state: State = (
+            "drifting" if "drift" in statuses else "error" if "error" in statuses else "in_sync"
+        )
+        first = next(i for i, s in enumerate(stacks, 1) if s in group)
+        markers.append(
+            RegionMarker(
+                provider=provider,
+                region=region,
+                country=country,
+                stacks=len(group),
+                resources=sum(len(s.resources_checked) for s in group),
+                state=state,
+                href=f"#stack-{first}",
+            )
+        )
+    return estate_map(markers, states=("in_sync", "drifting", "error"))
 
 
 def _resource_cases(stack: StackResult) -> list[tuple[str, ResourceDrift | None]]:
