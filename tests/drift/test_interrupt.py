@@ -176,7 +176,7 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
     assert code == 130, text[-3000:]
     assert took < 30, took  # SIGINT, then SIGKILL after the 10 s grace period at the latest
     assert "interrupted: stopping 1 Terraform process(es)" in text, text[-3000:]
-    assert "terraform plan in" in text and "b-slow" in text
+    assert "terraform plan -refresh-only in" in text and "b-slow" in text
     assert not _terraform_in(slow)  # Terraform and its provider plugin are gone
     assert not (root / "c-queued" / ".terraform").exists()  # never started
     report = json.loads((out / "drift.json").read_text())
