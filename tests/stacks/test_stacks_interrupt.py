@@ -24,7 +24,7 @@ import pytest
 FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 HANG_SECONDS = 600
 
-APP = '''
+APP = """
 import json, os
 from pathlib import Path
 
@@ -43,7 +43,7 @@ for name in ("a-fast", "b-slow", "c-after-b", "d-other"):
     (folder / "cdk.tf.json").write_text(json.dumps(body))
     stacks[name] = {"workingDirectory": f"stacks/{name}", "dependencies": deps.get(name, [])}
 (out / "manifest.json").write_text(json.dumps({"stacks": stacks}))
-''' % {"hang": HANG_SECONDS}
+""" % {"hang": HANG_SECONDS}
 
 
 def _in_folder(folder: Path) -> list[int]:
