@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -323,6 +324,7 @@ def test_gitlab_merge_request_job_checks_each_plan_and_comments_the_markdown_rep
         # No registry here: plain `terraform init` installs providers from the local mirror.
         "TF_CLI_CONFIG_FILE": str(_mirror_cli_config(tmp_path)),
     }
+    shutil.rmtree(plain_stack.checkout / "policy-report", ignore_errors=True)
     done = _run_gitlab_job(job, env, plain_stack.checkout)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     (note,) = posted
@@ -339,3 +341,46 @@ def test_gitlab_merge_request_job_checks_each_plan_and_comments_the_markdown_rep
     prior = plan["prior_state"]["values"]["root_module"]
     assert prior, "the plan read no state: the bridge address did not reach terraform init"
     assert bridge.drift_token not in done.stdout + done.stderr + note["body"]
+
+
+def test_github_pull_request_workflow_checks_each_plan_and_writes_the_comment(
+    plain_stack, bridge, tmp_path: Path
+) -> None:
+    workflow = yaml.safe_load((WORKFLOW.parent / "policy-pr.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as True
+    assert "pull_request" in triggers and workflow["permissions"]["pull-requests"] == "write"
+    job = workflow["jobs"]["policy"]
+    steps = job["steps"]
+    skipped = {k: v for k, v in SKIPPED_ACTIONS.items() if k in {s["name"] for s in steps}}
+    assert {s["name"]: s["uses"] for s in steps if "uses" in s} == skipped
+    # `gh pr comment` needs GitHub's API: the comment file it would post is checked instead.
+    comment_step = "Comment on the pull request"
+    runs = {s["name"] for s in steps if "run" in s}
+    assert runs == SKIPPED_RUN_STEPS | {"Check each plan", comment_step, "Gate on the exit code"}
+    output = tmp_path / "output"
+    values = {
+        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
+        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "vars.S3_ENDPOINT": plain_stack.endpoint,
+    }
+    env = {
+        **_base_env(),
+        "GITHUB_OUTPUT": str(output),
+        # No registry here: plain `terraform init` installs providers from the local mirror.
+        "TF_CLI_CONFIG_FILE": str(_mirror_cli_config(tmp_path)),
+    }
+    env.update({k: _github_expressions(str(v), values) for k, v in job["env"].items()})
+    check = next(s for s in steps if s["name"] == "Check each plan")
+    shutil.rmtree(plain_stack.checkout / "policy-report", ignore_errors=True)
+    done = _run_github_step(check["run"], env, plain_stack.checkout, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert _outputs(output)["exit_code"] == "0", done.stderr[-2000:]
+    comment = (plain_stack.checkout / "policy-report" / "comment.md").read_text()
+    assert "### plain-terraform" in comment and "aws_s3_bucket" in comment
+    assert bridge.drift_token not in done.stdout + done.stderr + comment
+    gate = next(s for s in steps if s["name"] == "Gate on the exit code")
+    for code, expected in (("0", 0), ("2", 1), ("1", 1)):
+        script = _github_expressions(gate["run"], {"steps.policy.outputs.exit_code": code})
+        assert _run_github_step(script, _base_env(), tmp_path, tmp_path).returncode == expected
