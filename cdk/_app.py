@@ -148,6 +148,17 @@ class FederatedApp(App):
                 raise self.violations[0] from None
             raise
         self._write_metadata()
+        self._say_what_was_written()
+
+    def _say_what_was_written(self) -> None:
+        # stderr: `python main.py` tells its user where the stacks went, and stdout stays the
+        # app's own (fedstack synth and cdktf synth capture or show it as they please).
+        stacks = [s for w in self.workloads for s in w.stacks.values()]
+        outdir = Path(self.outdir).resolve()
+        print(f"fedstack: wrote {len(stacks)} stack(s) to {outdir}", file=sys.stderr)
+        for stack in sorted(stacks, key=lambda s: s.stack_name):
+            where = f"{stack.placement.provider} {stack.placement.region}"
+            print(f"  stacks/{stack.stack_name}  ({where})", file=sys.stderr)
 
     def _write_metadata(self) -> None:
         outdir = Path(self.outdir)

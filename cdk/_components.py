@@ -21,7 +21,8 @@ from fedstack.cdk._stack import FederatedStack
 from fedstack.cdk._workload import Workload
 
 from fedstack.catalog import INTERFACES, read_module
-from fedstack.errors import FedstackError
+from fedstack import config
+from fedstack.errors import FedstackError, SandboxError
 from fedstack.placement import ComponentRequest, Decision, Requirements
 
 __all__ = [
@@ -195,7 +196,13 @@ class ObjectStore(Component):
         }
         app = self._workload.federated_app
         if app.catalog.provider(self.placement.provider).kind == "sandbox":
-            inputs["endpoint"] = app.endpoints[self.placement.provider]
+            endpoint = app.endpoints.get(self.placement.provider)
+            if endpoint is None:
+                raise SandboxError(
+                    f"{self.placement.provider} is not running (no sandbox under FEDSTACK_HOME="
+                    f"{config.home()}): run `fedstack sandbox up` first"
+                )
+            inputs["endpoint"] = endpoint
         return inputs
 
     @property

@@ -128,6 +128,10 @@ def test_cdktf_cli_synth_and_plain_python_write_the_same_stacks_as_fedstack_synt
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    # Plain `python main.py` says what it wrote (on stderr, keeping stdout the app's own).
+    assert f"fedstack: wrote 3 stack(s) to {(plain / 'cdktf.out').resolve()}" in done.stderr
+    assert "stacks/webapp-sandbox-fr-fr-par  (sandbox-fr fr-par)" in done.stderr
+    assert "wrote" not in done.stdout
     ours = _fedstack(
         "synth", str(app), "--out", str(tmp_path / "fedstack.out"), "--json", env=cli_env
     )
@@ -164,3 +168,16 @@ def test_synth_of_a_missing_app_is_one_clear_line(cli_env, tmp_path) -> None:
         done.stderr.strip()
         == f"fedstack: error: {tmp_path}: no federated app here (give a Python file or a folder with main.py)"
     )
+
+
+def test_synth_onto_a_sandbox_that_is_not_running_says_to_start_it(cli_env, tmp_path) -> None:
+    home = tmp_path / "empty-home"  # no sandbox state: `fedstack sandbox up` never ran here
+    done = _fedstack(
+        "synth", str(_copy_example(tmp_path)), env={**cli_env, "FEDSTACK_HOME": str(home)}
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"fedstack: error: sandbox-fr is not running (no sandbox under FEDSTACK_HOME={home}): "
+        "run `fedstack sandbox up` first"
+    )
+    assert "Traceback" not in done.stderr and "KeyError" not in done.stderr

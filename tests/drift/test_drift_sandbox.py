@@ -45,9 +45,9 @@ BUCKET = "module.bucket.aws_s3_bucket.this"
 # What the out-of-band changes must show, and nothing else: (stack, address) -> attribute paths;
 # None for a resource deleted out of band.
 EXPECTED: dict[tuple[str, str], set[str] | None] = {
-    ("fr", BUCKET): {"tags.owner", "tags_all.owner"},
-    ("fr", "aws_instance.vm"): {"tags.owner", "tags_all.owner"},
-    ("de", BUCKET): {"tags.token", "tags_all.token"},
+    ("fr", BUCKET): {"tags.owner"},
+    ("fr", "aws_instance.vm"): {"tags.owner"},
+    ("de", BUCKET): {"tags.token"},
     ("de", "aws_route53_record.www"): None,
 }
 

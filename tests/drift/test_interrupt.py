@@ -3,7 +3,8 @@
 Three stacks, one at a time: `a-fast` finishes, `b-slow` hangs in its plan (its aws provider
 talks to a loopback socket that accepts and never answers), `c-queued` waits its turn. Ctrl-C
 must stop b-slow's Terraform (which runs in its own session, out of the terminal's reach), never
-start c-queued, say what it waits for, and write the report of a-fast.
+start c-queued, say what it waits for, and write the report of a-fast. Merged (the default),
+b-slow and c-queued share one plan in a temporary root, which Ctrl-C stops the same way.
 """
 
 from __future__ import annotations
@@ -58,7 +59,11 @@ def black_hole() -> Iterator[str]:
 
 def _stacks(root: Path, endpoint: str) -> None:
     (root / "a-fast").mkdir(parents=True)
-    (root / "a-fast" / "main.tf").write_text('terraform {\n  backend "local" {}\n}\n')
+    (root / "a-fast" / "main.tf").write_text(
+        'terraform {\n  backend "local" {}\n}\nlocals {\n  x = 1\n}\n'
+    )
+    # An override file keeps a-fast out of the merged run: it is checked alone, beside it.
+    (root / "a-fast" / "override.tf").write_text("locals {\n  x = 2\n}\n")
     for name in ("b-slow", "c-queued"):
         (root / name).mkdir()
         (root / name / "main.tf").write_text(
@@ -106,6 +111,41 @@ def _terraform_in(folder: Path) -> list[int]:
     return found
 
 
+def _descendants(root: int) -> list[int]:
+    """Pids of every live process below `root` (Terraform runs in its own session, not group)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found.extend(children)
+        todo.extend(children)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
+def _planning(root: int) -> bool:
+    for pid in _descendants(root):
+        try:
+            if b"-refresh-only" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def _wait_for(condition, deadline: float, what: str) -> None:  # type: ignore[no-untyped-def]
     while not condition():
         if time.monotonic() > deadline:
@@ -113,8 +153,9 @@ def _wait_for(condition, deadline: float, what: str) -> None:  # type: ignore[no
         time.sleep(0.2)
 
 
+@pytest.mark.parametrize("merge", [False, True], ids=["per-stack", "merged"])
 def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_report(
-    tmp_path: Path, black_hole: str
+    tmp_path: Path, black_hole: str, merge: bool
 ) -> None:
     root = tmp_path / "stacks"
     _stacks(root, black_hole)
@@ -127,7 +168,9 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
     proc = subprocess.Popen(
         # --no-merge: the per-stack pool (queued stacks, one Terraform per stack folder); the
         # merged run stops through the same runner.
-        [FEDSTACK, "drift", str(root), "--no-merge", "--parallel", "1"]
+        # Merged: two workers, the merged plan and a-fast alone beside it.
+        [FEDSTACK, "drift", str(root), *(["--parallel", "2"] if merge else ["--no-merge"])]
+        + ([] if merge else ["--parallel", "1"])
         + ["--out", str(out), "--format", "json"],
         stdin=slave,
         stdout=slave,
@@ -154,14 +197,18 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
     slow = (root / "b-slow").resolve()
     try:
         deadline = time.monotonic() + 180
+        # Per stack, b-slow's plan runs in its folder; merged, b-slow and c-queued share one
+        # plan in a temporary root.
+        fast = (root / "a-fast").resolve()
         _wait_for(
-            lambda: any(
-                b"plan" in Path(f"/proc/{p}/cmdline").read_bytes() for p in _terraform_in(slow)
+            lambda: (
+                _planning(proc.pid) and (fast / ".terraform").exists() and not _terraform_in(fast)
             ),
             deadline,
-            "b-slow's refresh-only plan",
+            "a-fast checked and b-slow's refresh-only plan running",
         )
         time.sleep(1.0)  # let the plan reach the provider call that hangs
+        started = _descendants(proc.pid)  # Terraform and its provider plugin
         os.write(master, b"\x03")  # Ctrl-C, through the terminal's line discipline
         pressed = time.monotonic()
         code = proc.wait(timeout=60)
@@ -176,9 +223,12 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
     assert code == 130, text[-3000:]
     assert took < 30, took  # SIGINT, then SIGKILL after the 10 s grace period at the latest
     assert "interrupted: stopping 1 Terraform process(es)" in text, text[-3000:]
-    assert "terraform plan in" in text and "b-slow" in text
-    assert not _terraform_in(slow)  # Terraform and its provider plugin are gone
-    assert not (root / "c-queued" / ".terraform").exists()  # never started
+    assert "terraform plan -refresh-only in" in text
+    assert started and not [p for p in started if _alive(p)]  # Terraform, plugin: all gone
+    assert not _terraform_in(slow)
+    if not merge:
+        assert "b-slow" in text  # the folder the stopped plan ran in
+        assert not (root / "c-queued" / ".terraform").exists()  # never started
     report = json.loads((out / "drift.json").read_text())
     assert report["interrupted"] is True and report["exit_code"] == 130
     assert [s["name"] for s in report["stacks"]] == ["a-fast"]

@@ -328,13 +328,13 @@ def test_merged_report_equals_stack_by_stack(
         for r in s.drift
     }
     assert drifted == {
-        ("two", "aws_s3_bucket.fr"): ("update", ["tags.owner", "tags_all.owner"]),
+        ("two", "aws_s3_bucket.fr"): ("update", ["tags.owner"]),
         ("mod", "module.buckets[1].aws_s3_bucket.this"): ("delete", []),
         ("vars", f'aws_s3_bucket.each["{fleet.buckets["vars_a"]}"]'): (
             "update",
-            ["tags.token", "tags_all.token"],
+            ["tags.token"],
         ),
-        ("http", "aws_s3_bucket.b"): ("update", ["tags.owner", "tags_all.owner"]),
+        ("http", "aws_s3_bucket.b"): ("update", ["tags.owner"]),
     }
     (vars_drift,) = by_name["vars"].drift
     assert all(c.before == MASK and c.after == MASK for c in vars_drift.changes)

@@ -161,11 +161,11 @@ def test_copies_of_a_sensitive_value_in_unmarked_attributes_are_masked() -> None
     # The aws provider copies tags into tags_all without carrying the sensitive mark.
     before = {
         "tags": {"token": "s3cr3t-before"},
-        "tags_all": {"token": "s3cr3t-before", "env": "prod"},
+        "tags_all": {"token": "s3cr3t-before", "copy": "s3cr3t-before", "env": "prod"},
     }
     after = {
         "tags": {"token": "s3cr3t-after!"},
-        "tags_all": {"token": "s3cr3t-after!", "env": "dev"},
+        "tags_all": {"token": "s3cr3t-after!", "copy": "s3cr3t-after!", "env": "dev"},
     }
     marks = {"tags": {"token": True}, "tags_all": {}}
     document = plan(
@@ -174,8 +174,28 @@ def test_copies_of_a_sensitive_value_in_unmarked_attributes_are_masked() -> None
     (resource,) = read_drift(document)
     assert by_path(resource) == {
         "tags.token": (MASK, MASK),
+        "tags_all.copy": (MASK, MASK),
         "tags_all.env": ("prod", "dev"),
-        "tags_all.token": (MASK, MASK),
+    }
+
+
+def test_tags_all_mirroring_a_tag_change_is_shown_once_as_the_tag() -> None:
+    # tags_all = tags + the provider's default_tags: a tag changed in the console shows in both.
+    before = {
+        "tags": {"owner": "ops", "team": "a"},
+        "tags_all": {"owner": "ops", "team": "a", "env": "prod", "cost": "1"},
+    }
+    after = {
+        "tags": {"owner": "intern", "team": "a"},
+        # team: tags_all differs from tags (not a mirror); env: a default tag changed; cost: gone
+        "tags_all": {"owner": "intern", "team": "b", "env": "dev"},
+    }
+    (resource,) = read_drift(plan(entry("aws_s3_bucket.b", before, after)))
+    assert by_path(resource) == {
+        "tags.owner": ("ops", "intern"),
+        "tags_all.cost": ("1", None),
+        "tags_all.env": ("prod", "dev"),
+        "tags_all.team": ("a", "b"),
     }
 
 

@@ -113,3 +113,50 @@ def test_format_lists_are_parsed_and_unknown_formats_rejected() -> None:
     assert parse_formats("all") == ["md", "junit", "sarif", "json", "html"]
     with pytest.raises(ReportError, match="unknown report format pdf"):
         parse_formats("md,pdf")
+
+
+def test_markdown_shows_a_default_tag_change_on_many_resources_as_one_finding() -> None:
+    from fedstack.drift.schema import AttributeChange, ResourceDrift
+
+    report = sample_report()
+    stack = report.stacks[0]
+
+    def bucket(n: int, *extra: AttributeChange) -> ResourceDrift:
+        return ResourceDrift(
+            address=f"aws_s3_bucket.b{n}",
+            type="aws_s3_bucket",
+            name=f"b{n}",
+            terraform_provider="registry.terraform.io/hashicorp/aws",
+            kind="update",
+            changes=[AttributeChange(path="tags_all.env", before="prod", after="dev"), *extra],
+        )
+
+    drift = [bucket(n) for n in range(7)]
+    drift.append(bucket(7, AttributeChange(path="tags.owner", before="ops", after="intern")))
+    lone = stack.drift + drift
+    lone.append(
+        ResourceDrift(
+            address="aws_s3_bucket.other",
+            type="aws_s3_bucket",
+            name="other",
+            terraform_provider="registry.terraform.io/hashicorp/aws",
+            kind="update",
+            changes=[AttributeChange(path="tags_all.env", before="prod", after="test")],
+        )
+    )
+    grouped = report.model_copy(
+        update={"stacks": [stack.model_copy(update={"drift": lone}), *report.stacks[1:]]}
+    )
+    markdown = render(grouped, "md")
+    assert markdown.count("<code>tags_all.env</code> | prod | dev |") == 1
+    assert "| 8 resources: <code>aws_s3_bucket.b0, " in markdown and "and 3 more |" in markdown
+    assert "default tag changed" in markdown
+    # The resource's own change stays on its row; a different change is not grouped.
+    assert "<code>aws_s3_bucket.b7</code> | changed | <code>tags.owner</code>" in markdown
+    assert (
+        "<code>aws_s3_bucket.other</code> | changed | <code>tags_all.env</code> | prod | test |"
+        in markdown
+    )
+    assert "<code>aws_s3_bucket.b3</code> | changed" not in markdown
+    json_report = json.loads(render(grouped, "json"))  # machine formats keep every resource
+    assert len(json_report["stacks"][0]["drift"]) == len(lone)

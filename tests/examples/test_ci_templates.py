@@ -6,8 +6,10 @@ Steps that cannot run here are skipped by name, and the tests assert the exact l
 step is never skipped silently: GitHub's `uses:` actions (actions/checkout,
 actions/setup-python, hashicorp/setup-terraform, github/codeql-action/upload-sarif,
 mikepenz/action-junit-report, actions/upload-artifact: they need GitHub's runner and API;
-the files they would upload are checked instead), and the `pip install .` lines (fedstack is
-already installed in this virtual environment; there is no package index here).
+the files they would upload are checked instead), and the install lines (`apk add`, `pip
+install .`: fedstack and Terraform are already installed here; there is no package index).
+GitLab's merge request notes API cannot run here: a stand-in on loopback records the comment
+the policy job posts (method, path, token header, body) instead.
 """
 
 from __future__ import annotations
@@ -15,12 +17,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
+import urllib.parse
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 
 from fedstack.sandbox import SANDBOX_CREDENTIALS
@@ -38,7 +46,10 @@ SKIPPED_ACTIONS = {
     "Keep the reports": "actions/upload-artifact@v4",
 }
 SKIPPED_RUN_STEPS = {"Install fedstack"}
-SKIPPED_GITLAB_LINES = {"pip install --quiet ."}
+SKIPPED_GITLAB_LINES = {
+    "apk add --no-cache python3 py3-pip curl",
+    "pip install --quiet --break-system-packages .",
+}
 
 
 def _base_env() -> dict[str, str]:
@@ -173,46 +184,67 @@ def _gitlab_expand(text: str, env: dict[str, str]) -> str:
     return re.sub(r"\$(?:\{(\w+)\}|(\w+))", value, text)
 
 
-def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
-    plain_stack, bridge, retagged, tmp_path: Path
-) -> None:
-    pipeline = yaml.safe_load(GITLAB.read_text())
-    job = pipeline["drift"]
-    assert job["stage"] in pipeline["stages"]
-    assert {r["if"] for r in job["rules"]} == {
-        '$CI_PIPELINE_SOURCE == "schedule"',
-        '$CI_PIPELINE_SOURCE == "web"',
-    }
-    # CI/CD variables set in the project's settings, here the test bridge and the sandbox.
-    env = {
-        **_base_env(),
-        "FEDSTACK_BRIDGE_URL": bridge.url,
-        "FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
-        "S3_ENDPOINT": plain_stack.endpoint,
-        **SANDBOX_CREDENTIALS,
-    }
+def _gitlab_job(pipeline: dict, name: str) -> dict:  # type: ignore[type-arg]
+    """The job with its `extends:` template merged in (variables merged, other keys replaced)."""
+    job = dict(pipeline[name])
+    base = pipeline[job.pop("extends")] if "extends" in job else {}
+    return {**base, **job, "variables": {**base.get("variables", {}), **job.get("variables", {})}}
+
+
+def _run_gitlab_job(
+    job: dict,
+    env: dict[str, str],
+    cwd: Path,  # type: ignore[type-arg]
+) -> subprocess.CompletedProcess[str]:
+    """The job's variables, then its script lines as GitLab runs them, up to the first failure."""
+    env = dict(env)
     for name, raw in job["variables"].items():
         env[name] = _gitlab_expand(str(raw), env)
-    assert [line for line in job["before_script"] if line in SKIPPED_GITLAB_LINES] == sorted(
+    assert job["image"]["name"].startswith("hashicorp/terraform:")  # an image with Terraform
+    assert {line for line in job["before_script"] if line in SKIPPED_GITLAB_LINES} == (
         SKIPPED_GITLAB_LINES
     )
     lines = [
         line for line in job["before_script"] + job["script"] if line not in SKIPPED_GITLAB_LINES
     ]
-    code = 0
     for line in lines:  # GitLab stops the job at the first failing line
         done = subprocess.run(
             ["bash", "-c", line],
-            cwd=plain_stack.checkout,
+            cwd=cwd,
             env=env,
             capture_output=True,
             text=True,
             timeout=300,
             check=False,
         )
-        code = done.returncode
-        if code:
+        if done.returncode:
             break
+    return done
+
+
+def _ci_variables(bridge, plain_stack) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """CI/CD variables set in the project's settings: here the test bridge and the sandbox."""
+    return {
+        **_base_env(),
+        "FEDSTACK_BRIDGE_URL": bridge.url,
+        "FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "S3_ENDPOINT": plain_stack.endpoint,
+        **SANDBOX_CREDENTIALS,
+    }
+
+
+def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
+    plain_stack, bridge, retagged, tmp_path: Path
+) -> None:
+    pipeline = yaml.safe_load(GITLAB.read_text())
+    job = _gitlab_job(pipeline, "drift")
+    assert job["stage"] in pipeline["stages"]
+    assert {r["if"] for r in job["rules"]} == {
+        '$CI_PIPELINE_SOURCE == "schedule"',
+        '$CI_PIPELINE_SOURCE == "web"',
+    }
+    done = _run_gitlab_job(job, _ci_variables(bridge, plain_stack), plain_stack.checkout)
+    code = done.returncode
     assert code == 2, done.stderr[-2000:]
     assert code in job["allow_failure"]["exit_codes"]
     junit = plain_stack.checkout / job["artifacts"]["reports"]["junit"]
@@ -230,3 +262,125 @@ def test_gitlab_job_writes_junit_artifact_and_drift_is_an_allowed_failure(
         timeout=10,
     ).json()
     assert runs["total"] >= 1  # filed under the stack the bridge holds the state of
+
+
+def _mirror_cli_config(tmp: Path) -> Path:
+    file = tmp / "mirror.tfrc"
+    mirror = os.environ["FEDSTACK_PROVIDER_MIRROR"]
+    file.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{mirror}"\n  }}\n}}\n'
+    )
+    return file
+
+
+@pytest.fixture
+def gitlab_notes() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A stand-in for GitLab's merge request notes API on loopback: (API URL, posted notes)."""
+    posted: list[dict[str, str]] = []
+
+    class Notes(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server hook name
+            length = int(self.headers.get("Content-Length", "0"))
+            form = urllib.parse.parse_qs(self.rfile.read(min(length, 1_000_000)).decode())
+            posted.append(
+                {
+                    "path": self.path,
+                    "token": self.headers.get("PRIVATE-TOKEN", ""),
+                    "body": form.get("body", [""])[0],
+                }
+            )
+            self.send_response(201)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"id": 1}')
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Notes)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api/v4", posted
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_gitlab_merge_request_job_checks_each_plan_and_comments_the_markdown_report(
+    plain_stack, bridge, gitlab_notes, tmp_path: Path
+) -> None:
+    api, posted = gitlab_notes
+    pipeline = yaml.safe_load(GITLAB.read_text())
+    job = _gitlab_job(pipeline, "policy")
+    assert job["stage"] in pipeline["stages"]
+    assert [r["if"] for r in job["rules"]] == ['$CI_PIPELINE_SOURCE == "merge_request_event"']
+    env = {
+        **_ci_variables(bridge, plain_stack),
+        "GITLAB_API_TOKEN": "test-gitlab-token",
+        # Predefined by GitLab in a merge request pipeline.
+        "CI_API_V4_URL": api,
+        "CI_PROJECT_ID": "42",
+        "CI_MERGE_REQUEST_IID": "7",
+        # No registry here: plain `terraform init` installs providers from the local mirror.
+        "TF_CLI_CONFIG_FILE": str(_mirror_cli_config(tmp_path)),
+    }
+    shutil.rmtree(plain_stack.checkout / "policy-report", ignore_errors=True)
+    done = _run_gitlab_job(job, env, plain_stack.checkout)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    (note,) = posted
+    assert note["path"] == "/api/v4/projects/42/merge_requests/7/notes"
+    assert note["token"] == "test-gitlab-token"
+    assert "### plain-terraform" in note["body"] and "aws_s3_bucket" in note["body"]
+    report = json.loads(
+        (plain_stack.checkout / "policy-report" / "plain-terraform" / "policy.json").read_text()
+    )
+    assert report["resources"], report  # the plan's resources were checked, not an empty plan
+    plan = json.loads(
+        (plain_stack.checkout / "policy-report" / "plain-terraform.plan.json").read_text()
+    )
+    prior = plan["prior_state"]["values"]["root_module"]
+    assert prior, "the plan read no state: the bridge address did not reach terraform init"
+    assert bridge.drift_token not in done.stdout + done.stderr + note["body"]
+
+
+def test_github_pull_request_workflow_checks_each_plan_and_writes_the_comment(
+    plain_stack, bridge, tmp_path: Path
+) -> None:
+    workflow = yaml.safe_load((WORKFLOW.parent / "policy-pr.yml").read_text())
+    triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads `on` as True
+    assert "pull_request" in triggers and workflow["permissions"]["pull-requests"] == "write"
+    job = workflow["jobs"]["policy"]
+    steps = job["steps"]
+    skipped = {k: v for k, v in SKIPPED_ACTIONS.items() if k in {s["name"] for s in steps}}
+    assert {s["name"]: s["uses"] for s in steps if "uses" in s} == skipped
+    # `gh pr comment` needs GitHub's API: the comment file it would post is checked instead.
+    comment_step = "Comment on the pull request"
+    runs = {s["name"] for s in steps if "run" in s}
+    assert runs == SKIPPED_RUN_STEPS | {"Check each plan", comment_step, "Gate on the exit code"}
+    output = tmp_path / "output"
+    values = {
+        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
+        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "vars.S3_ENDPOINT": plain_stack.endpoint,
+    }
+    env = {
+        **_base_env(),
+        "GITHUB_OUTPUT": str(output),
+        # No registry here: plain `terraform init` installs providers from the local mirror.
+        "TF_CLI_CONFIG_FILE": str(_mirror_cli_config(tmp_path)),
+    }
+    env.update({k: _github_expressions(str(v), values) for k, v in job["env"].items()})
+    check = next(s for s in steps if s["name"] == "Check each plan")
+    shutil.rmtree(plain_stack.checkout / "policy-report", ignore_errors=True)
+    done = _run_github_step(check["run"], env, plain_stack.checkout, tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert _outputs(output)["exit_code"] == "0", done.stderr[-2000:]
+    comment = (plain_stack.checkout / "policy-report" / "comment.md").read_text()
+    assert "### plain-terraform" in comment and "aws_s3_bucket" in comment
+    assert bridge.drift_token not in done.stdout + done.stderr + comment
+    gate = next(s for s in steps if s["name"] == "Gate on the exit code")
+    for code, expected in (("0", 0), ("2", 1), ("1", 1)):
+        script = _github_expressions(gate["run"], {"steps.policy.outputs.exit_code": code})
+        assert _run_github_step(script, _base_env(), tmp_path, tmp_path).returncode == expected

@@ -48,3 +48,36 @@ def test_webapp_target_switches_between_sandbox_and_real_providers() -> None:
     assert {kinds[provider] for provider, _ in cloud.values()} == {"cloud"}
     assert cloud["assets"][0] == "scaleway" and cloud["net"] == cloud["server"]
     assert len({provider for provider, _ in cloud.values()}) == 3  # spread 3, as on the sandbox
+
+
+def test_readme_zone_step_creates_the_zone_in_the_sandbox_of_fedstack_home(tmp_path) -> None:
+    import boto3
+
+    from fedstack.sandbox import Sandbox
+
+    line = next(
+        line
+        for line in (APP / "README.md").read_text().splitlines()
+        if line.startswith("python -c") and "create_hosted_zone" in line
+    )
+    home = tmp_path / "home"  # not the default home: the step must follow FEDSTACK_HOME
+    box = Sandbox(home)
+    servers = box.up()
+    try:
+        env = {**os.environ, "FEDSTACK_HOME": str(home)}
+        env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+        done = subprocess.run(
+            ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        route53 = boto3.client(
+            "route53",
+            endpoint_url=servers["sandbox-nl"].endpoint,
+            region_name="eu-west-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        zones = [z["Name"] for z in route53.list_hosted_zones()["HostedZones"]]
+        assert zones == ["webapp.example.eu."]
+    finally:
+        box.down()

@@ -1,4 +1,4 @@
-"""`fedstack stack show|set-placement`: a stack's identity, and its placement recorded on the bridge."""
+"""`fedstack stack show|set-placement|env`: a stack's identity, and its placement recorded on the bridge."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ def stack() -> None:
     Examples:
       fedstack stack show stacks/
       fedstack stack set-placement stacks/ --bridge http://127.0.0.1:8700
+      eval "$(fedstack stack env stacks/storage-fr)" && terraform -chdir=stacks/storage-fr plan
     """
 
 
@@ -94,6 +95,49 @@ def set_placement(paths: tuple[Path, ...], bridge: str | None) -> None:
         stdout.print(f"{name}: {shown}")
     if any(o.startswith("refused") or o == "unknown" for _, o in outcomes):
         raise BridgeClientError("some placements were not recorded (see above)")
+
+
+@stack.command()
+@click.argument("path", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--bridge",
+    envvar="FEDSTACK_BRIDGE_URL",
+    type=BRIDGE_URL,
+    help="The bridge holding the stack's state (default: FEDSTACK_BRIDGE_URL).",
+)
+def env(path: Path, bridge: str | None) -> None:
+    """Print the TF_HTTP_* exports that point a stack's `backend "http" {}` at the bridge.
+
+    The state address is the bridge's state of the stack's identity (as `fedstack stack show`
+    prints it), so plain `terraform init/plan` in CI needs no per-stack TF_HTTP_ADDRESS. Prints
+    nothing (and says why on stderr) when the stack's backend names its own address. The token
+    is never printed: set TF_HTTP_PASSWORD yourself.
+
+    \b
+    Example:
+      eval "$(fedstack stack env stacks/storage-fr --bridge http://127.0.0.1:8700)"
+      terraform -chdir=stacks/storage-fr init && terraform -chdir=stacks/storage-fr plan
+    """
+    import shlex
+
+    from fedstack.stacks import StackIdentity, bridge_backend_env
+
+    url = bridge or config.bridge_url()
+    if not url:
+        raise click.UsageError("name the bridge: --bridge URL or FEDSTACK_BRIDGE_URL")
+    found = _stacks((path,))
+    if len(found) != 1:
+        raise click.UsageError(f"{path} holds {len(found)} stacks; name one stack folder")
+    (one,) = found
+    identity = StackIdentity(one.project, one.name, "fedstack.json")
+    exports = bridge_backend_env(one.path, identity, url)
+    if not exports:
+        stderr.print(
+            f"{one.path}: nothing to set (no http backend, an address of its own, or no project)",
+            markup=False,
+        )
+    for key, value in exports.items():
+        click.echo(f"export {key}={shlex.quote(value)}")
 
 
 def _stacks(paths: tuple[Path, ...]):  # type: ignore[no-untyped-def]

@@ -60,7 +60,8 @@ def flatten(value: Any, prefix: Path = ()) -> dict[Path, Scalar]:
 def read_drift(plan: dict[str, Any]) -> list[DriftedResource]:
     """The managed resources changed or deleted out of band, with masked per-attribute diffs.
 
-    An update whose only differences are null against an empty collection is not drift.
+    An update whose only differences are null against an empty collection is not drift, and
+    `tags_all.x` beside `tags.x` with the same change is shown once, as the tag.
     """
     doc = PlanJson.parse(plan)
     state_marks = _state_marks(doc)
@@ -127,6 +128,8 @@ def _diff(
         was, now = old.get(path), new.get(path)
         if was == now and type(was) is type(now):
             continue
+        if _mirrors_tags(path, old, new):
+            continue
         key = next((p for p in reversed(path) if isinstance(p, str)), "")
         sensitive = (
             any(_marked(m, path) for m in marks)
@@ -142,6 +145,18 @@ def _diff(
             )
         )
     return changes
+
+
+def _mirrors_tags(path: Path, old: dict[Path, Scalar], new: dict[Path, Scalar]) -> bool:
+    """`tags_all.x` with the very change of `tags.x`: the aws provider's copy, one change shown once.
+
+    A `tags_all` key with no matching `tags` change (a provider `default_tags` value changed out
+    of band) is real drift and stays.
+    """
+    if len(path) < 2 or path[0] != "tags_all":
+        return False
+    tag = ("tags", *path[1:])
+    return old.get(tag) == old.get(path) and new.get(tag) == new.get(path)
 
 
 def _region_attribute(values: Any, marks: list[Any]) -> str | None:

@@ -48,6 +48,48 @@ class ProviderRow:
     resources_drifted: int
 
 
+@dataclass(frozen=True)
+class DefaultTagChange:
+    """One `tags_all` change (a provider default tag) shared by several resources of a stack."""
+
+    path: str
+    before: Any
+    after: Any
+    addresses: list[str]
+
+
+DEFAULT_TAG_GROUP_MIN = 2
+"""Resources sharing one default tag change before the Markdown report shows it as one finding."""
+
+
+def default_tag_changes(
+    stack: StackResult,
+) -> tuple[list[DefaultTagChange], dict[str, list[Any]]]:
+    """Default tag changes shared by several resources, and each resource's remaining changes.
+
+    A provider-wide `default_tags` change out of band shows on every resource as the same
+    `tags_all.x` change (with no `tags.x` beside it: the engine folds those); a list of N
+    identical rows hides the real drift, so it becomes one finding with the resource count.
+    """
+    shared: dict[tuple[str, str, str], list[str]] = {}
+    for r in stack.drift:
+        for c in r.changes:
+            if r.kind == "update" and c.path.startswith("tags_all.") and not c.ignored:
+                shared.setdefault((c.path, repr(c.before), repr(c.after)), []).append(r.address)
+    grouped = {k for k, addresses in shared.items() if len(addresses) >= DEFAULT_TAG_GROUP_MIN}
+    groups: list[DefaultTagChange] = []
+    rest: dict[str, list[Any]] = {}
+    for r in stack.drift:
+        rest[r.address] = []
+        for c in r.changes:
+            key = (c.path, repr(c.before), repr(c.after))
+            if key not in grouped or r.address not in shared[key]:  # e.g. an ignored change
+                rest[r.address].append(c)
+            elif r.address == shared[key][0]:  # the group's row, once, where it first shows
+                groups.append(DefaultTagChange(c.path, c.before, c.after, sorted(shared[key])))
+    return groups, rest
+
+
 def parse_formats(text: str) -> list[str]:
     """`md,junit` -> ["md", "junit"]; `all` -> every format; unknown names are a ReportError."""
     return _parse_formats(text, FORMATS)
@@ -146,7 +188,8 @@ def _markdown(report: DriftReport, limit: int) -> str:
     details: list[str] = []
     omitted = 0
     for stack in report.stacks:
-        block = env.get_template("drift/stack.md").render(stack=stack)
+        groups, rest = default_tag_changes(stack)
+        block = env.get_template("drift/stack.md").render(stack=stack, groups=groups, rest=rest)
         if omitted or len(block) > budget:
             omitted += 1
             continue

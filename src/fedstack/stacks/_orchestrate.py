@@ -67,7 +67,10 @@ def run_stacks(
         _schedule(stacks, action, catalog, pool, waits_for, by_name, results, running, notify, env)
     except KeyboardInterrupt:
         # Ctrl-C: stacks not yet started never start; running Terraform gets SIGINT, then SIGKILL.
-        queued = sorted(n for n in waits_for if n not in results and n not in running.values())
+        # Submitted but still waiting for a pool worker counts as queued: cancel it too.
+        cancelled = [name for future, name in running.items() if future.cancel()]
+        waiting = [n for n in waits_for if n not in results and n not in running.values()]
+        queued = sorted(cancelled + waiting)
         if queued and on_interrupt:
             on_interrupt([f"cancelled, not started: {', '.join(queued)}"])
         interrupt_all(

@@ -265,7 +265,9 @@ class Terraform:
 
     def _run(self, args: list[str], *, json_ui: bool, quiet: bool = False) -> _Completed:
         command = [self.binary.path, *args]
-        what = f"{self.binary.flavour} {args[0]} in {self.workdir}"
+        # The flags that change what the command does, so "waiting for" names it right.
+        mode = [a for a in args[1:] if a in ("-destroy", "-refresh-only")]
+        what = f"{self.binary.flavour} {' '.join([args[0], *mode])} in {self.workdir}"
         if _RUNNING.interrupted.is_set():
             raise TerraformInterrupted(f"{what}: not started, interrupted", command=command)
         proc = subprocess.Popen(
