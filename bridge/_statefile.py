@@ -85,15 +85,24 @@ def parse_state(body: bytes) -> ParsedState:
     )
 
 
-def check_content_md5(body: bytes, header: str | None) -> None:
-    """Refuse a body whose Content-MD5 header (base64 of the MD5 digest) does not match."""
+def check_content_md5(body: bytes, header: str | None, *, md5_hex: str | None = None) -> None:
+    """Refuse a body whose Content-MD5 header (base64 of the MD5 digest) does not match.
+
+    `md5_hex` is the body's digest when the caller already has it (`ParsedState.md5`), so a
+    large body is hashed once.
+    """
     if header is None:
         return
     try:
         sent = base64.b64decode(header.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest("the Content-MD5 header is not base64") from None
-    if sent != hashlib.md5(body, usedforsecurity=False).digest():
+    digest = (
+        bytes.fromhex(md5_hex)
+        if md5_hex is not None
+        else hashlib.md5(body, usedforsecurity=False).digest()
+    )
+    if sent != digest:
         raise BadRequest("the body does not match its Content-MD5 header (corrupted in transit?)")
 
 
