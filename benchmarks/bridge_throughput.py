@@ -271,6 +271,10 @@ def bench_inventory(
             "text q=team-13": {"q": "team-13"},
             "deep page offset=50000": {"offset": 50_000},
         }
+        # The same deep page by keyset: the cursor of row 50,000, as paging through would hand it.
+        cursor = client.get("/v1/inventory", params={"limit": 1, "offset": 49_999}).json()
+        if cursor.get("next_after"):
+            cases["deep page after=<row 50000>"] = {"after": cursor["next_after"]}
         for name, params in cases.items():
             latencies, _ = _timed(
                 queries,

@@ -9,6 +9,8 @@ import base64
 import binascii
 import hashlib
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import orjson
 from dataclasses import dataclass
@@ -42,6 +44,9 @@ def parse_state(body: bytes) -> ParsedState:
     """Check that `body` is a state document; BadRequest says what is wrong with it."""
     if not body:
         raise BadRequest("the request body is empty; send the state as JSON")
+    # hashlib releases the GIL on large buffers: the MD5 of a large body runs in a thread while
+    # this one parses it and takes its SHA-256.
+    md5 = _hash_pool().submit(_md5_hex, body) if len(body) >= _PARALLEL_HASH_BYTES else None
     try:
         # One parse, no copy of the body: orjson reads the bytes as they came (and refuses NaN,
         # invalid UTF-8 and integers past 64 bits, which Terraform could not read back either).
@@ -74,10 +79,11 @@ def parse_state(body: bytes) -> ParsedState:
         if serial >= 2**63:
             raise BadRequest("not a Terraform state: 'serial' is out of range")
         check_state_shape(document)
+    sha256 = hashlib.sha256(body).hexdigest()
     return ParsedState(
         body=body,
-        sha256=hashlib.sha256(body).hexdigest(),
-        md5=hashlib.md5(body, usedforsecurity=False).hexdigest(),
+        sha256=sha256,
+        md5=md5.result() if md5 is not None else _md5_hex(body),
         encrypted=encrypted,
         serial=serial if not encrypted else None,
         lineage=lineage if not encrypted else None,
@@ -85,15 +91,41 @@ def parse_state(body: bytes) -> ParsedState:
     )
 
 
-def check_content_md5(body: bytes, header: str | None) -> None:
-    """Refuse a body whose Content-MD5 header (base64 of the MD5 digest) does not match."""
+_PARALLEL_HASH_BYTES = 256 * 1024
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _hash_pool() -> ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fedstack-md5")
+        return _pool
+
+
+def _md5_hex(body: bytes) -> str:
+    return hashlib.md5(body, usedforsecurity=False).hexdigest()
+
+
+def check_content_md5(body: bytes, header: str | None, *, md5_hex: str | None = None) -> None:
+    """Refuse a body whose Content-MD5 header (base64 of the MD5 digest) does not match.
+
+    `md5_hex` is the body's digest when the caller already has it (`ParsedState.md5`), so a
+    large body is hashed once.
+    """
     if header is None:
         return
     try:
         sent = base64.b64decode(header.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise BadRequest("the Content-MD5 header is not base64") from None
-    if sent != hashlib.md5(body, usedforsecurity=False).digest():
+    digest = (
+        bytes.fromhex(md5_hex)
+        if md5_hex is not None
+        else hashlib.md5(body, usedforsecurity=False).digest()
+    )
+    if sent != digest:
         raise BadRequest("the body does not match its Content-MD5 header (corrupted in transit?)")
 
 

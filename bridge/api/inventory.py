@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.store import InventoryFilter, query_inventory, unindexed_stacks
+from fedstack.bridge.store import InventoryFilter, inventory_page, unindexed_stacks
 
 __all__ = ["router"]
 
@@ -34,22 +34,31 @@ def inventory(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=2000,
+            pattern=r"^[A-Za-z0-9_-]*$",
+            description="The `next_after` of the previous page: the next page, fast at any depth",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
     who.require("inventory:read")
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
     engine = context(request).engine
-    total, items = query_inventory(engine, where, limit=limit, offset=offset)
+    page = inventory_page(engine, where, limit=limit, offset=offset, after=after or None)
     unindexed = [
         s
         for s in unindexed_stacks(engine, projects)
         if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
     ]
     return {
-        "total": total,
+        "total": page.total,
         "limit": limit,
         "offset": offset,
-        "items": items,
+        "items": page.items,
+        "next_after": page.next_after,
         "unindexed": unindexed,
     }

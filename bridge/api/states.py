@@ -121,8 +121,14 @@ def _store(
     who: str,
 ) -> dict[str, Any]:
     # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
-    check_content_md5(body, md5)
-    state = parse_state(body)
+    # The body is parsed and hashed once; the Content-MD5 check reuses that digest. A body that
+    # fails the check is refused before anything is stored, whatever its content.
+    try:
+        state = parse_state(body)
+    except BridgeError:
+        check_content_md5(body, md5)  # corrupted in transit says so, not "not JSON"
+        raise
+    check_content_md5(body, md5, md5_hex=state.md5)
     keep = bridge.settings.keep_versions
     result = write_state(
         bridge.engine, *names, state, lock_id=lock_id or None, who=who, keep_versions=keep

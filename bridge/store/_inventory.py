@@ -6,11 +6,14 @@ disagrees with the current state. Must not import the web framework.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
 from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState
@@ -20,13 +23,15 @@ from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks, resources, stacks
 from fedstack.bridge.store._names import check_name
 from fedstack.bridge.store._rows import lock_stack_row
-from sqlalchemy import Connection, Engine, Row, delete, func, select
+from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, tuple_
 
 __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
+    "InventoryPage",
     "PlacementKey",
     "index_state",
+    "inventory_page",
     "inventory_by_placement",
     "list_stacks",
     "query_inventory",
@@ -117,10 +122,38 @@ def set_stack_placement(
     return place
 
 
+@dataclass(frozen=True)
+class InventoryPage:
+    """One page of `GET /v1/inventory`: the match count, the rows, and where the next page starts."""
+
+    total: int
+    items: list[dict[str, Any]]
+    next_after: str | None
+    """Keyset cursor of the last row (None on the last page); pass it as `after` for the next page."""
+
+
 def query_inventory(
     engine: Engine, where: InventoryFilter, *, limit: int, offset: int
 ) -> tuple[int, list[dict[str, Any]]]:
     """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
+    page = inventory_page(engine, where, limit=limit, offset=offset)
+    return page.total, page.items
+
+
+def inventory_page(
+    engine: Engine,
+    where: InventoryFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    after: str | None = None,
+) -> InventoryPage:
+    """A page of matching resources in listing order (project, stack, address, id).
+
+    With `after` (the `next_after` of the previous page) the page starts right behind that row
+    through the listing index (keyset paging: as fast deep in the list as at its start); `offset`
+    still works, but it reads and skips every row before the page.
+    """
     query = select(resources)
     if where.projects is not None:
         query = query.where(resources.c.project.in_(where.projects))
@@ -137,16 +170,50 @@ def query_inventory(
     if where.text:
         pattern = "%" + _escape_like(where.text.lower()) + "%"
         query = query.where(resources.c.search.like(pattern, escape="\\"))
+    paged = query
+    if after is not None:
+        key = _decode_after(after)
+        paged = paged.where(
+            tuple_(resources.c.project, resources.c.stack, resources.c.address, resources.c.id)
+            > tuple_(*(literal(k) for k in key))
+        )
     with engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        page = conn.execute(
-            query.order_by(
+        rows = conn.execute(
+            paged.order_by(
                 resources.c.project, resources.c.stack, resources.c.address, resources.c.id
             )
             .limit(limit)
             .offset(offset)
         ).all()
-    return total, [_resource(r) for r in page]
+    next_after = None
+    if len(rows) == limit:
+        last = rows[-1]
+        next_after = _encode_after((last.project, last.stack, last.address, last.id))
+    return InventoryPage(total, [_resource(r) for r in rows], next_after)
+
+
+def _encode_after(key: tuple[str, str, str, int]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def _decode_after(cursor: str) -> tuple[str, str, str, int]:
+    """The row key inside an `after` cursor; BadRequest for anything this bridge did not hand out."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw)
+    except (ValueError, binascii.Error):
+        raise BadRequest("the 'after' cursor is not one this bridge handed out") from None
+    if (
+        not isinstance(key, list)
+        or len(key) != 4
+        or not all(isinstance(k, str) for k in key[:3])
+        or not isinstance(key[3], int)
+        or isinstance(key[3], bool)
+        or not 0 <= key[3] < 2**63
+    ):
+        raise BadRequest("the 'after' cursor is not one this bridge handed out")
+    return key[0], key[1], key[2], key[3]
 
 
 def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:

@@ -5,6 +5,8 @@ Must not import the web framework.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -144,6 +146,14 @@ resources = Table(
     Index("ix_resources_type", "type"),
     Index("ix_resources_listing", "project", "stack", "address", "id"),
     Index("ix_resources_stack", "stack"),
+    # PostgreSQL only (migration 0008): a trigram index serving `q=` substring search.
+    Index(
+        "ix_resources_search_trgm",
+        "search",
+        postgresql_using="gin",
+        postgresql_ops={"search": "gin_trgm_ops"},
+        info={"only_dialect": "postgresql"},
+    ).ddl_if(dialect="postgresql"),
 )
 
 # Drift runs posted by `fedstack drift --bridge`: the report as received (sensitive values masked).
@@ -240,3 +250,13 @@ compliance_findings = Table(
     Column("resolved_at", DateTime(timezone=True), nullable=True),
     Index("ix_compliance_findings_stack", "project", "stack", "resolved_at"),
 )
+
+
+def on_this_dialect(dialect: str) -> Any:
+    """An Alembic `include_object` hook that skips objects declared for another database only."""
+
+    def include(obj: Any, _name: Any, _type: Any, _reflected: Any, _compare_to: Any) -> bool:
+        only = getattr(obj, "info", {}).get("only_dialect")
+        return only is None or only == dialect
+
+    return include

@@ -23,7 +23,7 @@ from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._retention import prune_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
 from fedstack.bridge.store._sealing import check_sealed_with_known_key, open_body, seal_body
-from sqlalchemy import Connection, Engine, Row, delete, func, select
+from sqlalchemy import Connection, Engine, Row, Select, delete, func, select
 
 __all__ = [
     "StoredState",
@@ -87,8 +87,24 @@ def read_current(engine: Engine, project: str, stack: str) -> StoredState | None
         )
     )
     with engine.connect() as conn:
-        row = conn.execute(query).first()
+        if conn.dialect.name == "postgresql":
+            row = _first_binary(conn, query)
+        else:
+            row = conn.execute(query).first()
     return None if row is None else _stored(row)
+
+
+def _first_binary(conn: Connection, query: Select[Any]) -> Any:
+    """The first row by PostgreSQL's binary protocol: a bytea body arrives as its bytes, not as
+    hex text twice its size that the client then decodes (half the bytes on the wire for a GET).
+    """
+    from psycopg.rows import namedtuple_row
+
+    compiled = query.compile(dialect=conn.dialect)
+    driver = conn.connection.driver_connection
+    with driver.cursor(binary=True, row_factory=namedtuple_row) as cursor:  # type: ignore[union-attr]
+        cursor.execute(str(compiled), compiled.params)
+        return cursor.fetchone()
 
 
 def write_state(

@@ -207,6 +207,23 @@ def test_inventory_filters_and_pages(bridge: BridgeProcess, tokens: Tokens) -> N
     addresses = [f"{i['stack']}:{i['address']}" for page in pages for i in page]
     assert [len(p) for p in pages] == [3, 3, 1]
     assert len(set(addresses)) == 7
+    # Keyset paging: each page's next_after leads to the next, the same rows as by offset.
+    keyset, after = [], None
+    for _ in range(4):
+        page = _inventory(
+            bridge, tokens.read, **mine, limit=3, **({"after": after} if after else {})
+        )
+        keyset += [f"{i['stack']}:{i['address']}" for i in page["items"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert keyset == addresses
+    forged = httpx.get(
+        f"{bridge.url}/v1/inventory",
+        params={"after": "bm90LWEtY3Vyc29y"},
+        headers={"Authorization": f"Bearer {tokens.read}"},
+    )
+    assert forged.status_code == 400 and "cursor" in forged.text
     assert _inventory(bridge, tokens.other_project_write, project=tokens.project)["total"] == 0
 
 

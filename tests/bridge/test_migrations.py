@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from fedstack.bridge.store import migrate, open_engine
-from fedstack.bridge.store._models import metadata
+from fedstack.bridge.store._models import metadata, on_this_dialect
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -20,7 +20,10 @@ def test_migrated_schema_matches_the_models_and_migrating_twice_is_a_no_op(
         migrate(engine)
         migrate(engine)
         with engine.connect() as conn:
-            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+            context = MigrationContext.configure(
+                conn, opts={"include_object": on_this_dialect(conn.dialect.name)}
+            )
+            differences = compare_metadata(context, metadata)
     finally:
         engine.dispose()
     assert differences == []
