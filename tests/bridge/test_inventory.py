@@ -19,6 +19,7 @@ from bridge_helpers import (
     unique,
 )
 from fedstack.bridge.store import open_engine
+from fedstack.client import BridgeClient
 from fedstack.bridge.store._models import resources as resources_table
 from sqlalchemy import select
 
@@ -225,6 +226,19 @@ def test_inventory_filters_and_pages(bridge: BridgeProcess, tokens: Tokens) -> N
     )
     assert forged.status_code == 400 and "cursor" in forged.text
     assert _inventory(bridge, tokens.other_project_write, project=tokens.project)["total"] == 0
+
+
+def test_the_client_fetches_every_page_through_the_keyset_cursor(
+    sqlite_bridge: BridgeProcess,
+) -> None:
+    """`BridgeClient.inventory_all` (used by unmanaged, exit and the provider) pages past 1,000."""
+    tokens = make_tokens(sqlite_bridge.db_url, unique("p"))
+    _write(sqlite_bridge, tokens, "many", [_bucket(f"b{i}", "eu-west-3") for i in range(1001)])
+    with BridgeClient(sqlite_bridge.url, tokens.read) as client:
+        every = client.inventory_all(project=tokens.project)
+        first_page_only = client.inventory_all(project=tokens.project, max_pages=1)
+    assert len(every) == len({i["address"] for i in every}) == 1001
+    assert len(first_page_only) == 1000
 
 
 def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, tokens: Tokens) -> None:

@@ -72,9 +72,24 @@ class BridgeClient:
         self._http.close()
 
     def inventory(self, **filters: Any) -> dict[str, Any]:
-        """`GET /v1/inventory` with filters (provider, region, country, type, project, stack, q, limit, offset)."""
+        """`GET /v1/inventory` with filters (provider, region, country, type, project, stack, q, limit, offset, after)."""
         params = {k: v for k, v in filters.items() if v is not None}
         return self._json("GET", "/v1/inventory", params=params)
+
+    def inventory_all(self, *, max_pages: int = 1000, **filters: Any) -> list[dict[str, Any]]:
+        """Every resource matching `filters`, fetched in pages of 1,000 through the keyset cursor.
+
+        Bounded by `max_pages` (a million resources by default), so a runaway listing cannot loop.
+        """
+        items: list[dict[str, Any]] = []
+        after: str | None = None
+        for _ in range(max_pages):
+            page = self.inventory(**filters, limit=1000, after=after)
+            items += page["items"]
+            after = page.get("next_after")
+            if not after or not page["items"]:
+                break
+        return items
 
     def stacks(self) -> list[dict[str, Any]]:
         """`GET /v1/stacks`."""

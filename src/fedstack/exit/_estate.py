@@ -24,8 +24,6 @@ _NEEDS = {
     "network": "a new network from the module, before the instances that use it",
     "dns_record": "the record re-created in a zone at the new provider, then the delegation changed",
 }
-_PAGE = 1000
-_MAX_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -77,14 +75,8 @@ class EstatePlan:
 
 
 def inventory_at(client: BridgeClient, provider: str) -> list[dict[str, Any]]:
-    """Every inventory resource the bridge places at `provider`, page by page."""
-    items: list[dict[str, Any]] = []
-    for page in range(_MAX_PAGES):
-        answer = client.inventory(provider=provider, limit=_PAGE, offset=page * _PAGE)
-        items += answer["items"]
-        if len(items) >= answer["total"] or not answer["items"]:
-            break
-    return items
+    """Every inventory resource the bridge places at `provider`."""
+    return client.inventory_all(provider=provider)
 
 
 def plan_estate_exit(

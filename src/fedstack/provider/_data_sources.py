@@ -290,13 +290,8 @@ class Inventory(_Base):
         bridge = self.context.bridge("fedstack_inventory")
         filters = {k: config.get(k) for k in ("project", "stack", "type", "country")}
         filters.update(provider=config.get("provider_name"), q=config.get("query"))
-        items: list[dict[str, Any]] = []
-        # The bridge pages at most 1000 resources; bounded, so a runaway total cannot loop.
-        for _ in range(_MAX_PAGES):
-            page = bridge.inventory(**filters, limit=_PAGE, offset=len(items))
-            items += page["items"]
-            if not page["items"] or len(items) >= page["total"]:
-                break
+        # Bounded: at most _MAX_PAGES pages of 1,000 into one Terraform attribute.
+        items = bridge.inventory_all(max_pages=_MAX_PAGES, **filters)
         return {
             "resources": [
                 {
@@ -314,7 +309,6 @@ class Inventory(_Base):
         }
 
 
-_PAGE = 1000
 _MAX_PAGES = 100
 
 

@@ -28,9 +28,6 @@ IDENTIFIERS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 """Inventory resource type -> (kind, the attributes that identify it at the provider)."""
 
-_PAGE = 1000
-_MAX_PAGES = 1000  # a million resources: far past any inventory, a bound on the loop
-
 
 @dataclass(frozen=True)
 class Managed:
@@ -48,21 +45,11 @@ def managed_resources(client: BridgeClient, types: Iterable[str]) -> Managed:
     keys: set[tuple[str | None, str, str]] = set()
     for resource_type in types:
         kind, attributes = IDENTIFIERS[resource_type]
-        for item in _every_item(client, resource_type):
+        for item in client.inventory_all(type=resource_type):
             identifier = _identifier(item.get("attributes") or {}, attributes)
             if identifier:
                 keys.add((item.get("provider"), kind, identifier))
     return Managed(frozenset(keys))
-
-
-def _every_item(client: BridgeClient, resource_type: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    for page in range(_MAX_PAGES):
-        answer = client.inventory(type=resource_type, limit=_PAGE, offset=page * _PAGE)
-        items += answer["items"]
-        if len(items) >= answer["total"] or not answer["items"]:
-            break
-    return items
 
 
 def _identifier(attributes: dict[str, Any], names: tuple[str, ...]) -> str | None:
