@@ -181,6 +181,8 @@ def test_an_expired_token_is_refused_on_every_route_and_named_to_its_holder_only
         assert (
             f"the token {token_id} expired on 2026-01-02 03:04 UTC: create a new one" in answer.text
         ), (method, target, answer.text)
+    shown = httpx.get(f"{bridge.url}/v1/tokens/{token_id}", headers=bearer(tokens.root)).json()
+    assert shown["expired"] is True and shown["expires_at"] == "2026-01-02T03:04:00Z"
     forged = httpx.get(url, headers=bearer(tokens.admin[:-4] + "AAAA"))
     assert forged.status_code == 401
     assert "expired" not in forged.text and "unknown or wrong" in forged.text
