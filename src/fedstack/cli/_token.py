@@ -23,7 +23,7 @@ _DB = click.option(
 class _Expiry(click.ParamType):
     """`--expires`: a duration (30d, 12h, 90m) from now, or an ISO date or time (UTC)."""
 
-    name = "30d|12h|90m|YYYY-MM-DD"
+    name = "expiry"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
@@ -70,6 +70,7 @@ def _engine(db_url: str | None):  # type: ignore[no-untyped-def]
     "--expires",
     "expires_at",
     type=_Expiry(),
+    metavar="30d|12h|90m|DATE",
     help="When the token stops working: 30d, 12h or 90m from now, or a date (00:00 UTC that "
     "day) or ISO time such as 2027-01-31T18:00Z. Default: never.",
 )
