@@ -1,22 +1,22 @@
 """`fedstack token create --expires`: durations and ISO dates parsed, bad or past values refused
-with a usage error (exit 64) and no token made; `token list` shows the expiry."""
+with a usage error (exit 64) and no token made; `token list` shows the expiry.
+
+The CLI runs in this process through `fedstack.cli.main`, the console script's entry point
+(its exit-code mapping included), on a real SQLite database."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fedstack.bridge.store import parse_expiry
+from fedstack.cli import main
 
 from fedstack.errors import ConfigError
 
 NOW = datetime(2026, 12, 2, 13, 30, tzinfo=UTC)
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 
 
 @pytest.mark.parametrize(
@@ -51,37 +51,37 @@ def test_expiry_refuses_bad_values_and_the_past(text: str, message: str) -> None
         parse_expiry(text, now=NOW)
 
 
-def _fedstack(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [FEDSTACK, "token", *args, "--db", db],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=os.environ | {"COLUMNS": "200"},  # a table row on one line, whatever the terminal
-    )
+def _fedstack(capsys: pytest.CaptureFixture[str], *args: str, db: str) -> tuple[int, str, str]:
+    """The console script's entry point in this process (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    try:
+        main(["token", *args, "--db", db])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_token_create_expires_is_a_usage_error_when_bad_and_shown_by_list(tmp_path: Path) -> None:
+def test_token_create_expires_is_a_usage_error_when_bad_and_shown_by_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # a table row on one line, whatever the terminal
     db = f"sqlite:///{tmp_path / 'bridge.sqlite3'}"
+    create = ("create", "--project", "shop", "--scope", "state:read")
     for bad, says in (("5x", "is not an expiry"), ("2020-01-01", "is in the past")):
-        done = _fedstack(
-            "create", "--project", "shop", "--scope", "state:read", "--expires", bad, db=db
-        )
-        assert done.returncode == 64, done.stderr
-        assert says in done.stderr and "--expires" in done.stderr and "Traceback" not in done.stderr
-        assert done.stdout == ""
+        code, out, err = _fedstack(capsys, *create, "--expires", bad, db=db)
+        assert code == 64, err
+        assert says in err and "--expires" in err and "Traceback" not in err
+        assert out == ""
     before = datetime.now(UTC)
-    made = _fedstack(
-        "create", "--project", "shop", "--scope", "state:read", "--expires", "30d", "--json", db=db
-    )
-    assert made.returncode == 0, made.stderr
-    expires_at = datetime.fromisoformat(json.loads(made.stdout)["expires_at"])
+    code, out, err = _fedstack(capsys, *create, "--expires", "30d", "--json", db=db)
+    assert code == 0, err
+    expires_at = datetime.fromisoformat(json.loads(out)["expires_at"])
     assert before + timedelta(days=30) <= expires_at <= datetime.now(UTC) + timedelta(days=30)
-    forever = _fedstack("create", "--project", "shop", "--scope", "state:read", "--json", db=db)
-    assert json.loads(forever.stdout)["expires_at"] is None
-    listed = json.loads(_fedstack("list", "--json", db=db).stdout)
+    assert json.loads(_fedstack(capsys, *create, "--json", db=db)[1])["expires_at"] is None
+    listed = json.loads(_fedstack(capsys, "list", "--json", db=db)[1])
     assert len(listed) == 2  # the refused ones made no token
     assert [t["expires_at"] is None for t in listed] == [False, True]
-    table = _fedstack("list", db=db).stdout
+    table = _fedstack(capsys, "list", db=db)[1]
     assert f"{expires_at:%Y-%m-%d %H:%M} UTC" in table and "never" in table
