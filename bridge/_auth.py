@@ -50,5 +50,5 @@ def authenticate(engine: Engine, header: str | None, *, auth: bool) -> Principal
         reason = refusal_reason(engine, token)
         if reason == "unknown":
             raise Unauthorized("the token is unknown or wrong")
-        raise Unauthorized(f"the token {token.split('_')[1]} was {reason}: create a new one")
+        raise Unauthorized(f"the token {token.split('_')[1]} {reason}: create a new one")
     return principal

@@ -6,15 +6,16 @@ token but no database access, such as the Terraform provider's `fedstack_token` 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import UTC, datetime
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Path, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.store import create_token, list_tokens, revoke_token
-from pydantic import BaseModel, ConfigDict, Field
+from fedstack.bridge.store import create_token, list_tokens, parse_duration, revoke_token
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from fedstack.errors import ConfigError
@@ -26,12 +27,20 @@ TokenId = Annotated[str, Path(pattern=r"^[a-z0-9]{12}$")]
 
 
 class TokenRequest(BaseModel):
-    """What a new token may do: a project (or `*`), a scope and a note."""
+    """What a new token may do: a project (or `*`), a scope, a note and when it expires.
+
+    Give at most one of `expires_at` (a moment with an offset) and `expires_in` (`30d`, `12h`,
+    `90m`); with neither the token never expires.
+    """
 
     model_config = ConfigDict(extra="forbid")
     project: str = Field(max_length=128, examples=["shop"])
     scope: str = Field(max_length=32, examples=["state:read"])
     description: str = Field(default="", max_length=256)
+    expires_at: AwareDatetime | None = Field(default=None, examples=["2027-01-31T00:00:00Z"])
+    expires_in: str | None = Field(
+        default=None, max_length=8, pattern=r"^[0-9]+[dhm]$", examples=["30d"]
+    )
 
 
 @router.post("", status_code=201, summary="Create a token; its secret is in this answer only")
@@ -44,7 +53,12 @@ async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str,
     engine = context(request).engine
     try:
         new = await run_in_threadpool(
-            create_token, engine, body.project, body.scope, body.description
+            create_token,
+            engine,
+            body.project,
+            body.scope,
+            body.description,
+            expires_at=_expiry(body),
         )
     except ConfigError as exc:
         raise BadRequest(str(exc)) from None
@@ -53,13 +67,22 @@ async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str,
         "project": new.project,
         "scope": new.scope,
         "description": body.description,
+        "expires_at": _iso(new.expires_at),
         "token": new.secret,
     }
 
 
+def _expiry(body: TokenRequest) -> datetime | None:
+    if body.expires_at is not None and body.expires_in is not None:
+        raise ConfigError("give expires_at or expires_in, not both")
+    if body.expires_in is not None:
+        return datetime.now(UTC) + parse_duration(body.expires_in)
+    return body.expires_at
+
+
 @router.get("/{token_id}", summary="One token's metadata (never its secret)", responses=errors(404))
 def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
-    """The token's project, scope, description and whether it is revoked."""
+    """The token's project, scope, description, expiry and whether it is revoked or expired."""
     row = _token_or_404(request, token_id)
     who.require("admin", str(row["project"]))
     return _public(row)
@@ -83,10 +106,17 @@ def _token_or_404(request: Request, token_id: str) -> dict[str, object]:
 
 
 def _public(row: dict[str, object]) -> dict[str, Any]:
+    expires_at = cast("datetime | None", row["expires_at"])
     return {
         "id": row["id"],
         "project": row["project"],
         "scope": row["scope"],
         "description": row["description"],
         "revoked": row["revoked_at"] is not None,
+        "expires_at": _iso(expires_at),
+        "expired": expires_at is not None and expires_at <= datetime.now(UTC),
     }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None

@@ -107,6 +107,8 @@ tokens = Table(
     Column("description", String(256), nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
+    # NULL: never expires (every token made before migration 0009).
+    Column("expires_at", DateTime(timezone=True), nullable=True),
 )
 
 audit = Table(

@@ -2,7 +2,8 @@
 
 A token reads `fst_<id>_<secret>`: the id finds the row, the secret is compared in constant
 time. The secret has 256 bits of entropy, so a plain hash is enough (no password stretching).
-Must not import the web framework.
+A token may carry an expiry (`expires_at`, NULL = never); past it, it is refused like a revoked
+one. Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from typing import Any
+from datetime import UTC, datetime, timedelta
 
 from fedstack.bridge._principal import ALL_PROJECTS, SCOPES, Principal, Scope
 from fedstack.bridge.store._engine import write_transaction
@@ -22,9 +24,21 @@ from sqlalchemy import Engine, select
 
 from fedstack.errors import ConfigError
 
-__all__ = ["NewToken", "create_token", "list_tokens", "revoke_token", "verify_token"]
+__all__ = [
+    "NewToken",
+    "create_token",
+    "list_tokens",
+    "parse_duration",
+    "parse_expiry",
+    "refusal_reason",
+    "revoke_token",
+    "verify_token",
+]
 
 _TOKEN = re.compile(r"^fst_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
+_DURATION = re.compile(r"^([1-9][0-9]{0,5})([dhm])$")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+EXPIRY_FORMS = "a duration such as 30d, 12h or 90m, or a date such as 2027-01-31 (00:00 UTC)"
 
 
 @dataclass(frozen=True)
@@ -35,14 +49,76 @@ class NewToken:
     project: str
     scope: Scope
     secret: str
+    expires_at: datetime | None = None
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30d`, `12h` or `90m` as a timedelta; ConfigError for anything else."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise ConfigError(f"{text!r} is not a duration; use a number and d, h or m, e.g. 30d")
+    amount, unit = match.groups()
+    return timedelta(**{_UNITS[unit]: int(amount)})
+
+
+def parse_expiry(text: str, *, now: datetime | None = None) -> datetime:
+    """When a token given `--expires text` expires: now + a duration, or an ISO date/time (UTC).
+
+    A bare date means 00:00 UTC that day; a time without an offset is UTC. ConfigError for
+    anything else and for a moment that is not in the future.
+    """
+    now = now or datetime.now(UTC)
+    text = text.strip()
+    if _DURATION.match(text):
+        return now + parse_duration(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{text!r} is not an expiry; use {EXPIRY_FORMS}") from None
+    return _future_expiry(moment, now=now)  # a bare date parses as midnight
+
+
+def _future_expiry(moment: datetime, *, now: datetime | None = None) -> datetime:
+    """`moment` in UTC when it lies ahead; ConfigError when it is now or past."""
+    now = now or datetime.now(UTC)
+    moment = _aware(moment)
+    if moment <= now:
+        raise ConfigError(
+            f"the expiry {moment.isoformat()} is in the past; "
+            "give a later date or a duration such as 30d"
+        )
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ConfigError(f"the expiry {moment.isoformat()} is out of range") from None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
+def _expired(row: Any, now: datetime) -> bool:
+    return row.expires_at is not None and _aware(row.expires_at) <= now
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(engine: Engine, project: str, scope: str, description: str = "") -> NewToken:
-    """Store a new token for `project` (or `*`) with `scope`; return it with its secret."""
+def create_token(
+    engine: Engine,
+    project: str,
+    scope: str,
+    description: str = "",
+    *,
+    expires_at: datetime | None = None,
+) -> NewToken:
+    """Store a new token for `project` (or `*`) with `scope`; return it with its secret.
+
+    `expires_at` (must lie ahead) ends the token's life; None means it never expires.
+    """
+    if expires_at is not None:
+        expires_at = _future_expiry(expires_at)
     if scope not in SCOPES:
         raise ConfigError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
     if project != ALL_PROJECTS:
@@ -58,20 +134,22 @@ def create_token(engine: Engine, project: str, scope: str, description: str = ""
                 secret_sha256=_digest(secret),
                 description=description[:256],
                 created_at=datetime.now(UTC),
+                expires_at=expires_at,
             )
         )
-    return NewToken(token_id, project, scope, f"fst_{token_id}_{secret}")  # type: ignore[arg-type]
+    return NewToken(token_id, project, scope, f"fst_{token_id}_{secret}", expires_at)  # type: ignore[arg-type]
 
 
 def verify_token(engine: Engine, presented: str) -> Principal | None:
-    """The principal behind a presented token, or None when it is unknown, wrong or revoked."""
+    """The principal behind a presented token, or None when it is unknown, wrong, revoked or
+    expired."""
     match = _TOKEN.match(presented.strip())
     if match is None:
         return None
     token_id, secret = match.groups()
     with engine.connect() as conn:
         row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or _expired(row, datetime.now(UTC)):
         return None
     if not hmac.compare_digest(row.secret_sha256, _digest(secret)):
         return None
@@ -79,10 +157,11 @@ def verify_token(engine: Engine, presented: str) -> Principal | None:
 
 
 def refusal_reason(engine: Engine, presented: str) -> str:
-    """Why verify_token refused `presented`: "revoked on <date>" for a real token, else "unknown".
+    """Why verify_token refused `presented`: "was revoked on <date>" or "expired on <date>" for
+    a real token, else "unknown".
 
-    Revocation is named only to whoever holds the secret, so the answer reveals nothing
-    about which token ids exist.
+    Revocation and expiry are named only to whoever holds the secret, so the answer reveals
+    nothing about which token ids exist.
     """
     match = _TOKEN.match(presented.strip())
     if match is None:
@@ -93,12 +172,14 @@ def refusal_reason(engine: Engine, presented: str) -> str:
     if row is None or not hmac.compare_digest(row.secret_sha256, _digest(secret)):
         return "unknown"
     if row.revoked_at is not None:
-        return f"revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
+        return f"was revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
+    if _expired(row, datetime.now(UTC)):
+        return f"expired on {_aware(row.expires_at):%Y-%m-%d %H:%M} UTC"
     return "unknown"
 
 
 def list_tokens(engine: Engine) -> list[dict[str, object]]:
-    """Every token's id, project, scope and dates (never a secret or its hash)."""
+    """Every token's id, project, scope and dates, in UTC (never a secret or its hash)."""
     with engine.connect() as conn:
         rows = conn.execute(select(tokens).order_by(tokens.c.created_at)).all()
     return [
@@ -107,8 +188,9 @@ def list_tokens(engine: Engine) -> list[dict[str, object]]:
             "project": r.project,
             "scope": r.scope,
             "description": r.description,
-            "created_at": r.created_at,
-            "revoked_at": r.revoked_at,
+            "created_at": _aware(r.created_at),
+            "revoked_at": _aware(r.revoked_at) if r.revoked_at else None,
+            "expires_at": _aware(r.expires_at) if r.expires_at else None,
         }
         for r in rows
     ]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body
 from fedstack.bridge.store import create_token, open_engine
+from fedstack.bridge.store._models import tokens as token_rows
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens) -> str:
@@ -131,6 +134,83 @@ def test_revoked_token_answers_401(bridge: BridgeProcess, tokens: Tokens) -> Non
     token_id = tokens.read.split("_")[1]
     assert _fedstack("token", "revoke", token_id, db=bridge.db_url).returncode == 0
     assert httpx.get(_url(bridge, tokens), headers=bearer(tokens.read)).status_code == 401
+
+
+def _set_expiry(db_url: str, token: str, expires_at: datetime) -> None:
+    """Write a token's expiry straight into the database (an expired token without waiting)."""
+    engine = open_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                token_rows.update()
+                .where(token_rows.c.id == token.split("_")[1])
+                .values(expires_at=expires_at)
+            )
+    finally:
+        engine.dispose()
+
+
+def test_an_expired_token_is_refused_on_every_route_and_named_to_its_holder_only(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    url = _url(bridge, tokens)
+    body = state_body(1, new_lineage())
+    httpx.post(url, content=body, headers=bearer(tokens.write)).raise_for_status()
+    _set_expiry(bridge.db_url, tokens.admin, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    _set_expiry(bridge.db_url, tokens.read, datetime.now(UTC) + timedelta(days=1))
+    assert httpx.get(url, headers=bearer(tokens.read)).content == body  # not yet expired
+    routes = [
+        ("GET", url),
+        ("POST", url),
+        ("GET", url + "/versions"),
+        ("LOCK", url + "/lock"),
+        ("GET", f"{bridge.url}/v1/inventory"),
+        ("GET", f"{bridge.url}/v1/audit"),
+        ("GET", f"{bridge.url}/v1/tokens/{tokens.read.split('_')[1]}"),
+        ("GET", f"{bridge.url}/dashboard"),
+    ]
+    token_id = tokens.admin.split("_")[1]
+    for method, target in routes:
+        answer = httpx.request(
+            method,
+            target,
+            content=body,
+            headers=bearer(tokens.admin) | {"Content-Type": "application/json"},
+        )
+        assert answer.status_code == 401, (method, target, answer.text)
+        assert (
+            f"the token {token_id} expired on 2026-01-02 03:04 UTC: create a new one" in answer.text
+        ), (method, target, answer.text)
+    shown = httpx.get(f"{bridge.url}/v1/tokens/{token_id}", headers=bearer(tokens.root)).json()
+    assert shown["expired"] is True and shown["expires_at"] == "2026-01-02T03:04:00Z"
+    forged = httpx.get(url, headers=bearer(tokens.admin[:-4] + "AAAA"))
+    assert forged.status_code == 401
+    assert "expired" not in forged.text and "unknown or wrong" in forged.text
+
+
+def test_a_token_stops_working_when_its_expiry_passes(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    engine = open_engine(bridge.db_url)
+    try:
+        new = create_token(
+            engine,
+            tokens.project,
+            "state:read",
+            expires_at=datetime.now(UTC) + timedelta(seconds=2),
+        )
+    finally:
+        engine.dispose()
+    url = _url(bridge, tokens)
+    assert httpx.get(url, headers=bearer(new.secret)).status_code == 204
+    deadline = time.monotonic() + 15
+    answer = httpx.get(url, headers=bearer(new.secret))
+    while answer.status_code == 204 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        answer = httpx.get(url, headers=bearer(new.secret))
+    assert answer.status_code == 401
+    assert f"the token {new.id} expired on " in answer.json()["error"]
+    assert new.expires_at is not None and datetime.now(UTC) >= new.expires_at
 
 
 def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:

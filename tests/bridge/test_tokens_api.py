@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 from bridge_helpers import BridgeProcess, bearer, make_tokens, unique
 
@@ -27,6 +29,8 @@ def test_admin_creates_reads_and_revokes_a_token(sqlite_bridge: BridgeProcess) -
         "scope": "state:read",
         "description": "ci",
         "revoked": False,
+        "expires_at": None,
+        "expired": False,
     }
     assert new["token"].split("_")[-1] not in read.text
 
@@ -52,3 +56,36 @@ def test_tokens_need_admin_on_the_project(sqlite_bridge: BridgeProcess) -> None:
     ).json()
     assert httpx.get(f"{url}/{mine['id']}", headers=bearer(other.admin)).status_code == 403
     assert httpx.delete(f"{url}/{mine['id']}", headers=bearer(other.admin)).status_code == 403
+
+
+def test_a_token_may_expire_at_a_moment_or_after_a_duration(sqlite_bridge: BridgeProcess) -> None:
+    tokens = make_tokens(sqlite_bridge.db_url, unique("tok"))
+    url = f"{sqlite_bridge.url}/v1/tokens"
+    base = {"project": tokens.project, "scope": "state:read"}
+    before = datetime.now(UTC)
+    within = httpx.post(url, json=base | {"expires_in": "12h"}, headers=bearer(tokens.admin))
+    assert within.status_code == 201, within.text
+    expires_at = datetime.fromisoformat(within.json()["expires_at"])
+    assert before + timedelta(hours=12) <= expires_at <= datetime.now(UTC) + timedelta(hours=12)
+    shown = httpx.get(f"{url}/{within.json()['id']}", headers=bearer(tokens.admin)).json()
+    assert datetime.fromisoformat(shown["expires_at"]) == expires_at and shown["expired"] is False
+
+    at = httpx.post(
+        url, json=base | {"expires_at": "2031-01-31T18:00:00+02:00"}, headers=bearer(tokens.admin)
+    )
+    assert at.status_code == 201, at.text
+    assert at.json()["expires_at"] == "2031-01-31T16:00:00Z"
+    works = httpx.get(f"{sqlite_bridge.url}/v1/inventory", headers=bearer(at.json()["token"]))
+    assert works.status_code == 200
+
+    refusals = [
+        ({"expires_at": "2020-01-01T00:00:00Z"}, "in the past"),
+        ({"expires_in": "30d", "expires_at": "2031-01-01T00:00:00Z"}, "not both"),
+        ({"expires_in": "0d"}, "is not a duration"),
+        ({"expires_in": "soon"}, "expires_in"),
+        ({"expires_at": "2031-01-01T00:00:00"}, "expires_at"),  # no offset: ambiguous
+    ]
+    for extra, says in refusals:
+        refused = httpx.post(url, json=base | extra, headers=bearer(tokens.admin))
+        assert refused.status_code == 400, (extra, refused.text)
+        assert says in refused.json()["error"], (extra, refused.text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import click
 
 from fedstack.cli._output import print_json, stderr, stdout
@@ -17,6 +20,23 @@ _DB = click.option(
 )
 
 
+class _Expiry(click.ParamType):
+    """`--expires`: a duration (30d, 12h, 90m) from now, or an ISO date or time (UTC)."""
+
+    name = "expiry"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        from fedstack.bridge.store import parse_expiry
+        from fedstack.errors import ConfigError
+
+        try:
+            return parse_expiry(str(value))
+        except ConfigError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @click.group()
 def token() -> None:
     """Manage bridge tokens (written straight to the bridge's database).
@@ -24,7 +44,8 @@ def token() -> None:
     \b
     Examples:
       fedstack token create --project shop --scope state:write
-      fedstack token create --project '*' --scope admin --description "ops team"
+      fedstack token create --project shop --scope state:read --expires 30d
+      fedstack token create --project '*' --scope admin --description "ops team" --expires 2027-01-31
       fedstack token list --json
       fedstack token revoke 3f9c0a12b4de
     """
@@ -45,31 +66,57 @@ def _engine(db_url: str | None):  # type: ignore[no-untyped-def]
 )
 @click.option("--scope", required=True, type=click.Choice(_SCOPES), help="What the token may do.")
 @click.option("--description", default="", help="A note on who or what uses the token.")
+@click.option(
+    "--expires",
+    "expires_at",
+    type=_Expiry(),
+    metavar="30d|12h|90m|DATE",
+    help="When the token stops working: 30d, 12h or 90m from now, or a date (00:00 UTC that "
+    "day) or ISO time such as 2027-01-31T18:00Z. Default: never.",
+)
 @_DB
 @click.option("--json", "as_json", is_flag=True, help="Print the token as JSON.")
-def create(project: str, scope: str, description: str, db_url: str | None, as_json: bool) -> None:
+def create(
+    project: str,
+    scope: str,
+    description: str,
+    expires_at: datetime | None,
+    db_url: str | None,
+    as_json: bool,
+) -> None:
     """Create a token and print it once; only its hash is stored.
 
     \b
-    Example:
+    Examples:
       export TF_HTTP_USERNAME=fedstack
       export TF_HTTP_PASSWORD=$(fedstack token create --project shop --scope state:write)
+      fedstack token create --project shop --scope state:read --expires 12h --json
     """
     from fedstack.bridge.store import create_token
 
-    new = create_token(_engine(db_url), project, scope, description)
+    new = create_token(_engine(db_url), project, scope, description, expires_at=expires_at)
+    expiry = f"{new.expires_at:%Y-%m-%d %H:%M} UTC" if new.expires_at else None
     if as_json:
-        print_json({"id": new.id, "project": new.project, "scope": new.scope, "token": new.secret})
+        print_json(
+            {
+                "id": new.id,
+                "project": new.project,
+                "scope": new.scope,
+                "expires_at": new.expires_at.isoformat() if new.expires_at else None,
+                "token": new.secret,
+            }
+        )
         return
     stdout.print(new.secret)
-    stderr.print(f"token {new.id} ({new.scope} on {new.project}): shown once, store it now")
+    until = f", expires {expiry}" if expiry else ""
+    stderr.print(f"token {new.id} ({new.scope} on {new.project}{until}): shown once, store it now")
 
 
 @token.command(name="list")
 @_DB
 @click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
 def list_(db_url: str | None, as_json: bool) -> None:
-    """List tokens (ids, projects, scopes; never secrets).
+    """List tokens (ids, projects, scopes, expiry; never secrets).
 
     \b
     Examples:
@@ -84,15 +131,26 @@ def list_(db_url: str | None, as_json: bool) -> None:
     if as_json:
         print_json(found)
         return
-    table = Table("id", "project", "scope", "description", "created", "revoked")
+    table = Table("id", "project", "scope", "description", "created", "expires", "revoked")
+    now = datetime.now(UTC)
     for t in found:
         table.add_row(
-            *(
-                str(t[k] or "")
-                for k in ("id", "project", "scope", "description", "created_at", "revoked_at")
-            )
+            *(str(t[k]) for k in ("id", "project", "scope", "description")),
+            _when(t["created_at"]),
+            _expires(t["expires_at"], now),
+            _when(t["revoked_at"]),
         )
     stdout.print(table)
+
+
+def _when(moment: object) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if isinstance(moment, datetime) else ""
+
+
+def _expires(moment: object, now: datetime) -> str:
+    if not isinstance(moment, datetime):
+        return "never"
+    return _when(moment) + (" (expired)" if moment <= now else "")
 
 
 @token.command()
