@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -129,6 +130,9 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def _alive(pid: int) -> bool:
     try:
         return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
@@ -200,9 +204,13 @@ def test_ctrl_c_stops_terraform_cancels_queued_stacks_and_writes_the_partial_rep
         # Per stack, b-slow's plan runs in its folder; merged, b-slow and c-queued share one
         # plan in a temporary root.
         fast = (root / "a-fast").resolve()
+        # a-fast is done when its progress line says so: between its init and its plan no
+        # Terraform runs in its folder either, and a busy machine can hold that gap open.
         _wait_for(
             lambda: (
-                _planning(proc.pid) and (fast / ".terraform").exists() and not _terraform_in(fast)
+                _planning(proc.pid)
+                and "a-fast: in sync" in _ANSI.sub("", screen.decode(errors="replace"))
+                and not _terraform_in(fast)
             ),
             deadline,
             "a-fast checked and b-slow's refresh-only plan running",
