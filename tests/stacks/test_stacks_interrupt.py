@@ -10,18 +10,13 @@ the terminal's reach) and its `sleep`, cancel c-after-b and d-other, and say wha
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
-import sys
-import termios
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from pty_helpers import FEDSTACK, ctrl_c_in_a_terminal, processes_in
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 HANG_SECONDS = 600
 
 APP = """
@@ -46,77 +41,14 @@ for name in ("a-fast", "b-slow", "c-after-b", "d-other"):
 """ % {"hang": HANG_SECONDS}
 
 
-def _in_folder(folder: Path) -> list[int]:
-    """Pids of processes whose working directory is `folder` (Terraform, its `sleep`)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if Path(os.readlink(entry / "cwd")) == folder:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def _sleeping(folder: Path) -> bool:
-    for pid in _in_folder(folder):
+    for pid in processes_in(folder):
         try:
             if Path(f"/proc/{pid}/cmdline").read_bytes().startswith(b"sleep\0"):
                 return True
         except OSError:
             continue
     return False
-
-
-def _ctrl_c_in_a_terminal(args: list[str], ready, env: dict[str, str]) -> tuple[int, float, str]:  # type: ignore[no-untyped-def]
-    """Run fedstack on a pty, press Ctrl-C once `ready()`; (exit code, seconds after, screen)."""
-    master, slave = os.openpty()
-
-    def controlling_terminal() -> None:
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty is this session's terminal, as in a shell
-
-    proc = subprocess.Popen(
-        [FEDSTACK, *args],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-        preexec_fn=controlling_terminal,
-    )
-    os.close(slave)
-    screen = bytearray()
-
-    def read() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            screen.extend(chunk)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        deadline = time.monotonic() + 180
-        while not ready():
-            assert proc.poll() is None, screen.decode(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, screen.decode(errors="replace")[-3000:]
-            time.sleep(0.2)
-        os.write(master, b"\x03")  # Ctrl-C, through the terminal's line discipline
-        pressed = time.monotonic()
-        code = proc.wait(timeout=60)
-        took = time.monotonic() - pressed
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    reader.join(timeout=5)
-    os.close(master)
-    return code, took, screen.decode(errors="replace")
 
 
 @pytest.mark.parametrize("action", ["deploy", "destroy"])
@@ -131,9 +63,10 @@ def test_ctrl_c_stops_terraform_and_cancels_queued_stacks(action: str, tmp_path:
         )
         assert done.returncode == 0, done.stderr[-3000:]
     slow = out / "stacks" / "b-slow"
-    code, took, screen = _ctrl_c_in_a_terminal(
-        [action, *common], lambda: slow.is_dir() and _sleeping(slow), env
+    pressed = ctrl_c_in_a_terminal(
+        [action, *common], lambda _pid, _screen: slow.is_dir() and _sleeping(slow), env
     )
+    code, took, screen = pressed.code, pressed.took, pressed.screen
     assert code == 130, screen[-3000:]
     assert took < 30, took  # SIGINT, then SIGKILL after the 10 s grace period at the latest
     flat = " ".join(screen.split())  # the terminal wraps long lines
@@ -142,7 +75,7 @@ def test_ctrl_c_stops_terraform_and_cancels_queued_stacks(action: str, tmp_path:
     assert "interrupted: stopping 1 Terraform process(es)" in flat, screen[-3000:]
     assert f"terraform {verb} in" in flat and "b-slow" in flat, screen[-3000:]
     assert "fedstack: interrupted" in flat and "Traceback" not in screen
-    assert not _in_folder(slow)  # Terraform and the provisioner's sleep are gone
+    assert not processes_in(slow)  # Terraform and the provisioner's sleep are gone
     for name in ("c-after-b", "d-other"):
         state = out / "stacks" / name / "terraform.tfstate"
         if action == "deploy":
