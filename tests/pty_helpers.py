@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
 import subprocess
 import sys
 import termios
@@ -83,6 +84,11 @@ def ctrl_c_in_a_terminal(
 
     def controlling_terminal() -> None:
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty is this session's terminal, as in a shell
+        # As an interactive shell starts a foreground job: Ctrl-C's signal at its default. A test
+        # run started in the background by a script (`cmd &`) inherits SIGINT ignored, and the
+        # command would then rightly ignore the key.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
     proc = subprocess.Popen(
         [FEDSTACK, *args],
