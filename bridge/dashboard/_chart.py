@@ -120,6 +120,15 @@ def history_chart(days: Sequence[Day], runs: Sequence[RunMark], *, title: str) -
         )
     every = 1 if len(days) <= 16 else 7
     bar_w = max(slot * 0.36, 1.5)
+
+    def bar(kind: str, x: float, label: str, value: int, note: str) -> str:
+        height = max(base - y(value), 1.5)
+        return (
+            f'<rect class="bar {kind}" data-day="{label}" data-value="{value}" '
+            f'x="{x:.1f}" y="{base - height:.1f}" width="{bar_w:.1f}" '
+            f'height="{height:.1f}"><title>{escape(note)}</title></rect>'
+        )
+
     for index, day in enumerate(days):
         left = _LEFT + index * slot
         label = day.day.isoformat()
@@ -134,21 +143,11 @@ def history_chart(days: Sequence[Day], runs: Sequence[RunMark], *, title: str) -
                 f'x2="{left + slot * 0.48:.1f}" y2="{base - 1}"><title>{label}: no drift run</title></line>'
             )
         else:
-            height = max(base - y(day.drifted), 1.5)
             note = f"{label}: {day.drifted} drifted resources (most in one of {day.runs} runs)"
-            parts.append(
-                f'<rect class="bar drift" data-day="{label}" data-value="{day.drifted}" '
-                f'x="{left + slot * 0.12:.1f}" y="{base - height:.1f}" width="{bar_w:.1f}" '
-                f'height="{height:.1f}"><title>{escape(note)}</title></rect>'
-            )
+            parts.append(bar("drift", left + slot * 0.12, label, day.drifted, note))
         if day.failing is not None:
-            height = max(base - y(day.failing), 1.5)
             note = f"{label}: {day.failing} policy findings failing"
-            parts.append(
-                f'<rect class="bar failing" data-day="{label}" data-value="{day.failing}" '
-                f'x="{left + slot * 0.52:.1f}" y="{base - height:.1f}" width="{bar_w:.1f}" '
-                f'height="{height:.1f}"><title>{escape(note)}</title></rect>'
-            )
+            parts.append(bar("failing", left + slot * 0.52, label, day.failing, note))
     for run in runs:
         share = (run.at.astimezone(dt.UTC) - start).total_seconds() / span
         if not 0 <= share <= 1:
