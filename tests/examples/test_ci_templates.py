@@ -98,6 +98,17 @@ def _outputs(file: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in lines if "=" in line)
 
 
+def _github_values(bridge, plain_stack) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """What the workflows' `${{ vars.* }}` and `${{ secrets.* }}` stand for here."""
+    return {
+        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
+        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
+        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        "vars.S3_ENDPOINT": plain_stack.endpoint,
+    }
+
+
 def _junit_failures(path: Path) -> int:
     root = ET.parse(path).getroot()
     return sum(1 for _ in root.iter("failure"))
@@ -121,13 +132,7 @@ def test_github_workflow_reports_drift_in_summary_sarif_junit_and_bridge_then_ga
     junit_step = next(s for s in steps if s["name"] == "Publish JUnit report")
 
     summary, output = tmp_path / "summary.md", tmp_path / "output"
-    values = {
-        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
-        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
-        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        "vars.S3_ENDPOINT": plain_stack.endpoint,
-    }
+    values = _github_values(bridge, plain_stack)
     env = {**_base_env(), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
     env.update({k: _github_expressions(str(v), values) for k, v in job["env"].items()})
     results: dict[str, subprocess.CompletedProcess[str]] = {}
@@ -358,13 +363,7 @@ def test_github_pull_request_workflow_checks_each_plan_and_writes_the_comment(
     runs = {s["name"] for s in steps if "run" in s}
     assert runs == SKIPPED_RUN_STEPS | {"Check each plan", comment_step, "Gate on the exit code"}
     output = tmp_path / "output"
-    values = {
-        "vars.FEDSTACK_BRIDGE_URL": bridge.url,
-        "secrets.FEDSTACK_BRIDGE_TOKEN": bridge.drift_token,
-        "secrets.AWS_ACCESS_KEY_ID": SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        "secrets.AWS_SECRET_ACCESS_KEY": SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        "vars.S3_ENDPOINT": plain_stack.endpoint,
-    }
+    values = _github_values(bridge, plain_stack)
     env = {
         **_base_env(),
         "GITHUB_OUTPUT": str(output),
