@@ -21,6 +21,14 @@ from fedstack.bridge._placement import catalog
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import compliance_findings, project_policies, resources, stacks
+from fedstack.bridge.store._periods import (
+    PeriodTable,
+    aware,
+    close_periods,
+    open_periods,
+    period_page,
+    record_seen,
+)
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Row, delete, func, select
 
@@ -52,6 +60,12 @@ __all__ = [
 PolicySource = Literal["preset", "yaml"]
 
 _log = logging.getLogger("fedstack.bridge.compliance")
+
+# A finding is a history period (fedstack.bridge.store._periods) of one rule failing for one
+# resource; policy checks run inside state writes, which have no run number.
+FINDING_PERIODS = PeriodTable(
+    compliance_findings, key=("stack", "address", "rule_id"), closed="resolved_at", runs=False
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -131,7 +145,7 @@ def _policy(row: Row[Any]) -> dict[str, Any]:
         "source": row.source,
         "document": row.document,
         "rules": [rule.id for rule in policy.rules],
-        "updated_at": _aware(row.updated_at),
+        "updated_at": aware(row.updated_at),
         "updated_by": row.updated_by,
     }
 
@@ -186,43 +200,10 @@ def evaluate_stack(conn: Connection, project: str, stack: str) -> None:
             return
     failing = _failing(conn, project, stack, policy) if policy is not None else {}
     now = dt.datetime.now(dt.UTC)
-    open_rows = {
-        (r.address, r.rule_id): r
-        for r in conn.execute(
-            select(compliance_findings).where(
-                compliance_findings.c.project == project,
-                compliance_findings.c.stack == stack,
-                compliance_findings.c.resolved_at.is_(None),
-            )
-        ).all()
-    }
-    for key, values in failing.items():
-        current = open_rows.get(key)
-        if current is not None:
-            conn.execute(
-                compliance_findings.update()
-                .where(compliance_findings.c.id == current.id)
-                .values(last_seen_at=now, **values)
-            )
-        else:
-            conn.execute(
-                compliance_findings.insert().values(
-                    project=project,
-                    stack=stack,
-                    address=key[0],
-                    rule_id=key[1],
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    **values,
-                )
-            )
-    for key, row in open_rows.items():
-        if key not in failing:
-            conn.execute(
-                compliance_findings.update()
-                .where(compliance_findings.c.id == row.id)
-                .values(resolved_at=now)
-            )
+    open_rows = open_periods(conn, FINDING_PERIODS, project, stacks=[stack])
+    record_seen(conn, FINDING_PERIODS, project, open_rows, failing, now=now)
+    passing = [row for key, row in open_rows.items() if key not in failing]
+    close_periods(conn, FINDING_PERIODS, passing, now=now)
 
 
 def check_stack(engine: Engine, project: str, stack: str) -> PolicyReport | None:
@@ -262,14 +243,14 @@ def _check(conn: Connection, project: str, stack: str, policy: Policy) -> Policy
 
 def _failing(
     conn: Connection, project: str, stack: str, policy: Policy
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """(address, rule id) -> the finding's columns, for every rule that FAILS now."""
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """(stack, address, rule id) -> the finding's columns, for every rule that FAILS now."""
     report = _check(conn, project, stack, policy)
-    failing: dict[tuple[str, str], dict[str, Any]] = {}
+    failing: dict[tuple[Any, ...], dict[str, Any]] = {}
     for entry in report.resources:
         for finding in entry.findings:
             if finding.outcome is Outcome.FAIL:
-                failing[(entry.address, finding.rule_id)] = {
+                failing[(stack, entry.address, finding.rule_id)] = {
                     "type": entry.type,
                     "criterion": finding.criterion[:256],
                     "message": finding.message,
@@ -291,24 +272,15 @@ def query_findings(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """Findings, newest first; `state` open = the rule still fails, resolved = it passes again."""
-    query = select(compliance_findings)
-    if projects is not None:
-        query = query.where(compliance_findings.c.project.in_(projects))
-    for column, value in (
-        (compliance_findings.c.project, project),
-        (compliance_findings.c.stack, stack),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if state == "open":
-        query = query.where(compliance_findings.c.resolved_at.is_(None))
-    elif state == "resolved":
-        query = query.where(compliance_findings.c.resolved_at.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(compliance_findings.c.id.desc()).limit(limit).offset(offset)
-        ).all()
+    total, rows = period_page(
+        engine,
+        FINDING_PERIODS,
+        projects,
+        is_open=None if state is None else state == "open",
+        filters={"project": project, "stack": stack},
+        limit=limit,
+        offset=offset,
+    )
     return total, [_finding(r) for r in rows]
 
 
@@ -325,11 +297,7 @@ def _finding(row: Row[Any]) -> dict[str, Any]:
         "region": row.region,
         "country": row.country,
         "state": "open" if row.resolved_at is None else "resolved",
-        "first_seen_at": _aware(row.first_seen_at),
-        "last_seen_at": _aware(row.last_seen_at),
-        "resolved_at": _aware(row.resolved_at) if row.resolved_at else None,
+        "first_seen_at": aware(row.first_seen_at),
+        "last_seen_at": aware(row.last_seen_at),
+        "resolved_at": aware(row.resolved_at) if row.resolved_at else None,
     }
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

@@ -1,8 +1,9 @@
 """Drift runs and per-resource drift history: store a run, keep periods, read them back.
 
-A period is one stretch of time a resource was seen drifting: it opens at the first run that
-shows the resource drifting, its `last_seen` follows later runs, and it closes (`resolved_at`)
-at the first later run that checked the stack without error and no longer shows the resource.
+A period (fedstack.bridge.store._periods) is one stretch of time a resource was seen drifting: it
+opens at the first run that shows the resource drifting, its `last_seen` follows later runs, and
+it closes (`resolved_at`) at the first later run that checked the stack without error and no
+longer shows the resource.
 A stack a run did not include, or one that errored, resolves nothing. Times are the bridge's
 clock when the run arrived, so runs posted out of order cannot rewrite history.
 Must not import the web framework.
@@ -12,14 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
-from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import PlacementKey
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs, metadata
+from fedstack.bridge.store._periods import (
+    PeriodTable,
+    aware,
+    close_periods,
+    lock_history,
+    open_periods,
+    period_page,
+    record_seen,
+)
 from sqlalchemy import (
     Column,
     Connection,
@@ -31,10 +40,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    bindparam,
     func,
     select,
-    text,
 )
 
 __all__ = [
@@ -180,11 +187,7 @@ def store_run(engine: Engine, project: str, report: DriftReport, *, who: str) ->
     report = mask_sensitive(report)
     now = dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
-        if not is_sqlite(conn):
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(:key, :project)"),
-                {"key": _HISTORY_LOCK_KEY, "project": _signed32(zlib.crc32(project.encode()))},
-            )
+        lock_history(conn, _HISTORY_LOCK_KEY, project)
         existing = conn.execute(
             select(drift_runs.c.id).where(
                 drift_runs.c.project == project, drift_runs.c.run_id == report.run_id
@@ -321,6 +324,11 @@ def get_run_group(
     return group, [reports[run] for run in group.runs]
 
 
+DRIFT_PERIODS = PeriodTable(
+    drift_periods, key=("stack", "address"), closed="resolved_at", runs=True, kept=("type",)
+)
+
+
 def _update_history(
     conn: Connection,
     project: str,
@@ -328,84 +336,29 @@ def _update_history(
     run: int,
     now: dt.datetime,
 ) -> list[DriftEvent]:
-    """Open, extend or close periods of the stacks a run checked (errored ones are left out).
-
-    Batched (one statement per kind of change) so a run of thousands of resources stays a
-    handful of round trips on PostgreSQL.
-    """
-    open_rows: dict[tuple[str, str], Row[Any]] = {}
-    names = sorted(checked)
-    for chunk in range(0, len(names), 500):
-        for row in conn.execute(
-            select(drift_periods).where(
-                drift_periods.c.project == project,
-                drift_periods.c.stack.in_(names[chunk : chunk + 500]),
-                drift_periods.c.resolved_at.is_(None),
-            )
-        ).all():
-            open_rows[(row.stack, row.address)] = row
-    events: list[DriftEvent] = []
-    extended: list[dict[str, Any]] = []
-    opened: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    """Open, extend or close periods of the stacks a run checked (errored ones are left out)."""
+    open_rows = open_periods(conn, DRIFT_PERIODS, project, stacks=list(checked))
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for stack, drift in checked.items():
         for resource in drift:
-            key = (stack, resource.address)
-            if key in seen:
-                continue
-            seen.add(key)
-            values: dict[str, Any] = {
-                "kind": resource.kind,
-                "ignored": resource.ignored,
-                "provider": resource.provider,
-                "region": resource.region,
-                "country": resource.country,
-            }
-            current = open_rows.get(key)
-            if current is not None:
-                extended.append({"period": current.id, **values})
-                continue
-            opened.append(
+            seen.setdefault(
+                (stack, resource.address),
                 {
-                    "project": project,
-                    "stack": stack,
-                    "address": resource.address,
                     "type": resource.type,
-                    "first_seen_at": now,
-                    "first_run": run,
-                    "last_seen_at": now,
-                    "last_run": run,
-                    **values,
-                }
+                    "kind": resource.kind,
+                    "ignored": resource.ignored,
+                    "provider": resource.provider,
+                    "region": resource.region,
+                    "country": resource.country,
+                },
             )
-            events.append(
-                DriftEvent("drifted", project, stack, resource.address, first_seen_at=now, **values)
-            )
-    if extended:
-        conn.execute(
-            drift_periods.update()
-            .where(drift_periods.c.id == bindparam("period"))
-            .values(
-                last_seen_at=now,
-                last_run=run,
-                kind=bindparam("kind"),
-                ignored=bindparam("ignored"),
-                provider=bindparam("provider"),
-                region=bindparam("region"),
-                country=bindparam("country"),
-            ),
-            extended,
-        )
-    if opened:
-        conn.execute(drift_periods.insert(), opened)
+    opened = record_seen(conn, DRIFT_PERIODS, project, open_rows, seen, now=now, run=run)
     gone = [row for key, row in open_rows.items() if key not in seen]
-    for chunk in range(0, len(gone), 500):
-        ids = [row.id for row in gone[chunk : chunk + 500]]
-        conn.execute(
-            drift_periods.update()
-            .where(drift_periods.c.id.in_(ids))
-            .values(resolved_at=now, resolved_run=run)
-        )
+    close_periods(conn, DRIFT_PERIODS, gone, now=now, run=run)
+    events = []
+    for stack, address in opened:
+        values = {k: v for k, v in seen[(stack, address)].items() if k != "type"}
+        events.append(DriftEvent("drifted", project, stack, address, first_seen_at=now, **values))
     for row in gone:
         events.append(
             DriftEvent(
@@ -418,7 +371,7 @@ def _update_history(
                 provider=row.provider,
                 region=row.region,
                 country=row.country,
-                first_seen_at=_aware(row.first_seen_at),
+                first_seen_at=aware(row.first_seen_at),
                 resolved_at=now,
             )
         )
@@ -465,7 +418,7 @@ def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | No
                 drift_periods.c.last_run >= run,
             )
         ).all()
-    first_seen = {(p.stack, p.address): _aware(p.first_seen_at) for p in periods}
+    first_seen = {(p.stack, p.address): aware(p.first_seen_at) for p in periods}
     for stack in report.stacks:
         for resource in stack.drift:
             resource.first_seen_drifting = first_seen.get((stack.name, resource.address))
@@ -483,22 +436,15 @@ def query_periods(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """History periods, newest first; `state` drifting = still open, resolved = closed."""
-    query = select(drift_periods)
-    if projects is not None:
-        query = query.where(drift_periods.c.project.in_(projects))
-    if project is not None:
-        query = query.where(drift_periods.c.project == project)
-    if stack is not None:
-        query = query.where(drift_periods.c.stack == stack)
-    if state == "drifting":
-        query = query.where(drift_periods.c.resolved_at.is_(None))
-    elif state == "resolved":
-        query = query.where(drift_periods.c.resolved_at.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(drift_periods.c.id.desc()).limit(limit).offset(offset)
-        ).all()
+    total, rows = period_page(
+        engine,
+        DRIFT_PERIODS,
+        projects,
+        is_open=None if state is None else state == "drifting",
+        filters={"project": project, "stack": stack},
+        limit=limit,
+        offset=offset,
+    )
     return total, [_period(r) for r in rows]
 
 
@@ -518,7 +464,7 @@ def run_series(
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
     return [
-        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
+        {"id": r.id, "at": aware(r.received_at), "drifted": r.resources_drifted}
         for r in reversed(rows)
     ]
 
@@ -542,7 +488,7 @@ def stack_series(
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
     return [
-        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
+        {"id": r.id, "at": aware(r.received_at), "drifted": r.resources_drifted}
         for r in reversed(rows)
     ]
 
@@ -580,7 +526,7 @@ def drift_overview(
             result[(row.project, row.stack)] = {
                 "drifting": 0,
                 "last_run": row.run,
-                "last_run_at": _aware(row.received_at),
+                "last_run_at": aware(row.received_at),
                 "last_status": row.status,
                 "provider": row.provider,
                 "region": row.region,
@@ -615,9 +561,9 @@ def _run_summary(row: Any) -> dict[str, Any]:  # a full row or the listing colum
         "id": row.id,
         "project": row.project,
         "run_id": row.run_id,
-        "received_at": _aware(row.received_at),
-        "started_at": _aware(row.started_at),
-        "finished_at": _aware(row.finished_at),
+        "received_at": aware(row.received_at),
+        "started_at": aware(row.started_at),
+        "finished_at": aware(row.finished_at),
         "status": row.status,
         "exit_code": row.exit_code,
         "stacks": row.stacks,
@@ -638,22 +584,13 @@ def _period(row: Row[Any]) -> dict[str, Any]:
         "region": row.region,
         "country": row.country,
         "state": "drifting" if row.resolved_at is None else "resolved",
-        "first_seen_at": _aware(row.first_seen_at),
+        "first_seen_at": aware(row.first_seen_at),
         "first_run": row.first_run,
-        "last_seen_at": _aware(row.last_seen_at),
+        "last_seen_at": aware(row.last_seen_at),
         "last_run": row.last_run,
-        "resolved_at": _aware(row.resolved_at) if row.resolved_at else None,
+        "resolved_at": aware(row.resolved_at) if row.resolved_at else None,
         "resolved_run": row.resolved_run,
     }
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every time the bridge stores is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _signed32(value: int) -> int:
-    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[PlacementKey, int]:
