@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api._paging import Paged, page_body
 from fedstack.bridge.store import read_audit
 
 __all__ = ["router"]
@@ -18,22 +19,22 @@ Text = Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")]
 def audit(
     who: Caller,
     request: Request,
+    paging: Paged,
     project: Text = None,
     stack: Text = None,
     action: Text = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    """Audit entries of the projects the admin token covers."""
+    """Audit entries of the projects the admin token covers (under `entries`, not `items`)."""
     who.require("admin", project)
-    projects = who.visible_projects()
-    total, entries = read_audit(
+    page = read_audit(
         context(request).engine,
-        projects=projects,
+        projects=who.visible_projects(),
         project=project,
         stack=stack,
         action=action,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "entries": entries}
+    body = page_body(paging, page)
+    return {("entries" if key == "items" else key): value for key, value in body.items()}

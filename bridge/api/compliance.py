@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api._paging import Paged, page_body
 from fedstack.bridge.store import (
     PolicySource,
     check_name,
@@ -101,24 +102,24 @@ def evaluate(
 def findings(
     who: Caller,
     request: Request,
+    paging: Paged,
     state: Literal["open", "resolved"] | None = None,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """A rule failing for a resource: first seen, last seen, resolved at (null while failing)."""
     who.require("inventory:read")
-    total, items = query_findings(
+    page = query_findings(
         context(request).engine,
         who.visible_projects(),
         state=state,
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return page_body(paging, page)
 
 
 def _policy_or_404(engine: Any, project: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from fedstack.bridge.api._responses import errors
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
+from fedstack.bridge.api._paging import Paged, RunsPaged, page_body
 from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, masked
 from fedstack.bridge.store import (
     ShardConflict,
@@ -143,24 +144,24 @@ async def post_drift_run(
 def drift_runs(
     who: Caller,
     request: Request,
+    paging: RunsPaged,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Summaries of the runs the caller may see (filter by project and stack)."""
     who.require("inventory:read")
-    total, items = list_runs(
+    page = list_runs(
         context(request).engine,
         who.visible_projects(),
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    for item in items:
+    for item in page.items:
         item["url"] = run_page_url(request, item["id"])
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return page_body(paging, page)
 
 
 @router.get(
@@ -214,21 +215,21 @@ def drift_run_group(
 def drift_resources(
     who: Caller,
     request: Request,
+    paging: Paged,
     state: Literal["drifting", "resolved"] | None = None,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Periods a resource drifted: first seen, last seen, resolved at (null while drifting)."""
     who.require("inventory:read")
-    total, items = query_periods(
+    page = query_periods(
         context(request).engine,
         who.visible_projects(),
         state=state,
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return page_body(paging, page)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api._paging import Paged, page_body
 from fedstack.bridge.store import InventoryFilter, inventory_page, unindexed_stacks
 
 __all__ = ["router"]
@@ -18,6 +19,7 @@ Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 def inventory(
     who: Caller,
     request: Request,
+    paging: Paged,
     provider: Text = None,
     region: Text = None,
     country: Annotated[
@@ -32,33 +34,18 @@ def inventory(
             max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes"
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    after: Annotated[
-        str | None,
-        Query(
-            max_length=2000,
-            pattern=r"^[A-Za-z0-9_-]*$",
-            description="The `next_after` of the previous page: the next page, fast at any depth",
-        ),
-    ] = None,
 ) -> dict[str, Any]:
     """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
     who.require("inventory:read")
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
     engine = context(request).engine
-    page = inventory_page(engine, where, limit=limit, offset=offset, after=after or None)
+    page = inventory_page(
+        engine, where, limit=paging.limit, offset=paging.offset, after=paging.after
+    )
     unindexed = [
         s
         for s in unindexed_stacks(engine, projects)
         if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
     ]
-    return {
-        "total": page.total,
-        "limit": limit,
-        "offset": offset,
-        "items": page.items,
-        "next_after": page.next_after,
-        "unindexed": unindexed,
-    }
+    return {**page_body(paging, page), "unindexed": unindexed}

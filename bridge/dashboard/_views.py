@@ -167,11 +167,11 @@ def history(
     if stack is None:
         series = run_series(engine, projects, since=since)
         policies = list_policies(engine, projects)
-        _, found = query_findings(engine, projects, limit=_MAX_FINDINGS)
+        found = query_findings(engine, projects, limit=_MAX_FINDINGS).items
     else:
         series = stack_series(engine, *stack, since=since)
         policies = list_policies(engine, [stack[0]])
-        _, found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS)
+        found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS).items
     runs = [RunMark(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
     findings = [Failing(f["first_seen_at"], f["resolved_at"]) for f in found]
     # Findings older than the policy's last change still count: the policy applied then too.
@@ -347,7 +347,7 @@ def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
         infos = list_versions(engine, project, stack)
     except NotFound:  # a stack known from drift runs only has no versions
         return []
-    _, entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000)
+    entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000).items
     locks = {
         e["detail"].get("version"): e["detail"].get("lock_id")
         for e in entries

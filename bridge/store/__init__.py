@@ -62,6 +62,7 @@ from fedstack.bridge.store._locks import (
     release,
 )
 from fedstack.bridge.store._names import NAME_PATTERN, check_name
+from fedstack.bridge.store._paging import Page
 from fedstack.bridge.store._rows import on_row_wait
 from fedstack.bridge.store._sealing import check_keys, reseal_versions
 from fedstack.bridge.store._states import (
@@ -101,6 +102,7 @@ __all__ = [
     "InventoryFilter",
     "LockHolder",
     "NewToken",
+    "Page",
     "PlacementKey",
     "PolicySource",
     "RunGroup",

@@ -21,6 +21,7 @@ from fedstack.bridge._placement import catalog
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import compliance_findings, project_policies, resources, stacks
+from fedstack.bridge.store._paging import Page
 from fedstack.bridge.store._periods import (
     PeriodTable,
     aware,
@@ -270,9 +271,10 @@ def query_findings(
     stack: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
+    after: str | None = None,
+) -> Page[dict[str, Any]]:
     """Findings, newest first; `state` open = the rule still fails, resolved = it passes again."""
-    total, rows = period_page(
+    return period_page(
         engine,
         FINDING_PERIODS,
         projects,
@@ -280,8 +282,8 @@ def query_findings(
         filters={"project": project, "stack": stack},
         limit=limit,
         offset=offset,
-    )
-    return total, [_finding(r) for r in rows]
+        after=after,
+    ).map(_finding)
 
 
 def _finding(row: Row[Any]) -> dict[str, Any]:

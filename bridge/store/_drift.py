@@ -20,6 +20,7 @@ from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import PlacementKey
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs, metadata
+from fedstack.bridge.store._paging import Page, newest_first
 from fedstack.bridge.store._periods import (
     PeriodTable,
     aware,
@@ -386,8 +387,9 @@ def list_runs(
     stack: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
-    """Runs, newest first, limited to `projects` (None: all); returns (total, page)."""
+    after: str | None = None,
+) -> Page[dict[str, Any]]:
+    """Runs, newest first, limited to `projects` (None: all)."""
     query = select(*_RUN_COLUMNS)
     if projects is not None:
         query = query.where(drift_runs.c.project.in_(projects))
@@ -396,12 +398,8 @@ def list_runs(
     if stack is not None:
         members = select(drift_run_stacks.c.run).where(drift_run_stacks.c.stack == stack)
         query = query.where(drift_runs.c.id.in_(members))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(drift_runs.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return total, [_run_summary(r) for r in rows]
+    page = newest_first(engine, query, drift_runs.c.id, limit=limit, offset=offset, after=after)
+    return page.map(_run_summary)
 
 
 def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | None:
@@ -434,9 +432,10 @@ def query_periods(
     stack: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
+    after: str | None = None,
+) -> Page[dict[str, Any]]:
     """History periods, newest first; `state` drifting = still open, resolved = closed."""
-    total, rows = period_page(
+    return period_page(
         engine,
         DRIFT_PERIODS,
         projects,
@@ -444,8 +443,8 @@ def query_periods(
         filters={"project": project, "stack": stack},
         limit=limit,
         offset=offset,
-    )
-    return total, [_period(r) for r in rows]
+        after=after,
+    ).map(_period)
 
 
 def run_series(

@@ -6,14 +6,11 @@ disagrees with the current state. Must not import the web framework.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
 from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState
@@ -22,6 +19,7 @@ from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks, resources, stacks
 from fedstack.bridge.store._names import check_name
+from fedstack.bridge.store._paging import Page, decode_cursor, encode_cursor
 from fedstack.bridge.store._rows import lock_stack_row
 from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, tuple_
 
@@ -122,14 +120,8 @@ def set_stack_placement(
     return place
 
 
-@dataclass(frozen=True)
-class InventoryPage:
-    """One page of `GET /v1/inventory`: the match count, the rows, and where the next page starts."""
-
-    total: int
-    items: list[dict[str, Any]]
-    next_after: str | None
-    """Keyset cursor of the last row (None on the last page); pass it as `after` for the next page."""
+InventoryPage = Page[dict[str, Any]]
+"""One page of `GET /v1/inventory` (keyset cursor: project, stack, address, id of the last row)."""
 
 
 def query_inventory(
@@ -151,8 +143,7 @@ def inventory_page(
     """A page of matching resources in listing order (project, stack, address, id).
 
     With `after` (the `next_after` of the previous page) the page starts right behind that row
-    through the listing index (keyset paging: as fast deep in the list as at its start); `offset`
-    still works, but it reads and skips every row before the page.
+    (keyset paging, fedstack.bridge.store._paging); `offset` still works.
     """
     query = select(resources)
     if where.projects is not None:
@@ -172,7 +163,7 @@ def inventory_page(
         query = query.where(resources.c.search.like(pattern, escape="\\"))
     paged = query
     if after is not None:
-        key = _decode_after(after)
+        key = decode_cursor(after, (str, str, str, int))
         paged = paged.where(
             tuple_(resources.c.project, resources.c.stack, resources.c.address, resources.c.id)
             > tuple_(*(literal(k) for k in key))
@@ -189,31 +180,8 @@ def inventory_page(
     next_after = None
     if len(rows) == limit:
         last = rows[-1]
-        next_after = _encode_after((last.project, last.stack, last.address, last.id))
+        next_after = encode_cursor((last.project, last.stack, last.address, last.id))
     return InventoryPage(total, [_resource(r) for r in rows], next_after)
-
-
-def _encode_after(key: tuple[str, str, str, int]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def _decode_after(cursor: str) -> tuple[str, str, str, int]:
-    """The row key inside an `after` cursor; BadRequest for anything this bridge did not hand out."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (ValueError, binascii.Error):
-        raise BadRequest("the 'after' cursor is not one this bridge handed out") from None
-    if (
-        not isinstance(key, list)
-        or len(key) != 4
-        or not all(isinstance(k, str) for k in key[:3])
-        or not isinstance(key[3], int)
-        or isinstance(key[3], bool)
-        or not 0 <= key[3] < 2**63
-    ):
-        raise BadRequest("the 'after' cursor is not one this bridge handed out")
-    return key[0], key[1], key[2], key[3]
 
 
 def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedstack.bridge.store._engine import is_sqlite
-from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, func, select, text
+from fedstack.bridge.store._paging import Page, newest_first
+from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, select, text
 
 __all__ = [
     "PeriodTable",
@@ -164,11 +165,12 @@ def period_page(
     is_open: bool | None,
     filters: Mapping[str, str | None],
     limit: int,
-    offset: int,
-) -> tuple[int, list[Row[Any]]]:
+    offset: int = 0,
+    after: str | None = None,
+) -> Page[Row[Any]]:
     """Periods of `projects` (None: all), newest first; `is_open` None for both kinds.
 
-    `filters` maps a column to the value it must equal (None: any); returns (total, page).
+    `filters` maps a column to the value it must equal (None: any).
     """
     table = periods.table
     query: Select[Any] = select(table)
@@ -180,10 +182,7 @@ def period_page(
     if is_open is not None:
         closed = table.c[periods.closed]
         query = query.where(closed.is_(None) if is_open else closed.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(query.order_by(table.c.id.desc()).limit(limit).offset(offset)).all()
-    return total, list(rows)
+    return newest_first(engine, query, table.c.id, limit=limit, offset=offset, after=after)
 
 
 def aware(value: dt.datetime) -> dt.datetime:

@@ -33,6 +33,7 @@ from sqlalchemy import (
 
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import metadata
+from fedstack.bridge.store._paging import Page
 from fedstack.bridge.store._periods import (
     PeriodTable,
     aware,
@@ -231,9 +232,10 @@ def query_unmanaged(
     provider: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[UnmanagedRecord]]:
+    after: str | None = None,
+) -> Page[UnmanagedRecord]:
     """Stored findings, newest first; `state` open (still there) or gone."""
-    total, rows = period_page(
+    return period_page(
         engine,
         UNMANAGED_PERIODS,
         projects,
@@ -241,8 +243,8 @@ def query_unmanaged(
         filters={"project": project, "provider": provider},
         limit=limit,
         offset=offset,
-    )
-    return total, [_record(r) for r in rows]
+        after=after,
+    ).map(_record)
 
 
 def unmanaged_counts(engine: Engine, projects: list[str] | None) -> dict[str, int]:
