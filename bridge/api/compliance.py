@@ -6,6 +6,7 @@ state write of the project is then checked against it (see fedstack.bridge.store
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -126,4 +127,4 @@ def _policy_or_404(engine: Any, project: str) -> dict[str, Any]:
     found = get_policy(engine, project)
     if found is None:
         raise NotFound(f"project {project} has no policy")
-    return found
+    return asdict(found)

@@ -7,6 +7,7 @@ else `default` (an all-projects token or --no-auth without `?project=`).
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
@@ -159,9 +160,9 @@ def drift_runs(
         offset=paging.offset,
         after=paging.after,
     )
-    for item in page.items:
-        item["url"] = run_page_url(request, item["id"])
-    return page_body(paging, page)
+    return page_body(
+        paging, page.map(lambda run: {**asdict(run), "url": run_page_url(request, run.id)})
+    )
 
 
 @router.get(
@@ -176,8 +177,12 @@ def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("inventory:read", summary["project"])
-    return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
+    who.require("inventory:read", summary.project)
+    return {
+        **asdict(summary),
+        "url": run_page_url(request, run),
+        "report": report.model_dump(mode="json"),
+    }
 
 
 @router.get(

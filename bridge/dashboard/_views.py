@@ -37,7 +37,7 @@ from fedstack.bridge.store import (
     run_series,
     stack_series,
 )
-from fedstack.bridge.store import PlacementKey
+from fedstack.bridge.store import PlacementKey, PolicyFinding, StackDrift
 from sqlalchemy import Engine
 
 __all__ = [
@@ -57,6 +57,7 @@ _WINDOW = dt.timedelta(days=90)
 _MAX_FINDINGS = 10_000
 
 _Key = PlacementKey
+_NO_DRIFT = StackDrift(0, None, None, None, None, None, None)
 
 
 @dataclass
@@ -100,7 +101,7 @@ def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow]
         stacks[key] = _stack_row(key, place, item["resource_count"], item, drift.get(key))
     for key, entry in drift.items():
         if key not in stacks:
-            place = (entry.get("provider"), entry.get("region"), entry.get("country"))
+            place = (entry.provider, entry.region, entry.country)
             stacks[key] = _stack_row(key, place, 0, None, entry)
     groups: dict[_Key, GroupRow] = {}
     for key, row in stacks.items():
@@ -126,23 +127,23 @@ def _stack_row(
     place: _Key,
     count: int,
     item: dict[str, Any] | None,
-    drift: dict[str, Any] | None,
+    drift: StackDrift | None,
 ) -> StackRow:
     provider, region, country = place
-    if item is not None and item.get("provider"):
+    if item is not None and item["provider"]:
         provider, region = item["provider"], item["region"]
-    drift = drift or {}
+    drift = drift or _NO_DRIFT
     return StackRow(
         project=key[0],
         stack=key[1],
-        provider=provider or drift.get("provider"),
-        region=region or drift.get("region"),
-        country=country or drift.get("country"),
+        provider=provider or drift.provider,
+        region=region or drift.region,
+        country=country or drift.country,
         resources=count,
-        drifting=drift.get("drifting", 0),
-        last_run=drift.get("last_run"),
-        last_run_at=drift.get("last_run_at"),
-        last_status=drift.get("last_status"),
+        drifting=drift.drifting,
+        last_run=drift.last_run,
+        last_run_at=drift.last_run_at,
+        last_status=drift.last_status,
     )
 
 
@@ -172,10 +173,10 @@ def history(
         series = stack_series(engine, *stack, since=since)
         policies = list_policies(engine, [stack[0]])
         found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS).items
-    runs = [RunMark(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
-    findings = [Failing(f["first_seen_at"], f["resolved_at"]) for f in found]
+    runs = [RunMark(p.at, p.drifted, f"/dashboard/runs/{p.id}") for p in series]
+    findings = [Failing(f.first_seen_at, f.resolved_at) for f in found]
     # Findings older than the policy's last change still count: the policy applied then too.
-    starts = [p["updated_at"] for p in policies] + [f.since for f in findings]
+    starts = [p.updated_at for p in policies] + [f.since for f in findings]
     policy_since = min(starts) if policies else None
     days = daily(runs, findings, today=now.astimezone(dt.UTC).date(), policy_since=policy_since)
     return History(days, runs)
@@ -217,7 +218,7 @@ def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
         names.setdefault(item["project"], []).append(item["stack"])
     views = []
     for policy in list_policies(engine, projects):
-        project = policy["project"]
+        project = policy.project
         verdicts: list[RuleVerdict] = []
         description, rules = "", []
         for stack in sorted(names.get(project, [])):
@@ -230,12 +231,12 @@ def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
         views.append(
             PolicyView(
                 project=project,
-                name=policy["name"],
-                source=policy["source"],
+                name=policy.name,
+                source=policy.source,
                 description=description,
                 rules=rules,
-                set_at=policy["updated_at"],
-                set_by=policy["updated_by"],
+                set_at=policy.updated_at,
+                set_by=policy.updated_by,
                 verdicts=verdicts,
             )
         )
@@ -349,9 +350,9 @@ def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
         return []
     entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000).items
     locks = {
-        e["detail"].get("version"): e["detail"].get("lock_id")
+        e.detail.get("version"): e.detail.get("lock_id")
         for e in entries
-        if e["action"] in ("write", "restore")
+        if e.action in ("write", "restore")
     }
     notes = {
         str(
@@ -409,9 +410,9 @@ def _facts(provider: str | None, region: str | None) -> list[FactRow]:
     return rows
 
 
-def map_markers(groups: list[GroupRow], open_findings: list[dict[str, Any]]) -> list[RegionMarker]:
+def map_markers(groups: list[GroupRow], open_findings: list[PolicyFinding]) -> list[RegionMarker]:
     """A marker per provider/region of the overview: failing a rule, else drifting, else in sync."""
-    failing = {(f["provider"], f["region"]) for f in open_findings}
+    failing = {(f.provider, f.region) for f in open_findings}
     markers = []
     for group in groups:
         if not group.provider or not group.region:

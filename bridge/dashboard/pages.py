@@ -189,7 +189,7 @@ async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("inventory:read", summary["project"])
+    who.require("inventory:read", summary.project)
     return _page("run.html", run=summary, report=report)
 
 

@@ -5,9 +5,11 @@ live-state policy findings. Must not import the web framework: the CLI (`fedstac
 create`) uses it without starting a server.
 """
 
-from fedstack.bridge.store._audit import read_audit, record, record_event
+from fedstack.bridge.store._audit import AuditEntry, read_audit, record, record_event
 from fedstack.bridge.store._compliance import (
+    PolicyFinding,
     PolicySource,
+    StoredPolicy,
     clear_policy,
     evaluate_project,
     get_policy,
@@ -19,8 +21,12 @@ from fedstack.bridge.store._compliance import (
 from fedstack.bridge.store._counts import store_counts
 from fedstack.bridge.store._drift import (
     DriftEvent,
+    DriftPeriod,
     RunGroup,
+    RunPoint,
+    RunSummary,
     ShardConflict,
+    StackDrift,
     StoredRun,
     drift_overview,
     drifting_by_placement,
@@ -98,15 +104,22 @@ from fedstack.bridge.store._tokens import (
 __all__ = [
     "ENCRYPTED_NOTE",
     "NAME_PATTERN",
+    "AuditEntry",
     "DriftEvent",
+    "DriftPeriod",
     "InventoryFilter",
     "LockHolder",
     "NewToken",
     "Page",
     "PlacementKey",
+    "PolicyFinding",
     "PolicySource",
     "RunGroup",
+    "RunPoint",
+    "RunSummary",
     "ShardConflict",
+    "StackDrift",
+    "StoredPolicy",
     "StoredRun",
     "StoredState",
     "StoredUnmanagedRun",

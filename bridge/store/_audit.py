@@ -6,14 +6,29 @@ Writes go in the same transaction as the change they record. Must not import the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from fedstack.bridge.store._models import audit
 from fedstack.bridge.store._paging import Page, newest_first
+from fedstack.bridge.store._periods import aware
 from sqlalchemy import Connection, Engine, Row, select
 
-__all__ = ["read_audit", "record", "record_event"]
+__all__ = ["AuditEntry", "read_audit", "record", "record_event"]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit entry: who (a token id) did what to which stack, when, with what detail."""
+
+    id: int
+    at: datetime
+    who: str
+    action: str
+    project: str
+    stack: str
+    detail: dict[str, Any]
 
 
 def record(
@@ -50,7 +65,7 @@ def read_audit(
     limit: int = 100,
     offset: int = 0,
     after: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[AuditEntry]:
     """Audit entries, newest first, limited to `projects` (None: all)."""
     query = select(audit)
     if projects is not None:
@@ -66,13 +81,13 @@ def read_audit(
     return page.map(_entry)
 
 
-def _entry(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "at": row.at,
-        "who": row.token_id,
-        "action": row.action,
-        "project": row.project,
-        "stack": row.stack,
-        "detail": json.loads(row.detail),
-    }
+def _entry(row: Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        at=aware(row.at),
+        who=row.token_id,
+        action=row.action,
+        project=row.project,
+        stack=row.stack,
+        detail=json.loads(row.detail),
+    )

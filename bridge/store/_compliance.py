@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -46,7 +47,9 @@ from fedstack.policy import (
 )
 
 __all__ = [
+    "PolicyFinding",
     "PolicySource",
+    "StoredPolicy",
     "check_stack",
     "clear_policy",
     "evaluate_project",
@@ -59,6 +62,40 @@ __all__ = [
 ]
 
 PolicySource = Literal["preset", "yaml"]
+
+
+@dataclass(frozen=True)
+class StoredPolicy:
+    """A project's policy as stored: how it was given, its rules, who set it when."""
+
+    project: str
+    name: str
+    source: PolicySource
+    document: str
+    rules: list[str]
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class PolicyFinding:
+    """One rule failing for one resource, with its history (resolved_at None while it fails)."""
+
+    project: str
+    stack: str
+    address: str
+    type: str
+    rule_id: str
+    criterion: str
+    message: str
+    provider: str | None
+    region: str | None
+    country: str | None
+    state: Literal["open", "resolved"]
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+    resolved_at: dt.datetime | None
+
 
 _log = logging.getLogger("fedstack.bridge.compliance")
 
@@ -123,13 +160,13 @@ def clear_policy(engine: Engine, project: str, *, who: str) -> bool:
     return True
 
 
-def get_policy(engine: Engine, project: str) -> dict[str, Any] | None:
+def get_policy(engine: Engine, project: str) -> StoredPolicy | None:
     """The project's policy (name, how it was given, its rules), or None."""
     found = list_policies(engine, [project])
     return found[0] if found else None
 
 
-def list_policies(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def list_policies(engine: Engine, projects: list[str] | None) -> list[StoredPolicy]:
     """The policies of `projects` (None: all), by project."""
     query = select(project_policies).order_by(project_policies.c.project)
     if projects is not None:
@@ -138,17 +175,17 @@ def list_policies(engine: Engine, projects: list[str] | None) -> list[dict[str, 
         return [_policy(row) for row in conn.execute(query).all()]
 
 
-def _policy(row: Row[Any]) -> dict[str, Any]:
+def _policy(row: Row[Any]) -> StoredPolicy:
     policy = parse_policy(row.source, row.document)
-    return {
-        "project": row.project,
-        "name": policy.name,
-        "source": row.source,
-        "document": row.document,
-        "rules": [rule.id for rule in policy.rules],
-        "updated_at": aware(row.updated_at),
-        "updated_by": row.updated_by,
-    }
+    return StoredPolicy(
+        project=row.project,
+        name=policy.name,
+        source=row.source,
+        document=row.document,
+        rules=[rule.id for rule in policy.rules],
+        updated_at=aware(row.updated_at),
+        updated_by=row.updated_by,
+    )
 
 
 def evaluate_project(engine: Engine, project: str) -> int:
@@ -272,7 +309,7 @@ def query_findings(
     limit: int = 100,
     offset: int = 0,
     after: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[PolicyFinding]:
     """Findings, newest first; `state` open = the rule still fails, resolved = it passes again."""
     return period_page(
         engine,
@@ -286,20 +323,20 @@ def query_findings(
     ).map(_finding)
 
 
-def _finding(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "rule_id": row.rule_id,
-        "criterion": row.criterion,
-        "message": row.message,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "state": "open" if row.resolved_at is None else "resolved",
-        "first_seen_at": aware(row.first_seen_at),
-        "last_seen_at": aware(row.last_seen_at),
-        "resolved_at": aware(row.resolved_at) if row.resolved_at else None,
-    }
+def _finding(row: Row[Any]) -> PolicyFinding:
+    return PolicyFinding(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        rule_id=row.rule_id,
+        criterion=row.criterion,
+        message=row.message,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        state="open" if row.resolved_at is None else "resolved",
+        first_seen_at=aware(row.first_seen_at),
+        last_seen_at=aware(row.last_seen_at),
+        resolved_at=aware(row.resolved_at) if row.resolved_at else None,
+    )

@@ -48,8 +48,12 @@ from sqlalchemy import (
 __all__ = [
     "drifting_by_placement",
     "DriftEvent",
+    "DriftPeriod",
     "RunGroup",
+    "RunPoint",
+    "RunSummary",
     "ShardConflict",
+    "StackDrift",
     "StoredRun",
     "drift_overview",
     "drift_run_shards",
@@ -98,6 +102,67 @@ class DriftEvent:
             "first_seen_at": self.first_seen_at.isoformat(),
             "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
         }
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One stored run without its report: what it found, when it arrived, who posted it."""
+
+    id: int
+    project: str
+    run_id: str
+    received_at: dt.datetime
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    status: str
+    exit_code: int
+    stacks: int
+    resources_drifted: int
+    posted_by: str
+
+
+@dataclass(frozen=True)
+class DriftPeriod:
+    """One stretch of time a resource drifted (resolved_at None while it still drifts)."""
+
+    project: str
+    stack: str
+    address: str
+    type: str
+    kind: str
+    ignored: bool
+    provider: str | None
+    region: str | None
+    country: str | None
+    state: Literal["drifting", "resolved"]
+    first_seen_at: dt.datetime
+    first_run: int
+    last_seen_at: dt.datetime
+    last_run: int
+    resolved_at: dt.datetime | None
+    resolved_run: int | None
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    """One run on a time axis: when it arrived and how many resources drifted in it."""
+
+    id: int
+    at: dt.datetime
+    drifted: int
+
+
+@dataclass(frozen=True)
+class StackDrift:
+    """One stack's drift now: resources drifting, and its last run (None: in no run yet)."""
+
+    drifting: int
+    last_run: int | None
+    last_run_at: dt.datetime | None
+    last_status: str | None
+    provider: str | None
+    region: str | None
+    country: str | None
 
 
 # One row per shard of a sharded run (a run group): its run, exit code and drift events, kept
@@ -388,7 +453,7 @@ def list_runs(
     limit: int = 50,
     offset: int = 0,
     after: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[RunSummary]:
     """Runs, newest first, limited to `projects` (None: all)."""
     query = select(*_RUN_COLUMNS)
     if projects is not None:
@@ -402,7 +467,7 @@ def list_runs(
     return page.map(_run_summary)
 
 
-def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | None:
+def get_run(engine: Engine, run: int) -> tuple[RunSummary, DriftReport] | None:
     """A run's summary and its report with `first_seen_drifting` filled in; None when unknown."""
     with engine.connect() as conn:
         row = conn.execute(select(drift_runs).where(drift_runs.c.id == run)).first()
@@ -433,7 +498,7 @@ def query_periods(
     limit: int = 100,
     offset: int = 0,
     after: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[DriftPeriod]:
     """History periods, newest first; `state` drifting = still open, resolved = closed."""
     return period_page(
         engine,
@@ -453,7 +518,7 @@ def run_series(
     *,
     since: dt.datetime | None = None,
     limit: int = 5000,
-) -> list[dict[str, Any]]:
+) -> list[RunPoint]:
     """Runs received `since` (newest `limit`), oldest first: when each arrived and how many drifted."""
     query = select(drift_runs.c.id, drift_runs.c.received_at, drift_runs.c.resources_drifted)
     if projects is not None:
@@ -462,10 +527,7 @@ def run_series(
         query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
-    return [
-        {"id": r.id, "at": aware(r.received_at), "drifted": r.resources_drifted}
-        for r in reversed(rows)
-    ]
+    return [RunPoint(r.id, aware(r.received_at), r.resources_drifted) for r in reversed(rows)]
 
 
 def stack_series(
@@ -475,7 +537,7 @@ def stack_series(
     *,
     since: dt.datetime | None = None,
     limit: int = 5000,
-) -> list[dict[str, Any]]:
+) -> list[RunPoint]:
     """Like run_series, for one stack: the resources that stack had drifting in each run."""
     query = (
         select(drift_runs.c.id, drift_runs.c.received_at, drift_run_stacks.c.resources_drifted)
@@ -486,15 +548,10 @@ def stack_series(
         query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
-    return [
-        {"id": r.id, "at": aware(r.received_at), "drifted": r.resources_drifted}
-        for r in reversed(rows)
-    ]
+    return [RunPoint(r.id, aware(r.received_at), r.resources_drifted) for r in reversed(rows)]
 
 
-def drift_overview(
-    engine: Engine, projects: list[str] | None
-) -> dict[tuple[Any, ...], dict[str, Any]]:
+def drift_overview(engine: Engine, projects: list[str] | None) -> dict[tuple[str, str], StackDrift]:
     """Per (project, stack): open drift periods and the stack's last run (id, time, status)."""
     open_counts = select(
         drift_periods.c.project, drift_periods.c.stack, func.count().label("n")
@@ -519,24 +576,23 @@ def drift_overview(
         )
         .join(drift_runs, drift_runs.c.id == drift_run_stacks.c.run)
     )
-    result: dict[tuple[Any, ...], dict[str, Any]] = {}
     with engine.connect() as conn:
-        for row in conn.execute(latest).all():
-            result[(row.project, row.stack)] = {
-                "drifting": 0,
-                "last_run": row.run,
-                "last_run_at": aware(row.received_at),
-                "last_status": row.status,
-                "provider": row.provider,
-                "region": row.region,
-                "country": row.country,
-            }
-        for row in conn.execute(open_counts).all():
-            entry = result.setdefault(
-                (row.project, row.stack),
-                {"last_run": None, "last_run_at": None, "last_status": None},
-            )
-            entry["drifting"] = row.n
+        drifting = {(r.project, r.stack): r.n for r in conn.execute(open_counts).all()}
+        last_runs = conn.execute(latest).all()
+    result = {
+        (r.project, r.stack): StackDrift(
+            drifting=drifting.get((r.project, r.stack), 0),
+            last_run=r.run,
+            last_run_at=aware(r.received_at),
+            last_status=r.status,
+            provider=r.provider,
+            region=r.region,
+            country=r.country,
+        )
+        for r in last_runs
+    }
+    for key, count in drifting.items():  # drifting, yet in no run kept: known by periods only
+        result.setdefault(key, StackDrift(count, None, None, None, None, None, None))
     return result
 
 
@@ -555,41 +611,41 @@ _RUN_COLUMNS = (
 )
 
 
-def _run_summary(row: Any) -> dict[str, Any]:  # a full row or the listing columns
-    return {
-        "id": row.id,
-        "project": row.project,
-        "run_id": row.run_id,
-        "received_at": aware(row.received_at),
-        "started_at": aware(row.started_at),
-        "finished_at": aware(row.finished_at),
-        "status": row.status,
-        "exit_code": row.exit_code,
-        "stacks": row.stacks,
-        "resources_drifted": row.resources_drifted,
-        "posted_by": row.token_id,
-    }
+def _run_summary(row: Any) -> RunSummary:  # a full row or the listing columns
+    return RunSummary(
+        id=row.id,
+        project=row.project,
+        run_id=row.run_id,
+        received_at=aware(row.received_at),
+        started_at=aware(row.started_at),
+        finished_at=aware(row.finished_at),
+        status=row.status,
+        exit_code=row.exit_code,
+        stacks=row.stacks,
+        resources_drifted=row.resources_drifted,
+        posted_by=row.token_id,
+    )
 
 
-def _period(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "kind": row.kind,
-        "ignored": row.ignored,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "state": "drifting" if row.resolved_at is None else "resolved",
-        "first_seen_at": aware(row.first_seen_at),
-        "first_run": row.first_run,
-        "last_seen_at": aware(row.last_seen_at),
-        "last_run": row.last_run,
-        "resolved_at": aware(row.resolved_at) if row.resolved_at else None,
-        "resolved_run": row.resolved_run,
-    }
+def _period(row: Row[Any]) -> DriftPeriod:
+    return DriftPeriod(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        kind=row.kind,
+        ignored=row.ignored,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        state="drifting" if row.resolved_at is None else "resolved",
+        first_seen_at=aware(row.first_seen_at),
+        first_run=row.first_run,
+        last_seen_at=aware(row.last_seen_at),
+        last_run=row.last_run,
+        resolved_at=aware(row.resolved_at) if row.resolved_at else None,
+        resolved_run=row.resolved_run,
+    )
 
 
 def drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[PlacementKey, int]:
