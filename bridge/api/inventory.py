@@ -46,6 +46,6 @@ def inventory(
     unindexed = [
         s
         for s in unindexed_stacks(engine, projects)
-        if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
+        if (project is None or s.project == project) and (stack is None or s.stack == stack)
     ]
     return {**page_body(paging, page), "unindexed": unindexed}

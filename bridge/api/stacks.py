@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -43,7 +44,7 @@ def stacks(who: Caller, request: Request) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
     who.require("inventory:read")
     projects = who.visible_projects()
-    return {"stacks": list_stacks(context(request).engine, projects)}
+    return {"stacks": [asdict(s) for s in list_stacks(context(request).engine, projects)]}
 
 
 @router.get("/{project}/{stack}", summary="One stack's metadata and summary", responses=errors(404))
@@ -54,7 +55,7 @@ def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     found = stack_summary(context(request).engine, project, stack)
     if found is None:
         raise NotFound(f"unknown stack {project}/{stack}")
-    return found
+    return asdict(found)
 
 
 @router.put("/{project}/{stack}", summary="Set where the stack runs")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
-from typing import Any
 
 from fedstack.catalog import FACT_NAMES
 from pydantic import BaseModel
@@ -37,7 +36,13 @@ from fedstack.bridge.store import (
     run_series,
     stack_series,
 )
-from fedstack.bridge.store import PlacementKey, PolicyFinding, StackDrift
+from fedstack.bridge.store import (
+    InventoryResource,
+    PlacementKey,
+    PolicyFinding,
+    StackDrift,
+    StackInfo,
+)
 from sqlalchemy import Engine
 
 __all__ = [
@@ -96,9 +101,9 @@ def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow]
     inventory = inventory_by_placement(engine, projects)
     stacks: dict[tuple[str, str], StackRow] = {}
     for item in list_stacks(engine, projects):
-        key = (item["project"], item["stack"])
+        key = (item.project, item.stack)
         place = next(iter(sorted(inventory.get(key, {}), key=str)), (None, None, None))
-        stacks[key] = _stack_row(key, place, item["resource_count"], item, drift.get(key))
+        stacks[key] = _stack_row(key, place, item.resource_count, item, drift.get(key))
     for key, entry in drift.items():
         if key not in stacks:
             place = (entry.provider, entry.region, entry.country)
@@ -126,12 +131,12 @@ def _stack_row(
     key: tuple[str, str],
     place: _Key,
     count: int,
-    item: dict[str, Any] | None,
+    item: StackInfo | None,
     drift: StackDrift | None,
 ) -> StackRow:
     provider, region, country = place
-    if item is not None and item["provider"]:
-        provider, region = item["provider"], item["region"]
+    if item is not None and item.provider:
+        provider, region = item.provider, item.region
     drift = drift or _NO_DRIFT
     return StackRow(
         project=key[0],
@@ -215,7 +220,7 @@ def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
     """Each visible project's policy and, per stack and rule, the verdict with its reasons."""
     names: dict[str, list[str]] = {}
     for item in list_stacks(engine, projects):
-        names.setdefault(item["project"], []).append(item["stack"])
+        names.setdefault(item.project, []).append(item.stack)
     views = []
     for policy in list_policies(engine, projects):
         project = policy.project
@@ -302,7 +307,7 @@ class VersionRow:
 class StackDetail:
     """What the stack page shows beyond its summary: inventory, placement facts, versions, diff."""
 
-    resources: list[dict[str, Any]]
+    resources: list[InventoryResource]
     resources_total: int
     placement: tuple[str | None, str | None]
     facts: list[FactRow]
@@ -329,7 +334,7 @@ def stack_detail(
         engine, InventoryFilter(project=project, stack=stack), limit=_MAX_RESOURCES, offset=0
     )
     if placement[0] is None:  # no stack metadata: where its resources' regions put it
-        placement = next(((r["provider"], r["region"]) for r in found if r["provider"]), placement)
+        placement = next(((r.provider, r.region) for r in found if r.provider), placement)
     versions = _versions(engine, project, stack)
     numbers = [v.version for v in versions]
     if pair is None and len(numbers) >= 2:

@@ -151,7 +151,7 @@ async def stack_page(
         raise NotFound(f"unknown stack {project}/{stack}")
     findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
     chart = _chart(past, f"Drift and policy findings per day of {project}/{stack}")
-    where = (summary["provider"], summary["region"]) if summary else (None, None)
+    where = (summary.provider, summary.region) if summary else (None, None)
     pair = (diff_from, diff_to) if diff_from and diff_to else None
     detail = await run_in_threadpool(stack_detail, engine, project, stack, where, pair)
     return _page(

@@ -20,6 +20,7 @@ from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import locks, resources, stacks
 from fedstack.bridge.store._names import check_name
 from fedstack.bridge.store._paging import Page, decode_cursor, encode_cursor
+from fedstack.bridge.store._periods import aware
 from fedstack.bridge.store._rows import lock_stack_row
 from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, tuple_
 
@@ -27,7 +28,10 @@ __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
     "InventoryPage",
+    "InventoryResource",
     "PlacementKey",
+    "StackInfo",
+    "UnindexedStack",
     "index_state",
     "inventory_page",
     "inventory_by_placement",
@@ -120,13 +124,58 @@ def set_stack_placement(
     return place
 
 
-InventoryPage = Page[dict[str, Any]]
+@dataclass(frozen=True)
+class InventoryResource:
+    """One indexed resource: where it is, what it is, its attributes (sensitive values masked)."""
+
+    project: str
+    stack: str
+    address: str
+    type: str
+    name: str
+    module: str
+    index_key: str | None
+    terraform_provider: str
+    provider: str | None
+    region: str | None
+    country: str | None
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """One stack: placement, current version, lock, inventory size, whether it is indexed."""
+
+    project: str
+    stack: str
+    provider: str | None
+    region: str | None
+    current_version: int | None
+    versions: int
+    encrypted: bool
+    indexed: bool
+    note: str | None
+    resource_count: int
+    locked: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class UnindexedStack:
+    """A stack whose current state could not be indexed, and why."""
+
+    project: str
+    stack: str
+    note: str
+
+
+InventoryPage = Page[InventoryResource]
 """One page of `GET /v1/inventory` (keyset cursor: project, stack, address, id of the last row)."""
 
 
 def query_inventory(
     engine: Engine, where: InventoryFilter, *, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[InventoryResource]]:
     """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
     page = inventory_page(engine, where, limit=limit, offset=offset)
     return page.total, page.items
@@ -184,7 +233,7 @@ def inventory_page(
     return InventoryPage(total, [_resource(r) for r in rows], next_after)
 
 
-def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def list_stacks(engine: Engine, projects: list[str] | None) -> list[StackInfo]:
     """Every stack the caller may see, with placement, current version and inventory size."""
     counts = (
         select(resources.c.stack_id, func.count().label("n"))
@@ -203,57 +252,57 @@ def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, An
         return [_stack(r) for r in conn.execute(query).all()]
 
 
-def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[UnindexedStack]:
     """Stacks whose current state could not be indexed (encrypted OpenTofu states), with why."""
     query = select(stacks.c.project, stacks.c.name).where(stacks.c.encrypted.is_(True))
     if projects is not None:
         query = query.where(stacks.c.project.in_(projects))
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
-    return [{"project": r.project, "stack": r.name, "note": ENCRYPTED_NOTE} for r in rows]
+    return [UnindexedStack(r.project, r.name, ENCRYPTED_NOTE) for r in rows]
 
 
-def stack_summary(engine: Engine, project: str, stack: str) -> dict[str, Any] | None:
+def stack_summary(engine: Engine, project: str, stack: str) -> StackInfo | None:
     """One stack as in `list_stacks`, or None when the bridge never saw it."""
     check_name("project", project)
     for item in list_stacks(engine, [project]):
-        if item["stack"] == stack:
+        if item.stack == stack:
             return item
     return None
 
 
-def _stack(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.name,
-        "provider": row.provider,
-        "region": row.region,
-        "current_version": row.current_version,
-        "versions": row.last_version,
-        "encrypted": row.encrypted,
-        "indexed": not row.encrypted,
-        "note": ENCRYPTED_NOTE if row.encrypted else None,
-        "resource_count": row.resource_count,
-        "locked": row.lock_id is not None,
-        "updated_at": row.updated_at,
-    }
+def _stack(row: Row[Any]) -> StackInfo:
+    return StackInfo(
+        project=row.project,
+        stack=row.name,
+        provider=row.provider,
+        region=row.region,
+        current_version=row.current_version,
+        versions=row.last_version,
+        encrypted=row.encrypted,
+        indexed=not row.encrypted,
+        note=ENCRYPTED_NOTE if row.encrypted else None,
+        resource_count=row.resource_count,
+        locked=row.lock_id is not None,
+        updated_at=aware(row.updated_at),
+    )
 
 
-def _resource(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "name": row.name,
-        "module": row.module,
-        "index_key": row.index_key,
-        "terraform_provider": row.terraform_provider,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "attributes": json.loads(row.attributes),
-    }
+def _resource(row: Row[Any]) -> InventoryResource:
+    return InventoryResource(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        name=row.name,
+        module=row.module,
+        index_key=row.index_key,
+        terraform_provider=row.terraform_provider,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        attributes=json.loads(row.attributes),
+    )
 
 
 def _escape_like(text: str) -> str:
