@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from fedstack.bridge.store import Page
+from pydantic import BaseModel, Field
 
-__all__ = ["Paged", "Paging", "RunsPaged", "page_body"]
+__all__ = ["PageBody", "Paged", "Paging", "RunsPaged", "page_body"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,18 @@ Paged = Annotated[Paging, Depends(_parser(100, 1000))]
 """The page of a listing: 100 items unless `limit` says otherwise (at most 1000)."""
 RunsPaged = Annotated[Paging, Depends(_parser(50, 500))]
 """The page of the drift runs listing: 50 runs (each a summary of a whole run), at most 500."""
+
+
+class PageBody(BaseModel, Generic[T]):
+    """The fields every paged answer has; each listing subclasses it with its item type."""
+
+    total: int = Field(description="Items matching the filters, on every page")
+    limit: int
+    offset: int
+    items: list[T]
+    next_after: str | None = Field(
+        description="Pass as `after` for the next page; null on the last page"
+    )
 
 
 def page_body(paging: Paging, page: Page[Any]) -> dict[str, Any]:

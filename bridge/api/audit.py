@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._paging import Paged, page_body
-from fedstack.bridge.store import read_audit
+from fedstack.bridge.store import AuditEntry, read_audit
+from pydantic import BaseModel
 
 __all__ = ["router"]
 
@@ -15,7 +16,17 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 Text = Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")]
 
 
-@router.get("/audit", summary="The audit log, newest first (admin)")
+class AuditLog(BaseModel):
+    """A page of the audit log: paged like every listing, its items under `entries`."""
+
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntry]
+    next_after: str | None
+
+
+@router.get("/audit", summary="The audit log, newest first (admin)", response_model=AuditLog)
 def audit(
     who: Caller,
     request: Request,

@@ -6,8 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.api._paging import Paged, page_body
-from fedstack.bridge.store import InventoryFilter, inventory_page, unindexed_stacks
+from fedstack.bridge.api._paging import PageBody, Paged, page_body
+from fedstack.bridge.store import (
+    InventoryFilter,
+    InventoryResource,
+    UnindexedStack,
+    inventory_page,
+    unindexed_stacks,
+)
 
 __all__ = ["router"]
 
@@ -15,7 +21,15 @@ router = APIRouter(prefix="/v1", tags=["inventory"])
 Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
-@router.get("/inventory", summary="Resources across every stack and provider")
+class Inventory(PageBody[InventoryResource]):
+    """A page of indexed resources, and the stacks that could not be indexed (all of them)."""
+
+    unindexed: list[UnindexedStack]
+
+
+@router.get(
+    "/inventory", summary="Resources across every stack and provider", response_model=Inventory
+)
 def inventory(
     who: Caller,
     request: Request,

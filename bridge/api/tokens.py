@@ -43,7 +43,35 @@ class TokenRequest(BaseModel):
     )
 
 
-@router.post("", status_code=201, summary="Create a token; its secret is in this answer only")
+class CreatedToken(BaseModel):
+    """A new token: `token` is its secret, shown in this answer and never again."""
+
+    id: str
+    project: str
+    scope: str
+    description: str
+    expires_at: str | None = Field(description="UTC, such as 2027-01-31T00:00:00Z; null: never")
+    token: str
+
+
+class TokenMetadata(BaseModel):
+    """What the bridge keeps of a token (never its secret)."""
+
+    id: str
+    project: str
+    scope: str
+    description: str
+    revoked: bool
+    expires_at: str | None = Field(description="UTC, such as 2027-01-31T00:00:00Z; null: never")
+    expired: bool
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a token; its secret is in this answer only",
+    response_model=CreatedToken,
+)
 async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str, Any]:
     """A new token for `project` with `scope`; needs admin on that project."""
     # A token for every project (`*`) can only come from an admin of every project.
@@ -80,7 +108,12 @@ def _expiry(body: TokenRequest) -> datetime | None:
     return body.expires_at
 
 
-@router.get("/{token_id}", summary="One token's metadata (never its secret)", responses=errors(404))
+@router.get(
+    "/{token_id}",
+    summary="One token's metadata (never its secret)",
+    response_model=TokenMetadata,
+    responses=errors(404),
+)
 def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
     """The token's project, scope, description, expiry and whether it is revoked or expired."""
     row = _token_or_404(request, token_id)

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._webhook import deliver
 from fedstack.bridge.api._deps import Caller, context, read_body
-from fedstack.bridge.api._paging import Paged, page_body
+from fedstack.bridge.api._paging import PageBody, Paged, page_body
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api.drift import DEFAULT_PROJECT
 from fedstack.bridge.store import (
@@ -57,14 +57,8 @@ class UnmanagedResource(BaseModel):
     gone_run: int | None
 
 
-class UnmanagedResources(BaseModel):
+class UnmanagedResources(PageBody[UnmanagedResource]):
     """A page of findings."""
-
-    total: int
-    limit: int
-    offset: int
-    items: list[UnmanagedResource]
-    next_after: str | None
 
 
 class PostedRun(BaseModel):
@@ -128,7 +122,7 @@ def _parse(body: bytes) -> UnmanagedReport:
     response_model=PostedRun,
     summary="Store an unmanaged run (the JSON report of `fedstack unmanaged`)",
     responses={
-        200: {"description": "This run_id was stored before; nothing changed"},
+        200: {"model": PostedRun, "description": "This run_id was stored before; nothing changed"},
         **errors(413),
     },
 )
