@@ -7,14 +7,20 @@ token but no database access, such as the Terraform provider's `fedstack_token` 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.store import create_token, list_tokens, parse_duration, revoke_token
+from fedstack.bridge.store import (
+    TokenInfo,
+    create_token,
+    list_tokens,
+    parse_duration,
+    revoke_token,
+)
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -117,7 +123,7 @@ def _expiry(body: TokenRequest) -> datetime | None:
 def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
     """The token's project, scope, description, expiry and whether it is revoked or expired."""
     row = _token_or_404(request, token_id)
-    who.require("admin", str(row["project"]))
+    who.require("admin", row.project)
     return _public(row)
 
 
@@ -125,27 +131,27 @@ def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
 def revoke(token_id: TokenId, who: Caller, request: Request) -> Response:
     """Revoke the token; 404 when there is no such active token."""
     row = _token_or_404(request, token_id)
-    who.require("admin", str(row["project"]))
+    who.require("admin", row.project)
     if not revoke_token(context(request).engine, token_id):
         raise NotFound(f"token {token_id} is already revoked")
     return Response(status_code=204)
 
 
-def _token_or_404(request: Request, token_id: str) -> dict[str, object]:
+def _token_or_404(request: Request, token_id: str) -> TokenInfo:
     for row in list_tokens(context(request).engine):
-        if row["id"] == token_id:
+        if row.id == token_id:
             return row
     raise NotFound(f"no token {token_id}")
 
 
-def _public(row: dict[str, object]) -> dict[str, Any]:
-    expires_at = cast("datetime | None", row["expires_at"])
+def _public(row: TokenInfo) -> dict[str, Any]:
+    expires_at = row.expires_at
     return {
-        "id": row["id"],
-        "project": row["project"],
-        "scope": row["scope"],
-        "description": row["description"],
-        "revoked": row["revoked_at"] is not None,
+        "id": row.id,
+        "project": row.project,
+        "scope": row.scope,
+        "description": row.description,
+        "revoked": row.revoked_at is not None,
         "expires_at": _iso(expires_at),
         "expired": expires_at is not None and expires_at <= datetime.now(UTC),
     }

@@ -360,9 +360,7 @@ def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
         if e.action in ("write", "restore")
     }
     notes = {
-        str(
-            t["id"]
-        ): f"{t['scope']} token{': ' + str(t['description']) if t['description'] else ''}"
+        t.id: f"{t.scope} token{': ' + t.description if t.description else ''}"
         for t in list_tokens(engine)
     }
     return [

@@ -95,6 +95,7 @@ from fedstack.bridge.store._unmanaged import (
 )
 from fedstack.bridge.store._tokens import (
     NewToken,
+    TokenInfo,
     create_token,
     list_tokens,
     parse_duration,
@@ -127,6 +128,7 @@ __all__ = [
     "StoredPolicy",
     "StoredRun",
     "StoredState",
+    "TokenInfo",
     "StoredUnmanagedRun",
     "UnindexedStack",
     "UnmanagedEvent",
