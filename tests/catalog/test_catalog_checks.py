@@ -188,7 +188,9 @@ def test_regions_whose_endpoint_the_template_does_not_fit_give_their_own() -> No
     ovh = catalog.provider("ovhcloud")
     assert ovh.s3_endpoint_for("syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
     assert ovh.s3_endpoint_for("ap-south-mum") == "https://s3.ap-south-mum.io.cloud.ovh.net"
-    assert not ovh.offers("compute", "ap-south-mum") and ovh.offers("object_storage", "ap-south-mum")
+    assert not ovh.offers("compute", "ap-south-mum") and ovh.offers(
+        "object_storage", "ap-south-mum"
+    )
     otc = catalog.provider("open-telekom-cloud")
     assert otc.s3_endpoint_for("eu-ch2") == "https://obs.eu-ch2.sc.otc.t-systems.com"
     assert otc.s3_endpoint_for("eu-de") == "https://obs.eu-de.otc.t-systems.com"
