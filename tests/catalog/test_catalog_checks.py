@@ -181,6 +181,21 @@ def test_s3_endpoint_templates_fill_in_the_region() -> None:
     assert catalog.provider("scaleway").s3_endpoint_for("nl-ams") == "https://s3.nl-ams.scw.cloud"
 
 
+def test_regions_whose_endpoint_the_template_does_not_fit_give_their_own() -> None:
+    # The providers' docs: OVHcloud's Sydney storage region is ap-southeast-syd, and the Swiss
+    # Open Telekom Cloud sits under sc.otc.t-systems.com.
+    catalog = load_catalog()
+    ovh = catalog.provider("ovhcloud")
+    assert ovh.s3_endpoint_for("syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
+    assert ovh.s3_endpoint_for("ap-south-mum") == "https://s3.ap-south-mum.io.cloud.ovh.net"
+    assert not ovh.offers("compute", "ap-south-mum") and ovh.offers(
+        "object_storage", "ap-south-mum"
+    )
+    otc = catalog.provider("open-telekom-cloud")
+    assert otc.s3_endpoint_for("eu-ch2") == "https://obs.eu-ch2.sc.otc.t-systems.com"
+    assert otc.s3_endpoint_for("eu-de") == "https://obs.eu-de.otc.t-systems.com"
+
+
 def test_s3_endpoint_template_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
     message = _refusal(_write(tmp_path, _provider(s3_endpoint="https://{zone}.example.eu")))
     assert "providers.example.s3_endpoint" in message

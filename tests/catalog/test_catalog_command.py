@@ -118,11 +118,10 @@ def test_catalog_show_prints_storage_regions_and_facts_with_scope_source_and_dat
     assert "s3 https://s3.us-central-1.ionoscloud.com" in out
     code, out, _ = _run(["catalog", "show", "ovhcloud", "--json"], capsys)
     data = json.loads(out)
-    (fact,) = [f for f in data["facts"] if f["fact"] == "secnumcloud"]
-    assert fact["scope"] == "offerings Hosted Private Cloud"
-    assert fact["as_of"] == "2021-10-01" and fact["source"].startswith(
-        "https://www.nextinpact.com/"
-    )
+    scopes = {f["scope"]: f for f in data["facts"] if f["fact"] == "secnumcloud"}
+    assert set(scopes) == {"offerings Hosted Private Cloud", "offerings Bare Metal Pod"}
+    pod = scopes["offerings Bare Metal Pod"]
+    assert pod["as_of"] == "2025-08-06" and pod["source"].startswith("https://help.ovhcloud.com/")
 
 
 def test_catalog_show_of_an_unknown_provider_is_one_error_line(

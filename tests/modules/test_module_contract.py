@@ -63,6 +63,28 @@ def test_catalog_explains_missing_capabilities_and_matches_module_tables() -> No
     assert check_catalog_tables(load_catalog()) == []
 
 
+def test_a_module_region_table_lists_the_regions_its_capability_is_offered_in() -> None:
+    # IONOS's de/fra/2 has a datacenter (network) but managed Kubernetes there was not read:
+    # the kubernetes module's table stops before it, as the capability's region list does.
+    catalog = load_catalog()
+    ionos = catalog.provider("ionos")
+
+    def with_regions(capability: str, regions: list[str] | None) -> list[str]:
+        entry = ionos.capabilities[capability].model_copy(update={"regions": regions})
+        provider = ionos.model_copy(
+            update={"capabilities": {**ionos.capabilities, capability: entry}}
+        )
+        return check_catalog_tables(
+            catalog.model_copy(update={"providers": {**catalog.providers, "ionos": provider}})
+        )
+
+    (widened,) = with_regions("kubernetes", None)
+    assert "kubernetes/ionos/main.tf: local.regions" in widened and "'de-fra-2'" in widened
+    (narrowed,) = with_regions("network", ["de-fra", "de-txl"])
+    assert "network/ionos/main.tf" in narrowed
+    assert "providers.ionos.capabilities.network.regions" in narrowed
+
+
 def test_modules_are_terraform_fmt_clean() -> None:
     binary = find_binary()
     done = subprocess.run(
