@@ -163,7 +163,8 @@ def test_the_ovhcloud_us_regions_contract_with_a_us_entity_and_get_no_module() -
     ovh = load_catalog().provider("ovhcloud")
     for region in ("us-east-va", "us-west-or"):
         entity = ovh.entity_for(region)
-        assert entity is not None and (entity.legal_name, entity.headquarters) == ("OVH US LLC", "US")
+        assert entity is not None
+        assert (entity.legal_name, entity.headquarters) == ("OVH US LLC", "US")
         assert ovh.regions[region].country == "US"
         assert not any(ovh.offers(capability, region) for capability in ovh.capabilities)
     assert ovh.entity_for("gra") is None
@@ -172,7 +173,8 @@ def test_the_ovhcloud_us_regions_contract_with_a_us_entity_and_get_no_module() -
     (fr,) = policy.check_placement(load_catalog(), "ovhcloud", "gra", None).findings
     assert us.outcome is Outcome.FAIL and "OVH US LLC, headquartered in US" in us.message
     assert fr.outcome is Outcome.PASS, fr.message
-    assert ovh.offers("object_storage", "ap-south-mum") and not ovh.offers("compute", "ap-south-mum")
+    assert ovh.offers("object_storage", "ap-south-mum")
+    assert not ovh.offers("compute", "ap-south-mum")
 
 
 def test_the_shipped_catalog_explains_each_missing_capability() -> None:

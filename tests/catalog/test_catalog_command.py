@@ -127,7 +127,10 @@ def test_catalog_show_prints_storage_regions_and_facts_with_scope_source_and_dat
     # A region that object storage does not serve shows no endpoint (the template would name
     # one that does not exist), and a region sold by another entity names it.
     code, out, _ = _run(["catalog", "show", "hetzner"], capsys)
-    assert "region fsn1 (every capability): DE api fsn1 s3 https://fsn1.your-objectstorage.com\n" in out
+    assert (
+        "region fsn1 (every capability): DE api fsn1 s3 https://fsn1.your-objectstorage.com\n"
+        in out
+    )
     assert "region ash (every capability): US api ash\n" in out
     code, out, _ = _run(["catalog", "show", "ovhcloud"], capsys)
     assert "region us-east-va (every capability): US api US-EAST-VA-1 entity OVH US LLC\n" in out
