@@ -13,6 +13,7 @@ import yaml
 
 from fedstack.catalog import load_catalog
 from fedstack.errors import CatalogError
+from fedstack.policy import Outcome, Policy
 
 FACT = {"value": False, "source": "https://example.eu/facts", "as_of": "2026-11-01"}
 
@@ -148,12 +149,32 @@ def test_the_shipped_catalog_keeps_non_eu_regions_so_policies_can_refuse_them() 
         name: {region.country for region in catalog.provider(name).regions.values()}
         for name in CLOUD_PROVIDERS
     }
-    assert {"GB", "CA"} <= countries["ovhcloud"]
+    assert {"GB", "CA", "US", "IN"} <= countries["ovhcloud"]
     assert {"GB", "US"} <= countries["ionos"]
     assert {"US", "SG"} <= countries["hetzner"]
     assert "CH" in countries["exoscale"]
-    assert {"GB", "US", "NO"} <= countries["upcloud"]
+    assert {"GB", "US", "SG", "AU"} <= countries["upcloud"]
     assert "CH" in countries["open-telekom-cloud"]
+
+
+def test_the_ovhcloud_us_regions_contract_with_a_us_entity_and_get_no_module() -> None:
+    # OVHcloud US sells Vint Hill and Hillsboro through OVH US LLC and its own API: a policy
+    # must see the US entity, and placement must not send an EU-API module there.
+    ovh = load_catalog().provider("ovhcloud")
+    for region in ("us-east-va", "us-west-or"):
+        entity = ovh.entity_for(region)
+        assert entity is not None
+        assert (entity.legal_name, entity.headquarters) == ("OVH US LLC", "US")
+        assert ovh.regions[region].country == "US"
+        assert not any(ovh.offers(capability, region) for capability in ovh.capabilities)
+    assert ovh.entity_for("gra") is None
+    policy = Policy.model_validate({"rules": [{"id": "headquarters-eu"}]})
+    (us,) = policy.check_placement(load_catalog(), "ovhcloud", "us-east-va", None).findings
+    (fr,) = policy.check_placement(load_catalog(), "ovhcloud", "gra", None).findings
+    assert us.outcome is Outcome.FAIL and "OVH US LLC, headquartered in US" in us.message
+    assert fr.outcome is Outcome.PASS, fr.message
+    assert ovh.offers("object_storage", "ap-south-mum")
+    assert not ovh.offers("compute", "ap-south-mum")
 
 
 def test_the_shipped_catalog_explains_each_missing_capability() -> None:
