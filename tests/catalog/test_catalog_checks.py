@@ -207,8 +207,9 @@ def test_regions_whose_endpoint_the_template_does_not_fit_give_their_own() -> No
     # Open Telekom Cloud sits under sc.otc.t-systems.com.
     catalog = load_catalog()
     ovh = catalog.provider("ovhcloud")
-    assert ovh.s3_endpoint_for("syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
+    assert ovh.s3_endpoint_for("ap-southeast-syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
     assert ovh.s3_endpoint_for("ap-south-mum") == "https://s3.ap-south-mum.io.cloud.ovh.net"
+    assert ovh.regions_for("object_storage")["ap-southeast-syd"].country == "AU"
     assert not ovh.offers("compute", "ap-south-mum") and ovh.offers(
         "object_storage", "ap-south-mum"
     )
