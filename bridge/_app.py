@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fedstack.bridge._browser_guard import BrowserGuard
 from fedstack.bridge._errors import BridgeError
+from fedstack.bridge._indexer import Indexer
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import (
@@ -44,15 +45,19 @@ or a Bearer token. `LOCK`/`UNLOCK` on `.../lock` are accepted beside `POST`/`DEL
 
 def create_app(settings: BridgeSettings) -> FastAPI:
     """A ready-to-serve app for `settings`; the database schema is migrated before it returns."""
-    engine = open_engine(settings.db_url)
+    engine = open_engine(settings.db_url, checkpoint_on_commit=False)
     wait_for_database(engine)
     migrate(engine)
     check_keys(engine)
     metrics = BridgeMetrics(engine)
     on_row_wait(metrics.row_wait.observe)
+    indexer = Indexer(engine)
+    indexer.start()  # its first round indexes what a killed bridge acknowledged but did not index
 
     app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
-    app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
+    app.state.bridge = BridgeContext(
+        engine=engine, settings=settings, metrics=metrics, indexer=indexer
+    )
     routers = (health, states, stacks, inventory, audit, drift, compliance, tokens, unmanaged)
     for module in (*routers, pages):
         app.include_router(module.router)
