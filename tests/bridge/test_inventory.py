@@ -394,6 +394,29 @@ def test_inventory_cli_prints_json_and_a_table(sqlite_bridge: BridgeProcess) -> 
     assert "bridge answered 401" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_inventory_cli_pages_by_the_cursor_it_prints(sqlite_bridge: BridgeProcess) -> None:
+    """`--limit 2` prints the `--after` of the next page; that page holds the rest, none twice."""
+    tokens = make_tokens(sqlite_bridge.db_url, unique("cli"))
+    _write(sqlite_bridge, tokens, "fr", [_bucket(n, "eu-west-3") for n in ("a", "b", "c")])
+    base = [sys.executable, "-c", "from fedstack.cli import main; main()", "inventory"]
+    base += ["--bridge", sqlite_bridge.url, "--project", tokens.project, "--limit", "2"]
+    env = {**os.environ, "FEDSTACK_BRIDGE_TOKEN": tokens.read}
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [*base, *extra], capture_output=True, text=True, timeout=60, check=False, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    first = run("--json")
+    cursor = json.loads(first.stdout)["next_after"]
+    assert run().stderr.splitlines()[-1] == f"next page: --after {cursor}"
+    second = json.loads(run("--json", "--after", cursor).stdout)
+    seen = [i["name"] for i in json.loads(first.stdout)["items"] + second["items"]]
+    assert seen == ["a", "b", "c"] and second["next_after"] is None
+
+
 def test_metrics_report_requests_states_and_inventory_size(
     bridge: BridgeProcess, tokens: Tokens
 ) -> None:
