@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -27,6 +29,7 @@ from fedstack.bridge.api._deps import BridgeContext
 from fedstack.bridge.api._responses import openapi_document
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
+from starlette.concurrency import run_in_threadpool
 
 import fedstack
 from fedstack.errors import FedstackError
@@ -54,7 +57,18 @@ def create_app(settings: BridgeSettings) -> FastAPI:
     indexer = Indexer(engine)
     indexer.start()  # its first round indexes what a killed bridge acknowledged but did not index
 
-    app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
+    @contextlib.asynccontextmanager
+    async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # A graceful stop lets the stack under way finish; what is queued is caught up at start.
+        await run_in_threadpool(indexer.stop)
+
+    app = FastAPI(
+        title="fedstack bridge",
+        version=fedstack.__version__,
+        description=_DESCRIPTION,
+        lifespan=_lifespan,
+    )
     app.state.bridge = BridgeContext(
         engine=engine, settings=settings, metrics=metrics, indexer=indexer
     )
