@@ -149,8 +149,9 @@ def _store(
     )
     # Durable from here on: acknowledged whatever happens to the indexing.
     bridge.indexer.submit(names, result.stack_id, result.version, state)
-    indexed = wait == "indexed" and bridge.indexer.wait(
-        result.stack_id, result.version, _INDEX_WAIT_SECONDS
+    # Whether the inventory holds this version as the answer leaves: waited for when asked.
+    indexed = bridge.indexer.wait(
+        result.stack_id, result.version, _INDEX_WAIT_SECONDS if wait == "indexed" else 0
     )
     return {
         "version": result.version,

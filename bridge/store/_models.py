@@ -146,12 +146,15 @@ resources = Table(
     Column("attributes", Text, nullable=False),
     Column("search", Text, nullable=False),
     Index("ix_resources_stack_id", "stack_id"),
-    Index("ix_resources_provider", "provider"),
-    Index("ix_resources_region", "region"),
-    Index("ix_resources_country", "country"),
-    Index("ix_resources_type", "type"),
     Index("ix_resources_listing", "project", "stack", "address", "id"),
-    Index("ix_resources_stack", "stack"),
+    # One per filter, in listing order behind it (migration 0010): a filtered page is read off the
+    # index in order, its count from the index alone, with no sort of every match.
+    *(
+        Index(f"ix_resources_{column}_listing", column, "project", "stack", "address", "id")
+        for column in ("provider", "region", "country", "type")
+    ),
+    Index("ix_resources_stack_listing", "stack", "project", "address", "id"),
+    Index("ix_resources_provider_type", "provider", "type"),
     # PostgreSQL only (migration 0008): a trigram index serving `q=` substring search.
     Index(
         "ix_resources_search_trgm",

