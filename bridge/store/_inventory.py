@@ -272,16 +272,10 @@ def inventory_page(
     if where.text:
         pattern = "%" + _escape_like(where.text.lower()) + "%"
         query = query.where(resources.c.search.like(pattern, escape="\\"))
-        if is_sqlite(engine) and len(where.text) >= 3 and _has_text_index(engine):
+        candidates = _text_candidates(engine, where.text)
+        if candidates is not None:
             # The trigram table finds the candidate rows; LIKE above keeps the exact meaning.
-            phrase = '"' + where.text.lower().replace('"', '""') + '"'
-            query = query.where(
-                resources.c.id.in_(
-                    text(
-                        f"SELECT rowid FROM {SQLITE_TEXT_INDEX} WHERE {SQLITE_TEXT_INDEX} MATCH :phrase"
-                    ).bindparams(phrase=phrase)
-                )
-            )
+            query = query.where(resources.c.id.in_(candidates))
     paged = query
     if after is not None:
         key = _decode_after(after)
@@ -306,6 +300,26 @@ def inventory_page(
 
 
 _text_index: dict[str, bool] = {}
+# Up to this many trigram matches the page is read by row id from the FTS5 table; past it a walk
+# of the listing index that tests each row finds a page sooner than sorting every match.
+_FTS_DRIVES_BELOW = 2000
+
+
+def _text_candidates(engine: Engine, needle: str) -> Any:
+    """On SQLite with the FTS5 table, the row ids holding `needle` when they are few, else None."""
+    if not is_sqlite(engine) or len(needle) < 3 or not _has_text_index(engine):
+        return None  # under three characters there is no trigram to look up
+    phrase = '"' + needle.lower().replace('"', '""') + '"'
+    match = f"FROM {SQLITE_TEXT_INDEX} WHERE {SQLITE_TEXT_INDEX} MATCH :phrase"
+    with engine.connect() as conn:
+        # Counted only up to the bound: a common needle stops the count early.
+        found = conn.execute(
+            text(f"SELECT count(*) FROM (SELECT rowid {match} LIMIT {_FTS_DRIVES_BELOW})"),
+            {"phrase": phrase},
+        ).scalar_one()
+    if found >= _FTS_DRIVES_BELOW:
+        return None
+    return text(f"SELECT rowid {match}").bindparams(phrase=phrase)
 
 
 def _has_text_index(engine: Engine) -> bool:
