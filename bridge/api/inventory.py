@@ -7,10 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._paging import PageBody, Paged, page_body
+from pydantic import Field
 from fedstack.bridge.store import (
     InventoryFilter,
+    IndexLag,
     InventoryResource,
     UnindexedStack,
+    index_status,
     inventory_page,
     unindexed_stacks,
 )
@@ -25,6 +28,8 @@ class Inventory(PageBody[InventoryResource]):
     """A page of indexed resources, and the stacks that could not be indexed (all of them)."""
 
     unindexed: list[UnindexedStack]
+    up_to_date: bool = Field(description="False while any stack in view is still being indexed")
+    trailing: list[IndexLag]
 
 
 @router.get(
@@ -49,7 +54,12 @@ def inventory(
         ),
     ] = None,
 ) -> dict[str, Any]:
-    """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
+    """Indexed resources (sensitive values masked) and the stacks that could not be indexed.
+
+    A state write is answered once it is durable and indexed just after: `trailing` lists the
+    stacks in view whose rows are still of an older version (`indexed_through`, None: none yet)
+    than their current state, and `up_to_date` is false while there is any.
+    """
     who.require("inventory:read")
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
@@ -62,4 +72,10 @@ def inventory(
         for s in unindexed_stacks(engine, projects)
         if (project is None or s.project == project) and (stack is None or s.stack == stack)
     ]
-    return {**page_body(paging, page), "unindexed": unindexed}
+    trailing = index_status(engine, projects, project, stack)
+    return {
+        **page_body(paging, page),
+        "unindexed": unindexed,
+        "up_to_date": not trailing,
+        "trailing": trailing,
+    }

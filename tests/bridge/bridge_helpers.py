@@ -48,6 +48,8 @@ class BridgeProcess:
     log: Path
     extra_args: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
+    """Variables added to the process's environment (test hooks such as FEDSTACK_TEST_INDEX_DELAY)."""
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,7 +79,7 @@ class BridgeProcess:
         ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
             )
         return self
 
@@ -192,3 +194,16 @@ def new_lineage() -> str:
 def unique(prefix: str) -> str:
     """A unique, valid project or stack name."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def post_state_indexed(url: str, content: bytes | str, **kwargs: Any) -> httpx.Response:
+    """POST a state and have the bridge answer once its inventory is indexed too (`wait=indexed`).
+
+    Without it the bridge answers as soon as the state is durable and indexes after; tests that
+    read the inventory or findings right after a write ask for this (Terraform never does; its
+    UNLOCK waits instead). Raises on an error answer; fails when the bridge says it timed out.
+    """
+    answer = httpx.post(url, content=content, params={"wait": "indexed"}, timeout=60, **kwargs)
+    answer.raise_for_status()
+    assert answer.json()["indexed"] is True, answer.text
+    return answer

@@ -80,8 +80,9 @@ def filled(bridge: BridgeProcess, tokens: Tokens) -> Tokens:
             f"{url}/v1/states/{tokens.project}/{name}",
             content=state_body(1, new_lineage(), [bucket]),
             headers=admin,
+            params={"wait": "indexed"},  # indexed after the answer otherwise
         )
-        assert answer.status_code == 200, answer.text
+        assert answer.status_code == 200 and answer.json()["indexed"], answer.text
     for name in STACKS:  # one run per stack: three runs, three periods
         run = report(stack(name, drifted(BUCKET)))
         answer = httpx.post(f"{url}/v1/drift-runs", content=run.model_dump_json(), headers=admin)
