@@ -12,11 +12,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fedstack.bridge.store import create_token, migrate, open_engine
+from fedstack.bridge.store._models import tokens as token_rows
 
 MAX_STATE_BYTES = 2 * 1024 * 1024
 """The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
@@ -144,6 +146,20 @@ def make_tokens(db_url: str, project: str) -> Tokens:
             other_project_write=make(project + "-other", "state:write"),
             root=make("*", "admin"),
         )
+    finally:
+        engine.dispose()
+
+
+def set_token_expiry(db_url: str, token: str, expires_at: datetime) -> None:
+    """Write a token's expiry straight into the database (an expired token without waiting)."""
+    engine = open_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                token_rows.update()
+                .where(token_rows.c.id == token.split("_")[1])
+                .values(expires_at=expires_at)
+            )
     finally:
         engine.dispose()
 

@@ -9,9 +9,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body
+from bridge_helpers import (
+    BridgeProcess,
+    Tokens,
+    bearer,
+    lock_info,
+    new_lineage,
+    set_token_expiry,
+    state_body,
+)
 from fedstack.bridge.store import create_token, open_engine
-from fedstack.bridge.store._models import tokens as token_rows
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens) -> str:
@@ -136,28 +143,14 @@ def test_revoked_token_answers_401(bridge: BridgeProcess, tokens: Tokens) -> Non
     assert httpx.get(_url(bridge, tokens), headers=bearer(tokens.read)).status_code == 401
 
 
-def _set_expiry(db_url: str, token: str, expires_at: datetime) -> None:
-    """Write a token's expiry straight into the database (an expired token without waiting)."""
-    engine = open_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                token_rows.update()
-                .where(token_rows.c.id == token.split("_")[1])
-                .values(expires_at=expires_at)
-            )
-    finally:
-        engine.dispose()
-
-
 def test_an_expired_token_is_refused_on_every_route_and_named_to_its_holder_only(
     bridge: BridgeProcess, tokens: Tokens
 ) -> None:
     url = _url(bridge, tokens)
     body = state_body(1, new_lineage())
     httpx.post(url, content=body, headers=bearer(tokens.write)).raise_for_status()
-    _set_expiry(bridge.db_url, tokens.admin, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
-    _set_expiry(bridge.db_url, tokens.read, datetime.now(UTC) + timedelta(days=1))
+    set_token_expiry(bridge.db_url, tokens.admin, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    set_token_expiry(bridge.db_url, tokens.read, datetime.now(UTC) + timedelta(days=1))
     assert httpx.get(url, headers=bearer(tokens.read)).content == body  # not yet expired
     routes = [
         ("GET", url),

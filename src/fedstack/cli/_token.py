@@ -28,7 +28,7 @@ class _Expiry(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
-        from fedstack.bridge.store import parse_expiry
+        from fedstack.contracts import parse_expiry
         from fedstack.errors import ConfigError
 
         try:

@@ -9,6 +9,7 @@ framework or the database layer: it only speaks HTTP.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
@@ -276,13 +277,35 @@ class BridgeClient:
         """`DELETE /v1/projects/<project>/policy` (admin)."""
         self._request("DELETE", f"/v1/projects/{project}/policy")
 
-    def create_token(self, project: str, scope: str, description: str = "") -> dict[str, Any]:
-        """`POST /v1/tokens` (admin): the new token's metadata and, this once, its secret."""
-        body = {"project": project, "scope": scope, "description": description}
+    def create_token(
+        self,
+        project: str,
+        scope: str,
+        description: str = "",
+        *,
+        expires_in: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """`POST /v1/tokens` (admin): the new token's metadata and, this once, its secret.
+
+        `expires_in` (`30d`, `12h`, `90m`, as `fedstack token create --expires`) or `expires_at`
+        (aware, or naive UTC) ends its life; with neither it never expires.
+        """
+        if expires_in is not None and expires_at is not None:
+            raise ConfigError("give expires_in or expires_at, not both")
+        body: dict[str, Any] = {"project": project, "scope": scope, "description": description}
+        if expires_in is not None:
+            from fedstack.contracts import parse_duration  # here: the client needs httpx only
+
+            parse_duration(expires_in)  # the bridge's syntax: a typo fails here, by name
+            body["expires_in"] = expires_in.strip()
+        if expires_at is not None:
+            moment = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+            body["expires_at"] = moment.isoformat()
         return self._json("POST", "/v1/tokens", json=body)
 
     def token(self, token_id: str) -> dict[str, Any]:
-        """`GET /v1/tokens/<id>` (admin): project, scope, description, revoked."""
+        """`GET /v1/tokens/<id>` (admin): project, scope, description, revoked, expires_at, expired."""
         return self._json("GET", f"/v1/tokens/{token_id}")
 
     def revoke_token(self, token_id: str) -> None:
