@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from cli_helpers import run_fedstack
 from bridge_helpers import (
     BridgeProcess,
     Tokens,
@@ -112,10 +112,7 @@ def test_project_admin_sees_only_its_own_audit_entries(
 
 
 def _fedstack(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from fedstack.cli import main; main()", *args]
-    return subprocess.run(
-        command + ["--db", db], capture_output=True, text=True, timeout=120, check=False
-    )
+    return run_fedstack(*args, "--db", db, timeout=120)
 
 
 def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(
@@ -207,23 +204,15 @@ def test_a_token_stops_working_when_its_expiry_passes(
 
 
 def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from fedstack.cli import main; main()",
-            "bridge",
-            "serve",
-            "--no-auth",
-            "--host",
-            "0.0.0.0",
-            "--db",
-            f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        ],
-        capture_output=True,
-        text=True,
+    done = run_fedstack(
+        "bridge",
+        "serve",
+        "--no-auth",
+        "--host",
+        "0.0.0.0",
+        "--db",
+        f"sqlite:///{tmp_path / 'x.sqlite3'}",
         timeout=60,
-        check=False,
     )
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0
