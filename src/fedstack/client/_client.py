@@ -62,12 +62,20 @@ class BridgeClient:
     """Talk to one bridge: FEDSTACK_BRIDGE_URL and a token (see bridge_token) by default."""
 
     def __init__(
-        self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 30.0,
+        token_from_environment: bool = True,
     ) -> None:
+        """`token_from_environment=False`: send only `token` (for an address that is not
+        FEDSTACK_BRIDGE_URL's, which must not receive that bridge's token)."""
         base = (url or config.bridge_url() or "").rstrip("/")
         if not base:
             raise ConfigError("no bridge URL: pass --bridge URL or set FEDSTACK_BRIDGE_URL")
-        token = token or bridge_token()
+        if token_from_environment:
+            token = token or bridge_token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.url = base
         self._http = httpx.Client(base_url=base, headers=headers, timeout=timeout)

@@ -229,6 +229,7 @@ def _initialised_backend(folder: Path) -> tuple[str, dict[str, Any]] | None:
 
 
 def _http_state(settings: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any] | None:
+    from fedstack import config
     from fedstack.client import BridgeClient, BridgeClientError
     from fedstack.stacks import identity_from_address
 
@@ -240,9 +241,14 @@ def _http_state(settings: Mapping[str, Any], env: Mapping[str, str]) -> dict[str
         raise NotMergeable("its http backend is not a fedstack bridge state address")
     bridge_url = address[: address.rindex("/v1/states/")]
     # Terraform sends the token as the basic-auth password; the bridge takes it as a bearer.
+    # What Terraform itself would send; FEDSTACK_BRIDGE_TOKEN only to the bridge it names.
     password = settings.get("password") or env.get("TF_HTTP_PASSWORD")
+    if not password and bridge_url.rstrip("/") == (config.bridge_url() or "").rstrip("/"):
+        password = config.setting("FEDSTACK_BRIDGE_TOKEN")
     try:
-        with BridgeClient(bridge_url, str(password or ""), timeout=60.0) as bridge:
+        with BridgeClient(
+            bridge_url, str(password or ""), timeout=60.0, token_from_environment=False
+        ) as bridge:
             body = bridge.state(identity.project, identity.stack)
     except BridgeClientError as exc:
         if exc.status is None:
