@@ -25,8 +25,7 @@ from fedstack.bridge.api import (
     tokens,
     unmanaged,
 )
-from fedstack.bridge.api._deps import BridgeContext
-from fedstack.bridge.api._responses import openapi_document
+from fedstack.bridge.api import BridgeContext, openapi_document
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
 from starlette.concurrency import run_in_threadpool
