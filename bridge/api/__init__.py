@@ -6,17 +6,31 @@ error responses are the same for API routes and dashboard pages.
 
 from fedstack.bridge.api._deps import BridgeContext, Caller, context
 from fedstack.bridge.api._responses import errors, openapi_document
-from fedstack.bridge.api import audit, health, inventory, stacks, states
+from fedstack.bridge.api import (
+    audit,
+    compliance,
+    drift,
+    health,
+    inventory,
+    stacks,
+    states,
+    tokens,
+    unmanaged,
+)
 
 __all__ = [
     "BridgeContext",
     "Caller",
     "audit",
+    "compliance",
     "context",
+    "drift",
     "errors",
     "health",
     "inventory",
     "openapi_document",
     "stacks",
     "states",
+    "tokens",
+    "unmanaged",
 ]

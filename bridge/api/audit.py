@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.store import read_audit
+from fedstack.bridge.api._paging import Paged, page_body
+from fedstack.bridge.store import AuditEntry, read_audit
+from pydantic import BaseModel
 
 __all__ = ["router"]
 
@@ -14,26 +16,36 @@ router = APIRouter(prefix="/v1", tags=["audit"])
 Text = Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")]
 
 
-@router.get("/audit", summary="The audit log, newest first (admin)")
+class AuditLog(BaseModel):
+    """A page of the audit log: paged like every listing, its items under `entries`."""
+
+    total: int
+    limit: int
+    offset: int
+    entries: list[AuditEntry]
+    next_after: str | None
+
+
+@router.get("/audit", summary="The audit log, newest first (admin)", response_model=AuditLog)
 def audit(
     who: Caller,
     request: Request,
+    paging: Paged,
     project: Text = None,
     stack: Text = None,
     action: Text = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    """Audit entries of the projects the admin token covers."""
+    """Audit entries of the projects the admin token covers (under `entries`, not `items`)."""
     who.require("admin", project)
-    projects = who.visible_projects()
-    total, entries = read_audit(
+    page = read_audit(
         context(request).engine,
-        projects=projects,
+        projects=who.visible_projects(),
         project=project,
         stack=stack,
         action=action,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "entries": entries}
+    body = page_body(paging, page)
+    return {("entries" if key == "items" else key): value for key, value in body.items()}

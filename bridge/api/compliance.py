@@ -12,8 +12,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api._paging import PageBody, Paged, page_body
 from fedstack.bridge.store import (
+    PolicyFinding,
     PolicySource,
+    StoredPolicy,
     check_name,
     clear_policy,
     evaluate_project,
@@ -47,10 +50,25 @@ class PolicyBody(BaseModel):
     yaml: str | None = Field(default=None, max_length=256 * 1024)
 
 
-@router.put("/projects/{project}/policy", summary="Set the project's sovereignty policy")
+class Evaluated(BaseModel):
+    """The findings open after checking the project's stacks again."""
+
+    project: str
+    open: int
+
+
+class PolicyFindings(PageBody[PolicyFinding]):
+    """A page of policy findings, newest first."""
+
+
+@router.put(
+    "/projects/{project}/policy",
+    summary="Set the project's sovereignty policy",
+    response_model=StoredPolicy,
+)
 async def put_policy(
     project: ProjectName, body: PolicyBody, who: Caller, request: Request
-) -> dict[str, Any]:
+) -> StoredPolicy:
     """Store the policy and check every stack of the project against it at once."""
     who.require("admin", project)
     if (body.preset is None) == (body.yaml is None):
@@ -65,9 +83,10 @@ async def put_policy(
 @router.get(
     "/projects/{project}/policy",
     summary="The project's sovereignty policy",
+    response_model=StoredPolicy,
     responses=errors(404),
 )
-def read_policy(project: ProjectName, who: Caller, request: Request) -> dict[str, Any]:
+def read_policy(project: ProjectName, who: Caller, request: Request) -> StoredPolicy:
     """The policy live state is checked against; 404 when the project has none."""
     who.require("inventory:read", project)
     return _policy_or_404(context(request).engine, project)
@@ -87,7 +106,9 @@ def delete_policy(project: ProjectName, who: Caller, request: Request) -> Respon
     return Response(status_code=204)
 
 
-@router.post("/compliance/evaluate", summary="Check a project's live state now")
+@router.post(
+    "/compliance/evaluate", summary="Check a project's live state now", response_model=Evaluated
+)
 def evaluate(
     project: Annotated[str, Query(pattern=r"^[a-z0-9._-]{1,128}$")], who: Caller, request: Request
 ) -> dict[str, Any]:
@@ -97,31 +118,35 @@ def evaluate(
     return {"project": project, "open": open_findings}
 
 
-@router.get("/compliance/findings", summary="Live-state policy findings with history")
+@router.get(
+    "/compliance/findings",
+    summary="Live-state policy findings with history",
+    response_model=PolicyFindings,
+)
 def findings(
     who: Caller,
     request: Request,
+    paging: Paged,
     state: Literal["open", "resolved"] | None = None,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """A rule failing for a resource: first seen, last seen, resolved at (null while failing)."""
     who.require("inventory:read")
-    total, items = query_findings(
+    page = query_findings(
         context(request).engine,
         who.visible_projects(),
         state=state,
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return page_body(paging, page)
 
 
-def _policy_or_404(engine: Any, project: str) -> dict[str, Any]:
+def _policy_or_404(engine: Any, project: str) -> StoredPolicy:
     found = get_policy(engine, project)
     if found is None:
         raise NotFound(f"project {project} has no policy")

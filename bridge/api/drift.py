@@ -7,6 +7,7 @@ else `default` (an all-projects token or --no-auth without `?project=`).
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Path, Query, Request
@@ -16,8 +17,11 @@ from fedstack.bridge.api._responses import errors
 from fedstack.bridge._principal import ALL_PROJECTS, Principal
 from fedstack.bridge._webhook import deliver, webhook_body
 from fedstack.bridge.api._deps import Caller, context, read_body
-from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, masked
+from fedstack.bridge.api._paging import PageBody, Paged, RunsPaged, page_body
+from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, StackResult, masked
 from fedstack.bridge.store import (
+    DriftPeriod,
+    RunSummary,
     ShardConflict,
     check_name,
     get_run,
@@ -26,7 +30,7 @@ from fedstack.bridge.store import (
     query_periods,
     store_run,
 )
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 __all__ = ["DEFAULT_PROJECT", "RunId", "router", "run_page_url"]
@@ -37,6 +41,71 @@ DEFAULT_PROJECT = "default"
 router = APIRouter(prefix="/v1", tags=["drift"])
 RunId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The bridge's number of the run")]
 Name = Annotated[str | None, Query(max_length=128, pattern=r"^[a-z0-9._-]{1,128}$")]
+
+
+@dataclass(frozen=True)
+class LinkedRun(RunSummary):
+    """A stored run's summary and its dashboard page."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class RunDetail(LinkedRun):
+    """A stored run: its summary, its page, and its report (`first_seen_drifting` filled in)."""
+
+    report: DriftReport
+
+
+class DriftRuns(PageBody[LinkedRun]):
+    """A page of drift runs, newest first."""
+
+
+class DriftHistory(PageBody[DriftPeriod]):
+    """A page of drift periods, newest first."""
+
+
+class PostedDriftRun(BaseModel):
+    """What posting a run answers; a shard's answer starts with its run group's state.
+
+    The run group's fields are sent for a shard only (absent, not null, for a whole run).
+    """
+
+    run_group: str | None = None
+    shard_count: int | None = None
+    shards_reported: list[int] | None = None
+    shards_missing: list[int] | None = None
+    complete: bool | None = None
+    group_exit_code: int | None = Field(default=None, description="Null until every shard reported")
+    runs: list[int] | None = None
+    id: int
+    url: str = Field(description="The run's dashboard page")
+    project: str
+    run_id: str
+    created: bool = Field(description="False when this run_id was stored before")
+    newly_drifted: int
+    newly_resolved: int
+
+
+class GroupStack(StackResult):
+    """One stack of a sharded run, and the shard that checked it."""
+
+    shard: int | None
+
+
+class RunGroupBody(BaseModel):
+    """A sharded run: which shards reported, the group's exit code, every shard's stacks."""
+
+    project: str
+    run_group: str
+    shard_count: int
+    shards_reported: list[int]
+    shards_missing: list[int]
+    complete: bool
+    group_exit_code: int | None = Field(description="Null until every shard reported")
+    runs: list[int]
+    run_urls: list[str]
+    stacks: list[GroupStack]
 
 
 def run_page_url(request: Request, run: int) -> str:
@@ -96,8 +165,12 @@ def _check_lengths(report: DriftReport) -> None:
     "/drift-runs",
     status_code=201,
     summary="Store a drift run (the JSON report of `fedstack drift`)",
+    response_model=PostedDriftRun,
     responses={
-        200: {"description": "This run_id was stored before; nothing changed"},
+        200: {
+            "model": PostedDriftRun,
+            "description": "This run_id was stored before; nothing changed",
+        },
         400: {"description": "Not a DriftReport, or an unknown schema_version"},
         413: {"description": "Larger than the bridge's size limit"},
         **errors(409),
@@ -139,49 +212,50 @@ async def post_drift_run(
     )
 
 
-@router.get("/drift-runs", summary="Drift runs, newest first")
+@router.get("/drift-runs", summary="Drift runs, newest first", response_model=DriftRuns)
 def drift_runs(
     who: Caller,
     request: Request,
+    paging: RunsPaged,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Summaries of the runs the caller may see (filter by project and stack)."""
     who.require("inventory:read")
-    total, items = list_runs(
+    page = list_runs(
         context(request).engine,
         who.visible_projects(),
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    for item in items:
-        item["url"] = run_page_url(request, item["id"])
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    linked = page.map(lambda run: LinkedRun(**asdict(run), url=run_page_url(request, run.id)))
+    return page_body(paging, linked)
 
 
 @router.get(
     "/drift-runs/{run}",
     summary="One drift run, with first_seen_drifting filled in",
+    response_model=RunDetail,
     responses=errors(404),
 )
-def drift_run(run: RunId, who: Caller, request: Request) -> dict[str, Any]:
+def drift_run(run: RunId, who: Caller, request: Request) -> RunDetail:
     """The run's summary and its report (sensitive values masked)."""
     who.require("inventory:read")
     found = get_run(context(request).engine, run)
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("inventory:read", summary["project"])
-    return {**summary, "url": run_page_url(request, run), "report": report.model_dump(mode="json")}
+    who.require("inventory:read", summary.project)
+    return RunDetail(**asdict(summary), url=run_page_url(request, run), report=report)
 
 
 @router.get(
     "/drift-run-groups/{run_group}",
     summary="A sharded run: every shard's stacks, which shards reported, the group's exit code",
+    response_model=RunGroupBody,
     responses=errors(404),
 )
 def drift_run_group(
@@ -210,25 +284,25 @@ def drift_run_group(
     }
 
 
-@router.get("/drift/resources", summary="Per-resource drift history")
+@router.get("/drift/resources", summary="Per-resource drift history", response_model=DriftHistory)
 def drift_resources(
     who: Caller,
     request: Request,
+    paging: Paged,
     state: Literal["drifting", "resolved"] | None = None,
     project: Name = None,
     stack: Name = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     """Periods a resource drifted: first seen, last seen, resolved at (null while drifting)."""
     who.require("inventory:read")
-    total, items = query_periods(
+    page = query_periods(
         context(request).engine,
         who.visible_projects(),
         state=state,
         project=project,
         stack=stack,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
     )
-    return {"total": total, "limit": limit, "offset": offset, "items": items}
+    return page_body(paging, page)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fedstack.bridge.api._deps import context
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,7 +17,20 @@ __all__ = ["router"]
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", summary="The process is up")
+class Health(BaseModel):
+    """The process serves requests."""
+
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether the database answers (`error` names the failure, never a secret)."""
+
+    status: Literal["ready", "unavailable"]
+    error: str | None = None
+
+
+@router.get("/healthz", summary="The process is up", response_model=Health)
 def healthz() -> dict[str, str]:
     """Always 200 while the process serves requests."""
     return {"status": "ok"}
@@ -23,7 +39,8 @@ def healthz() -> dict[str, str]:
 @router.get(
     "/readyz",
     summary="The database answers",
-    responses={503: {"description": "Database unreachable"}},
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "Database unreachable"}},
 )
 def readyz(request: Request) -> JSONResponse:
     """200 when the database answers a query, 503 otherwise."""
@@ -35,7 +52,17 @@ def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready"})
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format",
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def metrics(request: Request) -> Response:
     """Requests, latencies, lock waits, states and inventory size in Prometheus text format."""
     registry = context(request).metrics.registry

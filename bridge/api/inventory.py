@@ -6,7 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.store import InventoryFilter, index_status, inventory_page, unindexed_stacks
+from fedstack.bridge.api._paging import PageBody, Paged, page_body
+from pydantic import Field
+from fedstack.bridge.store import (
+    InventoryFilter,
+    IndexLag,
+    InventoryResource,
+    UnindexedStack,
+    index_status,
+    inventory_page,
+    unindexed_stacks,
+)
 
 __all__ = ["router"]
 
@@ -14,10 +24,21 @@ router = APIRouter(prefix="/v1", tags=["inventory"])
 Text = Annotated[str | None, Query(max_length=200, pattern=r"^[^\x00]*$")]
 
 
-@router.get("/inventory", summary="Resources across every stack and provider")
+class Inventory(PageBody[InventoryResource]):
+    """A page of indexed resources, and the stacks that could not be indexed (all of them)."""
+
+    unindexed: list[UnindexedStack]
+    up_to_date: bool = Field(description="False while any stack in view is still being indexed")
+    trailing: list[IndexLag]
+
+
+@router.get(
+    "/inventory", summary="Resources across every stack and provider", response_model=Inventory
+)
 def inventory(
     who: Caller,
     request: Request,
+    paging: Paged,
     provider: Text = None,
     region: Text = None,
     country: Annotated[
@@ -32,16 +53,6 @@ def inventory(
             max_length=200, pattern=r"^[^\x00]*$", description="Text in the address or attributes"
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    after: Annotated[
-        str | None,
-        Query(
-            max_length=2000,
-            pattern=r"^[A-Za-z0-9_-]*$",
-            description="The `next_after` of the previous page: the next page, fast at any depth",
-        ),
-    ] = None,
 ) -> dict[str, Any]:
     """Indexed resources (sensitive values masked) and the stacks that could not be indexed.
 
@@ -53,20 +64,18 @@ def inventory(
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
     engine = context(request).engine
-    page = inventory_page(engine, where, limit=limit, offset=offset, after=after or None)
+    page = inventory_page(
+        engine, where, limit=paging.limit, offset=paging.offset, after=paging.after
+    )
     unindexed = [
         s
         for s in unindexed_stacks(engine, projects)
-        if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
+        if (project is None or s.project == project) and (stack is None or s.stack == stack)
     ]
     trailing = index_status(engine, projects, project, stack)
     return {
-        "total": page.total,
-        "limit": limit,
-        "offset": offset,
-        "items": page.items,
-        "next_after": page.next_after,
+        **page_body(paging, page),
         "unindexed": unindexed,
         "up_to_date": not trailing,
-        "trailing": [lag.__dict__ for lag in trailing],
+        "trailing": trailing,
     }

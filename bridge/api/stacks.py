@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api._deps import Caller, context, stack_names
-from fedstack.bridge.store import list_stacks, record_event, set_stack_placement, stack_summary
+from fedstack.bridge.store import (
+    StackInfo,
+    list_stacks,
+    record_event,
+    set_stack_placement,
+    stack_summary,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["StackEvent", "StackPlacement", "router"]
@@ -38,15 +45,44 @@ class StackEvent(BaseModel):
     detail: str = Field(max_length=4000, description="What the step did, one line")
 
 
-@router.get("", summary="Every stack the caller may see")
+class Stacks(BaseModel):
+    """Every stack the caller may see, by project and name."""
+
+    stacks: list[StackInfo]
+
+
+class PlacedStack(BaseModel):
+    """Where a stack now runs, with the country of that region."""
+
+    project: str
+    stack: str
+    provider: str
+    region: str
+    country: str | None
+
+
+class RecordedEvent(BaseModel):
+    """The step recorded in the stack's audit log."""
+
+    project: str
+    stack: str
+    action: str
+
+
+@router.get("", summary="Every stack the caller may see", response_model=Stacks)
 def stacks(who: Caller, request: Request) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
     who.require("inventory:read")
     projects = who.visible_projects()
-    return {"stacks": list_stacks(context(request).engine, projects)}
+    return {"stacks": [asdict(s) for s in list_stacks(context(request).engine, projects)]}
 
 
-@router.get("/{project}/{stack}", summary="One stack's metadata and summary", responses=errors(404))
+@router.get(
+    "/{project}/{stack}",
+    summary="One stack's metadata and summary",
+    response_model=StackInfo,
+    responses=errors(404),
+)
 def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     """Placement, current version, lock and inventory size of one stack; 404 when unknown."""
     project, stack = names
@@ -54,10 +90,10 @@ def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
     found = stack_summary(context(request).engine, project, stack)
     if found is None:
         raise NotFound(f"unknown stack {project}/{stack}")
-    return found
+    return asdict(found)
 
 
-@router.put("/{project}/{stack}", summary="Set where the stack runs")
+@router.put("/{project}/{stack}", summary="Set where the stack runs", response_model=PlacedStack)
 def put_stack(names: Names, body: StackPlacement, who: Caller, request: Request) -> dict[str, Any]:
     """Record the stack's catalog provider and region (checked); its inventory rows follow."""
     project, stack = names
@@ -75,7 +111,10 @@ def put_stack(names: Names, body: StackPlacement, who: Caller, request: Request)
 
 
 @router.post(
-    "/{project}/{stack}/events", status_code=201, summary="Record a step done to the stack"
+    "/{project}/{stack}/events",
+    status_code=201,
+    summary="Record a step done to the stack",
+    response_model=RecordedEvent,
 )
 def post_event(names: Names, body: StackEvent, who: Caller, request: Request) -> dict[str, Any]:
     """Append the step to the audit log under the stack (its history of operations)."""

@@ -14,6 +14,7 @@ from fedstack.bridge._statefile import check_content_md5, parse_state
 from fedstack.bridge.api._deps import BridgeContext, Caller, context, read_body, stack_names
 from fedstack.bridge.api._responses import LockInfoBody, errors
 from fedstack.bridge.store import (
+    VersionInfo,
     acquire,
     delete_state,
     force_release,
@@ -26,9 +27,50 @@ from fedstack.bridge.store import (
     restore_version,
     write_state,
 )
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 __all__ = ["router"]
+
+
+class StateWritten(BaseModel):
+    """The version a state write made current, whether it is new (a retry is not), its serial."""
+
+    version: int
+    created: bool
+    serial: int | None
+    indexed: bool = Field(
+        description="Whether the inventory holds this version as the answer leaves"
+    )
+
+
+class StateDeleted(BaseModel):
+    """Whether the stack had a state to empty."""
+
+    deleted: bool
+
+
+class Unlocked(BaseModel):
+    """Whether a lock was released, and whether it was broken by an admin (force-unlock)."""
+
+    unlocked: bool
+    forced: bool
+
+
+class Versions(BaseModel):
+    """Every stored version of a stack (or those with one serial), oldest first."""
+
+    project: str
+    stack: str
+    versions: list[VersionInfo]
+
+
+class Restored(BaseModel):
+    """The new version a restore wrote, and the version it copied."""
+
+    version: int
+    restored_from: int
+
 
 router = APIRouter(prefix="/v1/states", tags=["states"])
 Names = Annotated[tuple[str, str], Depends(stack_names)]
@@ -86,13 +128,25 @@ _UNLOCK_BODY = {
     }
 }
 _LOCK = "/{project}/{stack}/lock"
+# A state is Terraform's document, sent back byte for byte: described, not modelled.
+_STATE_ANSWER = {
+    "description": "The state, exactly as it was written",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "Terraform state (v4) or OpenTofu encrypted state",
+            }
+        }
+    },
+}
 
 
 @router.get(
     _STATE,
     summary="Current state",
     responses={
-        200: {"content": {"application/json": {}}},
+        200: _STATE_ANSWER,
         204: {"description": "The stack has no state"},
         **errors(503),
     },
@@ -181,6 +235,7 @@ async def _write(
 @router.post(
     _STATE,
     summary="Store a new state version",
+    response_model=StateWritten,
     openapi_extra=_STATE_BODY,
     responses=errors(409, 413, 423, 503),
 )
@@ -203,6 +258,7 @@ async def post_state(
 @router.put(
     _STATE,
     summary="Store a new state version (same as POST)",
+    response_model=StateWritten,
     openapi_extra=_STATE_BODY,
     responses=errors(409, 413, 423, 503),
 )
@@ -218,7 +274,12 @@ async def put_state(
     return await _write(request, names, who, lock_id, content_md5, wait)
 
 
-@router.delete(_STATE, summary="Empty the stack (versions are kept)", responses=errors(409, 423))
+@router.delete(
+    _STATE,
+    summary="Empty the stack (versions are kept)",
+    response_model=StateDeleted,
+    responses=errors(409, 423),
+)
 def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) -> dict[str, Any]:
     """Make the stack empty; every stored version stays readable and restorable."""
     project, stack = names
@@ -279,6 +340,7 @@ async def lock_custom(names: Names, who: Caller, request: Request) -> JSONRespon
 @router.post(
     _LOCK,
     summary="Take the lock (same as LOCK)",
+    response_model=LockInfoBody,
     responses=_LOCK_RESPONSES,
     openapi_extra=_LOCK_BODY,
 )
@@ -296,6 +358,7 @@ async def unlock_custom(names: Names, who: Caller, request: Request) -> JSONResp
 @router.delete(
     _LOCK,
     summary="Release the lock (same as UNLOCK)",
+    response_model=Unlocked,
     responses=_LOCK_RESPONSES,
     openapi_extra=_UNLOCK_BODY,
 )
@@ -319,7 +382,12 @@ def get_lock(names: Names, who: Caller, request: Request) -> Response:
     return Response(json.dumps(current.info), media_type="application/json")
 
 
-@router.get(_STATE + "/versions", summary="Every stored version", responses=errors(404))
+@router.get(
+    _STATE + "/versions",
+    summary="Every stored version",
+    response_model=Versions,
+    responses=errors(404),
+)
 def versions(
     names: Names,
     who: Caller,
@@ -340,7 +408,7 @@ def versions(
 @router.get(
     _STATE + "/versions/{version}",
     summary="One stored version",
-    responses={200: {"content": {"application/json": {}}}, **errors(404, 503)},
+    responses={200: _STATE_ANSWER, **errors(404, 503)},
 )
 def version(names: Names, version: VersionNumber, who: Caller, request: Request) -> Response:
     """The body of one stored version, exactly as it was written."""
@@ -357,6 +425,7 @@ def version(names: Names, version: VersionNumber, who: Caller, request: Request)
 @router.post(
     _STATE + "/versions/{version}/restore",
     summary="Restore a version (admin)",
+    response_model=Restored,
     responses=errors(404, 423, 503),
 )
 def restore(names: Names, version: VersionNumber, who: Caller, request: Request) -> dict[str, Any]:

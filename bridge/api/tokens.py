@@ -7,14 +7,14 @@ token but no database access, such as the Terraform provider's `fedstack_token` 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.store import create_token, list_tokens, revoke_token
+from fedstack.bridge.store import TokenInfo, create_token, list_tokens, revoke_token
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -44,7 +44,35 @@ class TokenRequest(BaseModel):
     )
 
 
-@router.post("", status_code=201, summary="Create a token; its secret is in this answer only")
+class CreatedToken(BaseModel):
+    """A new token: `token` is its secret, shown in this answer and never again."""
+
+    id: str
+    project: str
+    scope: str
+    description: str
+    expires_at: str | None = Field(description="UTC, such as 2027-01-31T00:00:00Z; null: never")
+    token: str
+
+
+class TokenMetadata(BaseModel):
+    """What the bridge keeps of a token (never its secret)."""
+
+    id: str
+    project: str
+    scope: str
+    description: str
+    revoked: bool
+    expires_at: str | None = Field(description="UTC, such as 2027-01-31T00:00:00Z; null: never")
+    expired: bool
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a token; its secret is in this answer only",
+    response_model=CreatedToken,
+)
 async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str, Any]:
     """A new token for `project` with `scope`; needs admin on that project."""
     # A token for every project (`*`) can only come from an admin of every project.
@@ -81,11 +109,16 @@ def _expiry(body: TokenRequest) -> datetime | None:
     return body.expires_at
 
 
-@router.get("/{token_id}", summary="One token's metadata (never its secret)", responses=errors(404))
+@router.get(
+    "/{token_id}",
+    summary="One token's metadata (never its secret)",
+    response_model=TokenMetadata,
+    responses=errors(404),
+)
 def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
     """The token's project, scope, description, expiry and whether it is revoked or expired."""
     row = _token_or_404(request, token_id)
-    who.require("admin", str(row["project"]))
+    who.require("admin", row.project)
     return _public(row)
 
 
@@ -93,27 +126,27 @@ def read(token_id: TokenId, who: Caller, request: Request) -> dict[str, Any]:
 def revoke(token_id: TokenId, who: Caller, request: Request) -> Response:
     """Revoke the token; 404 when there is no such active token."""
     row = _token_or_404(request, token_id)
-    who.require("admin", str(row["project"]))
+    who.require("admin", row.project)
     if not revoke_token(context(request).engine, token_id):
         raise NotFound(f"token {token_id} is already revoked")
     return Response(status_code=204)
 
 
-def _token_or_404(request: Request, token_id: str) -> dict[str, object]:
+def _token_or_404(request: Request, token_id: str) -> TokenInfo:
     for row in list_tokens(context(request).engine):
-        if row["id"] == token_id:
+        if row.id == token_id:
             return row
     raise NotFound(f"no token {token_id}")
 
 
-def _public(row: dict[str, object]) -> dict[str, Any]:
-    expires_at = cast("datetime | None", row["expires_at"])
+def _public(row: TokenInfo) -> dict[str, Any]:
+    expires_at = row.expires_at
     return {
-        "id": row["id"],
-        "project": row["project"],
-        "scope": row["scope"],
-        "description": row["description"],
-        "revoked": row["revoked_at"] is not None,
+        "id": row.id,
+        "project": row.project,
+        "scope": row.scope,
+        "description": row.description,
+        "revoked": row.revoked_at is not None,
         "expires_at": _iso(expires_at),
         "expired": expires_at is not None and expires_at <= datetime.now(UTC),
     }

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._webhook import deliver
 from fedstack.bridge.api._deps import Caller, context, read_body
+from fedstack.bridge.api._paging import PageBody, Paged, page_body
 from fedstack.bridge.api._responses import errors
 from fedstack.bridge.api.drift import DEFAULT_PROJECT
 from fedstack.bridge.store import (
@@ -56,13 +57,8 @@ class UnmanagedResource(BaseModel):
     gone_run: int | None
 
 
-class UnmanagedResources(BaseModel):
+class UnmanagedResources(PageBody[UnmanagedResource]):
     """A page of findings."""
-
-    total: int
-    limit: int
-    offset: int
-    items: list[UnmanagedResource]
 
 
 class PostedRun(BaseModel):
@@ -126,7 +122,7 @@ def _parse(body: bytes) -> UnmanagedReport:
     response_model=PostedRun,
     summary="Store an unmanaged run (the JSON report of `fedstack unmanaged`)",
     responses={
-        200: {"description": "This run_id was stored before; nothing changed"},
+        200: {"model": PostedRun, "description": "This run_id was stored before; nothing changed"},
         **errors(413),
     },
 )
@@ -168,30 +164,26 @@ async def post_unmanaged_run(
 def unmanaged_resources(
     who: Caller,
     request: Request,
+    paging: Paged,
     state: Literal["open", "gone"] | None = None,
     project: Name = None,
     provider: Name = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> UnmanagedResources:
     """Findings the caller may see, newest first; `state=open` still there, `gone` since removed."""
     who.require("state:read")
-    total, records = query_unmanaged(
+    page = query_unmanaged(
         context(request).engine,
         who.visible_projects(),
         state=state,
         project=project,
         provider=provider,
-        limit=limit,
-        offset=offset,
+        limit=paging.limit,
+        offset=paging.offset,
+        after=paging.after,
+    ).map(
+        lambda r: {
+            k: (v.isoformat() if hasattr(v, "isoformat") else v)
+            for k, v in dataclasses.asdict(r).items()
+        }
     )
-    items = [
-        UnmanagedResource.model_validate(
-            {
-                k: (v.isoformat() if hasattr(v, "isoformat") else v)
-                for k, v in dataclasses.asdict(r).items()
-            }
-        )
-        for r in records
-    ]
-    return UnmanagedResources(total=total, limit=limit, offset=offset, items=items)
+    return UnmanagedResources.model_validate(page_body(paging, page))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import quote
-from typing import Any
 
 from fedstack.catalog import FACT_NAMES
 from pydantic import BaseModel
@@ -37,7 +36,13 @@ from fedstack.bridge.store import (
     run_series,
     stack_series,
 )
-from fedstack.bridge.store import PlacementKey
+from fedstack.bridge.store import (
+    InventoryResource,
+    PlacementKey,
+    PolicyFinding,
+    StackDrift,
+    StackInfo,
+)
 from sqlalchemy import Engine
 
 __all__ = [
@@ -57,6 +62,7 @@ _WINDOW = dt.timedelta(days=90)
 _MAX_FINDINGS = 10_000
 
 _Key = PlacementKey
+_NO_DRIFT = StackDrift(0, None, None, None, None, None, None)
 
 
 @dataclass
@@ -95,12 +101,12 @@ def overview(engine: Engine, projects: list[str] | None) -> tuple[list[GroupRow]
     inventory = inventory_by_placement(engine, projects)
     stacks: dict[tuple[str, str], StackRow] = {}
     for item in list_stacks(engine, projects):
-        key = (item["project"], item["stack"])
+        key = (item.project, item.stack)
         place = next(iter(sorted(inventory.get(key, {}), key=str)), (None, None, None))
-        stacks[key] = _stack_row(key, place, item["resource_count"], item, drift.get(key))
+        stacks[key] = _stack_row(key, place, item.resource_count, item, drift.get(key))
     for key, entry in drift.items():
         if key not in stacks:
-            place = (entry.get("provider"), entry.get("region"), entry.get("country"))
+            place = (entry.provider, entry.region, entry.country)
             stacks[key] = _stack_row(key, place, 0, None, entry)
     groups: dict[_Key, GroupRow] = {}
     for key, row in stacks.items():
@@ -125,24 +131,24 @@ def _stack_row(
     key: tuple[str, str],
     place: _Key,
     count: int,
-    item: dict[str, Any] | None,
-    drift: dict[str, Any] | None,
+    item: StackInfo | None,
+    drift: StackDrift | None,
 ) -> StackRow:
     provider, region, country = place
-    if item is not None and item.get("provider"):
-        provider, region = item["provider"], item["region"]
-    drift = drift or {}
+    if item is not None and item.provider:
+        provider, region = item.provider, item.region
+    drift = drift or _NO_DRIFT
     return StackRow(
         project=key[0],
         stack=key[1],
-        provider=provider or drift.get("provider"),
-        region=region or drift.get("region"),
-        country=country or drift.get("country"),
+        provider=provider or drift.provider,
+        region=region or drift.region,
+        country=country or drift.country,
         resources=count,
-        drifting=drift.get("drifting", 0),
-        last_run=drift.get("last_run"),
-        last_run_at=drift.get("last_run_at"),
-        last_status=drift.get("last_status"),
+        drifting=drift.drifting,
+        last_run=drift.last_run,
+        last_run_at=drift.last_run_at,
+        last_status=drift.last_status,
     )
 
 
@@ -167,15 +173,15 @@ def history(
     if stack is None:
         series = run_series(engine, projects, since=since)
         policies = list_policies(engine, projects)
-        _, found = query_findings(engine, projects, limit=_MAX_FINDINGS)
+        found = query_findings(engine, projects, limit=_MAX_FINDINGS).items
     else:
         series = stack_series(engine, *stack, since=since)
         policies = list_policies(engine, [stack[0]])
-        _, found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS)
-    runs = [RunMark(p["at"], p["drifted"], f"/dashboard/runs/{p['id']}") for p in series]
-    findings = [Failing(f["first_seen_at"], f["resolved_at"]) for f in found]
+        found = query_findings(engine, [stack[0]], stack=stack[1], limit=_MAX_FINDINGS).items
+    runs = [RunMark(p.at, p.drifted, f"/dashboard/runs/{p.id}") for p in series]
+    findings = [Failing(f.first_seen_at, f.resolved_at) for f in found]
     # Findings older than the policy's last change still count: the policy applied then too.
-    starts = [p["updated_at"] for p in policies] + [f.since for f in findings]
+    starts = [p.updated_at for p in policies] + [f.since for f in findings]
     policy_since = min(starts) if policies else None
     days = daily(runs, findings, today=now.astimezone(dt.UTC).date(), policy_since=policy_since)
     return History(days, runs)
@@ -214,10 +220,10 @@ def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
     """Each visible project's policy and, per stack and rule, the verdict with its reasons."""
     names: dict[str, list[str]] = {}
     for item in list_stacks(engine, projects):
-        names.setdefault(item["project"], []).append(item["stack"])
+        names.setdefault(item.project, []).append(item.stack)
     views = []
     for policy in list_policies(engine, projects):
-        project = policy["project"]
+        project = policy.project
         verdicts: list[RuleVerdict] = []
         description, rules = "", []
         for stack in sorted(names.get(project, [])):
@@ -230,12 +236,12 @@ def compliance(engine: Engine, projects: list[str] | None) -> list[PolicyView]:
         views.append(
             PolicyView(
                 project=project,
-                name=policy["name"],
-                source=policy["source"],
+                name=policy.name,
+                source=policy.source,
                 description=description,
                 rules=rules,
-                set_at=policy["updated_at"],
-                set_by=policy["updated_by"],
+                set_at=policy.updated_at,
+                set_by=policy.updated_by,
                 verdicts=verdicts,
             )
         )
@@ -301,7 +307,7 @@ class VersionRow:
 class StackDetail:
     """What the stack page shows beyond its summary: inventory, placement facts, versions, diff."""
 
-    resources: list[dict[str, Any]]
+    resources: list[InventoryResource]
     resources_total: int
     placement: tuple[str | None, str | None]
     facts: list[FactRow]
@@ -328,7 +334,7 @@ def stack_detail(
         engine, InventoryFilter(project=project, stack=stack), limit=_MAX_RESOURCES, offset=0
     )
     if placement[0] is None:  # no stack metadata: where its resources' regions put it
-        placement = next(((r["provider"], r["region"]) for r in found if r["provider"]), placement)
+        placement = next(((r.provider, r.region) for r in found if r.provider), placement)
     versions = _versions(engine, project, stack)
     numbers = [v.version for v in versions]
     if pair is None and len(numbers) >= 2:
@@ -347,16 +353,14 @@ def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
         infos = list_versions(engine, project, stack)
     except NotFound:  # a stack known from drift runs only has no versions
         return []
-    _, entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000)
+    entries = read_audit(engine, projects=[project], project=project, stack=stack, limit=1000).items
     locks = {
-        e["detail"].get("version"): e["detail"].get("lock_id")
+        e.detail.get("version"): e.detail.get("lock_id")
         for e in entries
-        if e["action"] in ("write", "restore")
+        if e.action in ("write", "restore")
     }
     notes = {
-        str(
-            t["id"]
-        ): f"{t['scope']} token{': ' + str(t['description']) if t['description'] else ''}"
+        t.id: f"{t.scope} token{': ' + t.description if t.description else ''}"
         for t in list_tokens(engine)
     }
     return [
@@ -409,9 +413,9 @@ def _facts(provider: str | None, region: str | None) -> list[FactRow]:
     return rows
 
 
-def map_markers(groups: list[GroupRow], open_findings: list[dict[str, Any]]) -> list[RegionMarker]:
+def map_markers(groups: list[GroupRow], open_findings: list[PolicyFinding]) -> list[RegionMarker]:
     """A marker per provider/region of the overview: failing a rule, else drifting, else in sync."""
-    failing = {(f["provider"], f["region"]) for f in open_findings}
+    failing = {(f.provider, f.region) for f in open_findings}
     markers = []
     for group in groups:
         if not group.provider or not group.region:

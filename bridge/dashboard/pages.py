@@ -89,13 +89,13 @@ async def overview_page(
     projects = who.visible_projects()
     groups, stacks = await run_in_threadpool(overview, engine, projects)
     past = await run_in_threadpool(history, engine, projects)
-    _, runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
+    runs = await run_in_threadpool(list_runs, engine, projects, limit=15)
     chart = _chart(past, "Drift and policy findings per day, all stacks")
-    _, failing = await run_in_threadpool(
+    failing = await run_in_threadpool(
         functools.partial(query_findings, engine, projects, state="open", limit=10_000)
     )
-    estate = estate_map(map_markers(groups, failing))
-    _, unmanaged = await run_in_threadpool(
+    estate = estate_map(map_markers(groups, failing.items))
+    unmanaged = await run_in_threadpool(
         functools.partial(query_unmanaged, engine, projects, state="open", limit=20)
     )
     if provider or region:
@@ -109,10 +109,10 @@ async def overview_page(
         "overview.html",
         groups=groups,
         stacks=stacks,
-        runs=runs,
+        runs=runs.items,
         chart=chart,
         estate=estate,
-        unmanaged=unmanaged,
+        unmanaged=unmanaged.items,
         only=(provider, region) if provider or region else None,
     )
 
@@ -141,16 +141,16 @@ async def stack_page(
     who.require("inventory:read", project)
     engine = context(request).engine
     summary = await run_in_threadpool(stack_summary, engine, project, stack)
-    _, periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
+    periods = await run_in_threadpool(query_periods, engine, [project], stack=stack, limit=200)
     past = await run_in_threadpool(
         functools.partial(history, engine, [project], stack=(project, stack))
     )
-    _, runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
-    if summary is None and not runs:
+    runs = await run_in_threadpool(list_runs, engine, [project], stack=stack, limit=20)
+    if summary is None and not runs.items:
         raise NotFound(f"unknown stack {project}/{stack}")
-    _, findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
+    findings = await run_in_threadpool(query_findings, engine, [project], stack=stack, limit=100)
     chart = _chart(past, f"Drift and policy findings per day of {project}/{stack}")
-    where = (summary["provider"], summary["region"]) if summary else (None, None)
+    where = (summary.provider, summary.region) if summary else (None, None)
     pair = (diff_from, diff_to) if diff_from and diff_to else None
     detail = await run_in_threadpool(stack_detail, engine, project, stack, where, pair)
     return _page(
@@ -159,9 +159,9 @@ async def stack_page(
         project=project,
         stack=stack,
         summary=summary,
-        periods=periods,
-        findings=findings,
-        runs=runs,
+        periods=periods.items,
+        findings=findings.items,
+        runs=runs.items,
         chart=chart,
     )
 
@@ -173,11 +173,11 @@ async def compliance_page(who: Caller, request: Request) -> HTMLResponse:
     engine = context(request).engine
     projects = who.visible_projects()
     policies = await run_in_threadpool(compliance, engine, projects)
-    _, open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
-    _, resolved = await run_in_threadpool(
-        query_findings, engine, projects, state="resolved", limit=50
+    open_findings = await run_in_threadpool(query_findings, engine, projects, state="open")
+    resolved = await run_in_threadpool(query_findings, engine, projects, state="resolved", limit=50)
+    return _page(
+        "compliance.html", policies=policies, findings=open_findings.items + resolved.items
     )
-    return _page("compliance.html", policies=policies, findings=open_findings + resolved)
 
 
 @router.get("/runs/{run}", response_class=HTMLResponse, responses=errors(404))
@@ -188,7 +188,7 @@ async def run_page(run: RunId, who: Caller, request: Request) -> HTMLResponse:
     if found is None:
         raise NotFound(f"unknown drift run {run}")
     summary, report = found
-    who.require("inventory:read", summary["project"])
+    who.require("inventory:read", summary.project)
     return _page("run.html", run=summary, report=report)
 
 

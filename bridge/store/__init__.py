@@ -5,9 +5,11 @@ live-state policy findings. Must not import the web framework: the CLI (`fedstac
 create`) uses it without starting a server.
 """
 
-from fedstack.bridge.store._audit import read_audit, record, record_event
+from fedstack.bridge.store._audit import AuditEntry, read_audit, record, record_event
 from fedstack.bridge.store._compliance import (
+    PolicyFinding,
     PolicySource,
+    StoredPolicy,
     clear_policy,
     evaluate_project,
     get_policy,
@@ -19,8 +21,12 @@ from fedstack.bridge.store._compliance import (
 from fedstack.bridge.store._counts import store_counts
 from fedstack.bridge.store._drift import (
     DriftEvent,
+    DriftPeriod,
     RunGroup,
+    RunPoint,
+    RunSummary,
     ShardConflict,
+    StackDrift,
     StoredRun,
     drift_overview,
     drifting_by_placement,
@@ -45,7 +51,10 @@ from fedstack.bridge.store._inventory import (
     IndexLag,
     InventoryFilter,
     InventoryPage,
+    InventoryResource,
     PlacementKey,
+    StackInfo,
+    UnindexedStack,
     index_stack,
     index_status,
     indexed_version,
@@ -67,6 +76,7 @@ from fedstack.bridge.store._locks import (
     release,
 )
 from fedstack.bridge.store._names import NAME_PATTERN, check_name
+from fedstack.bridge.store._paging import Page
 from fedstack.bridge.store._rows import on_row_wait
 from fedstack.bridge.store._sealing import check_keys, reseal_versions
 from fedstack.bridge.store._states import (
@@ -90,6 +100,7 @@ from fedstack.bridge.store._unmanaged import (
 )
 from fedstack.bridge.store._tokens import (
     NewToken,
+    TokenInfo,
     create_token,
     list_tokens,
     refusal_reason,
@@ -100,18 +111,30 @@ from fedstack.bridge.store._tokens import (
 __all__ = [
     "ENCRYPTED_NOTE",
     "NAME_PATTERN",
+    "AuditEntry",
     "DriftEvent",
+    "DriftPeriod",
     "IndexLag",
     "InventoryFilter",
+    "InventoryResource",
     "LockHolder",
     "NewToken",
+    "Page",
     "PlacementKey",
+    "PolicyFinding",
     "PolicySource",
     "RunGroup",
+    "RunPoint",
+    "RunSummary",
     "ShardConflict",
+    "StackDrift",
+    "StackInfo",
+    "StoredPolicy",
     "StoredRun",
     "StoredState",
+    "TokenInfo",
     "StoredUnmanagedRun",
+    "UnindexedStack",
     "UnmanagedEvent",
     "UnmanagedRecord",
     "VersionInfo",

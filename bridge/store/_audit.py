@@ -6,13 +6,29 @@ Writes go in the same transaction as the change they record. Must not import the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from fedstack.bridge.store._models import audit
-from sqlalchemy import Connection, Engine, func, select
+from fedstack.bridge.store._paging import Page, newest_first
+from fedstack.bridge.store._periods import aware
+from sqlalchemy import Connection, Engine, Row, select
 
-__all__ = ["read_audit", "record", "record_event"]
+__all__ = ["AuditEntry", "read_audit", "record", "record_event"]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit entry: who (a token id) did what to which stack, when, with what detail."""
+
+    id: int
+    at: datetime
+    who: str
+    action: str
+    project: str
+    stack: str
+    detail: dict[str, Any]
 
 
 def record(
@@ -48,8 +64,9 @@ def read_audit(
     action: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
-    """Audit entries, newest first, limited to `projects` (None: all); returns (total, page)."""
+    after: str | None = None,
+) -> Page[AuditEntry]:
+    """Audit entries, newest first, limited to `projects` (None: all)."""
     query = select(audit)
     if projects is not None:
         query = query.where(audit.c.project.in_(projects))
@@ -60,18 +77,17 @@ def read_audit(
     ):
         if value is not None:
             query = query.where(column == value)
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(query.order_by(audit.c.id.desc()).limit(limit).offset(offset)).all()
-    return total, [
-        {
-            "id": r.id,
-            "at": r.at,
-            "who": r.token_id,
-            "action": r.action,
-            "project": r.project,
-            "stack": r.stack,
-            "detail": json.loads(r.detail),
-        }
-        for r in rows
-    ]
+    page = newest_first(engine, query, audit.c.id, limit=limit, offset=offset, after=after)
+    return page.map(_entry)
+
+
+def _entry(row: Row[Any]) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        at=aware(row.at),
+        who=row.token_id,
+        action=row.action,
+        project=row.project,
+        stack=row.stack,
+        detail=json.loads(row.detail),
+    )

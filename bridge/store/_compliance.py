@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -21,6 +22,15 @@ from fedstack.bridge._placement import catalog
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import compliance_findings, project_policies, resources, stacks
+from fedstack.bridge.store._paging import Page
+from fedstack.bridge.store._periods import (
+    PeriodTable,
+    aware,
+    close_periods,
+    open_periods,
+    period_page,
+    record_seen,
+)
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Row, delete, func, select
 
@@ -37,7 +47,9 @@ from fedstack.policy import (
 )
 
 __all__ = [
+    "PolicyFinding",
     "PolicySource",
+    "StoredPolicy",
     "check_stack",
     "clear_policy",
     "evaluate_project",
@@ -51,7 +63,47 @@ __all__ = [
 
 PolicySource = Literal["preset", "yaml"]
 
+
+@dataclass(frozen=True)
+class StoredPolicy:
+    """A project's policy as stored: how it was given, its rules, who set it when."""
+
+    project: str
+    name: str
+    source: PolicySource
+    document: str
+    rules: list[str]
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class PolicyFinding:
+    """One rule failing for one resource, with its history (resolved_at None while it fails)."""
+
+    project: str
+    stack: str
+    address: str
+    type: str
+    rule_id: str
+    criterion: str
+    message: str
+    provider: str | None
+    region: str | None
+    country: str | None
+    state: Literal["open", "resolved"]
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
 _log = logging.getLogger("fedstack.bridge.compliance")
+
+# A finding is a history period (fedstack.bridge.store._periods) of one rule failing for one
+# resource; policy checks run inside state writes, which have no run number.
+FINDING_PERIODS = PeriodTable(
+    compliance_findings, key=("stack", "address", "rule_id"), closed="resolved_at", runs=False
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,13 +160,13 @@ def clear_policy(engine: Engine, project: str, *, who: str) -> bool:
     return True
 
 
-def get_policy(engine: Engine, project: str) -> dict[str, Any] | None:
+def get_policy(engine: Engine, project: str) -> StoredPolicy | None:
     """The project's policy (name, how it was given, its rules), or None."""
     found = list_policies(engine, [project])
     return found[0] if found else None
 
 
-def list_policies(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def list_policies(engine: Engine, projects: list[str] | None) -> list[StoredPolicy]:
     """The policies of `projects` (None: all), by project."""
     query = select(project_policies).order_by(project_policies.c.project)
     if projects is not None:
@@ -123,17 +175,17 @@ def list_policies(engine: Engine, projects: list[str] | None) -> list[dict[str, 
         return [_policy(row) for row in conn.execute(query).all()]
 
 
-def _policy(row: Row[Any]) -> dict[str, Any]:
+def _policy(row: Row[Any]) -> StoredPolicy:
     policy = parse_policy(row.source, row.document)
-    return {
-        "project": row.project,
-        "name": policy.name,
-        "source": row.source,
-        "document": row.document,
-        "rules": [rule.id for rule in policy.rules],
-        "updated_at": _aware(row.updated_at),
-        "updated_by": row.updated_by,
-    }
+    return StoredPolicy(
+        project=row.project,
+        name=policy.name,
+        source=row.source,
+        document=row.document,
+        rules=[rule.id for rule in policy.rules],
+        updated_at=aware(row.updated_at),
+        updated_by=row.updated_by,
+    )
 
 
 def evaluate_project(engine: Engine, project: str) -> int:
@@ -186,43 +238,10 @@ def evaluate_stack(conn: Connection, project: str, stack: str) -> None:
             return
     failing = _failing(conn, project, stack, policy) if policy is not None else {}
     now = dt.datetime.now(dt.UTC)
-    open_rows = {
-        (r.address, r.rule_id): r
-        for r in conn.execute(
-            select(compliance_findings).where(
-                compliance_findings.c.project == project,
-                compliance_findings.c.stack == stack,
-                compliance_findings.c.resolved_at.is_(None),
-            )
-        ).all()
-    }
-    for key, values in failing.items():
-        current = open_rows.get(key)
-        if current is not None:
-            conn.execute(
-                compliance_findings.update()
-                .where(compliance_findings.c.id == current.id)
-                .values(last_seen_at=now, **values)
-            )
-        else:
-            conn.execute(
-                compliance_findings.insert().values(
-                    project=project,
-                    stack=stack,
-                    address=key[0],
-                    rule_id=key[1],
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    **values,
-                )
-            )
-    for key, row in open_rows.items():
-        if key not in failing:
-            conn.execute(
-                compliance_findings.update()
-                .where(compliance_findings.c.id == row.id)
-                .values(resolved_at=now)
-            )
+    open_rows = open_periods(conn, FINDING_PERIODS, project, stacks=[stack])
+    record_seen(conn, FINDING_PERIODS, project, open_rows, failing, now=now)
+    passing = [row for key, row in open_rows.items() if key not in failing]
+    close_periods(conn, FINDING_PERIODS, passing, now=now)
 
 
 def check_stack(engine: Engine, project: str, stack: str) -> PolicyReport | None:
@@ -262,14 +281,14 @@ def _check(conn: Connection, project: str, stack: str, policy: Policy) -> Policy
 
 def _failing(
     conn: Connection, project: str, stack: str, policy: Policy
-) -> dict[tuple[str, str], dict[str, Any]]:
-    """(address, rule id) -> the finding's columns, for every rule that FAILS now."""
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """(stack, address, rule id) -> the finding's columns, for every rule that FAILS now."""
     report = _check(conn, project, stack, policy)
-    failing: dict[tuple[str, str], dict[str, Any]] = {}
+    failing: dict[tuple[Any, ...], dict[str, Any]] = {}
     for entry in report.resources:
         for finding in entry.findings:
             if finding.outcome is Outcome.FAIL:
-                failing[(entry.address, finding.rule_id)] = {
+                failing[(stack, entry.address, finding.rule_id)] = {
                     "type": entry.type,
                     "criterion": finding.criterion[:256],
                     "message": finding.message,
@@ -289,47 +308,35 @@ def query_findings(
     stack: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
+    after: str | None = None,
+) -> Page[PolicyFinding]:
     """Findings, newest first; `state` open = the rule still fails, resolved = it passes again."""
-    query = select(compliance_findings)
-    if projects is not None:
-        query = query.where(compliance_findings.c.project.in_(projects))
-    for column, value in (
-        (compliance_findings.c.project, project),
-        (compliance_findings.c.stack, stack),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if state == "open":
-        query = query.where(compliance_findings.c.resolved_at.is_(None))
-    elif state == "resolved":
-        query = query.where(compliance_findings.c.resolved_at.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(compliance_findings.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return total, [_finding(r) for r in rows]
+    return period_page(
+        engine,
+        FINDING_PERIODS,
+        projects,
+        is_open=None if state is None else state == "open",
+        filters={"project": project, "stack": stack},
+        limit=limit,
+        offset=offset,
+        after=after,
+    ).map(_finding)
 
 
-def _finding(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "rule_id": row.rule_id,
-        "criterion": row.criterion,
-        "message": row.message,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "state": "open" if row.resolved_at is None else "resolved",
-        "first_seen_at": _aware(row.first_seen_at),
-        "last_seen_at": _aware(row.last_seen_at),
-        "resolved_at": _aware(row.resolved_at) if row.resolved_at else None,
-    }
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+def _finding(row: Row[Any]) -> PolicyFinding:
+    return PolicyFinding(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        rule_id=row.rule_id,
+        criterion=row.criterion,
+        message=row.message,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        state="open" if row.resolved_at is None else "resolved",
+        first_seen_at=aware(row.first_seen_at),
+        last_seen_at=aware(row.last_seen_at),
+        resolved_at=aware(row.resolved_at) if row.resolved_at else None,
+    )

@@ -1,8 +1,9 @@
 """Drift runs and per-resource drift history: store a run, keep periods, read them back.
 
-A period is one stretch of time a resource was seen drifting: it opens at the first run that
-shows the resource drifting, its `last_seen` follows later runs, and it closes (`resolved_at`)
-at the first later run that checked the stack without error and no longer shows the resource.
+A period (fedstack.bridge.store._periods) is one stretch of time a resource was seen drifting: it
+opens at the first run that shows the resource drifting, its `last_seen` follows later runs, and
+it closes (`resolved_at`) at the first later run that checked the stack without error and no
+longer shows the resource.
 A stack a run did not include, or one that errored, resolves nothing. Times are the bridge's
 clock when the run arrived, so runs posted out of order cannot rewrite history.
 Must not import the web framework.
@@ -12,14 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from fedstack.drift.schema import MASK, DriftReport, ResourceDrift
-from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._inventory import PlacementKey
 from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift_runs, metadata
+from fedstack.bridge.store._paging import Page, newest_first
+from fedstack.bridge.store._periods import (
+    PeriodTable,
+    aware,
+    close_periods,
+    lock_history,
+    open_periods,
+    period_page,
+    record_seen,
+)
 from sqlalchemy import (
     Column,
     Connection,
@@ -31,17 +41,19 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    bindparam,
     func,
     select,
-    text,
 )
 
 __all__ = [
     "drifting_by_placement",
     "DriftEvent",
+    "DriftPeriod",
     "RunGroup",
+    "RunPoint",
+    "RunSummary",
     "ShardConflict",
+    "StackDrift",
     "StoredRun",
     "drift_overview",
     "drift_run_shards",
@@ -90,6 +102,67 @@ class DriftEvent:
             "first_seen_at": self.first_seen_at.isoformat(),
             "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
         }
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One stored run without its report: what it found, when it arrived, who posted it."""
+
+    id: int
+    project: str
+    run_id: str
+    received_at: dt.datetime
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    status: str
+    exit_code: int
+    stacks: int
+    resources_drifted: int
+    posted_by: str
+
+
+@dataclass(frozen=True)
+class DriftPeriod:
+    """One stretch of time a resource drifted (resolved_at None while it still drifts)."""
+
+    project: str
+    stack: str
+    address: str
+    type: str
+    kind: str
+    ignored: bool
+    provider: str | None
+    region: str | None
+    country: str | None
+    state: Literal["drifting", "resolved"]
+    first_seen_at: dt.datetime
+    first_run: int
+    last_seen_at: dt.datetime
+    last_run: int
+    resolved_at: dt.datetime | None
+    resolved_run: int | None
+
+
+@dataclass(frozen=True)
+class RunPoint:
+    """One run on a time axis: when it arrived and how many resources drifted in it."""
+
+    id: int
+    at: dt.datetime
+    drifted: int
+
+
+@dataclass(frozen=True)
+class StackDrift:
+    """One stack's drift now: resources drifting, and its last run (None: in no run yet)."""
+
+    drifting: int
+    last_run: int | None
+    last_run_at: dt.datetime | None
+    last_status: str | None
+    provider: str | None
+    region: str | None
+    country: str | None
 
 
 # One row per shard of a sharded run (a run group): its run, exit code and drift events, kept
@@ -180,11 +253,7 @@ def store_run(engine: Engine, project: str, report: DriftReport, *, who: str) ->
     report = mask_sensitive(report)
     now = dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
-        if not is_sqlite(conn):
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(:key, :project)"),
-                {"key": _HISTORY_LOCK_KEY, "project": _signed32(zlib.crc32(project.encode()))},
-            )
+        lock_history(conn, _HISTORY_LOCK_KEY, project)
         existing = conn.execute(
             select(drift_runs.c.id).where(
                 drift_runs.c.project == project, drift_runs.c.run_id == report.run_id
@@ -321,6 +390,11 @@ def get_run_group(
     return group, [reports[run] for run in group.runs]
 
 
+DRIFT_PERIODS = PeriodTable(
+    drift_periods, key=("stack", "address"), closed="resolved_at", runs=True, kept=("type",)
+)
+
+
 def _update_history(
     conn: Connection,
     project: str,
@@ -328,84 +402,29 @@ def _update_history(
     run: int,
     now: dt.datetime,
 ) -> list[DriftEvent]:
-    """Open, extend or close periods of the stacks a run checked (errored ones are left out).
-
-    Batched (one statement per kind of change) so a run of thousands of resources stays a
-    handful of round trips on PostgreSQL.
-    """
-    open_rows: dict[tuple[str, str], Row[Any]] = {}
-    names = sorted(checked)
-    for chunk in range(0, len(names), 500):
-        for row in conn.execute(
-            select(drift_periods).where(
-                drift_periods.c.project == project,
-                drift_periods.c.stack.in_(names[chunk : chunk + 500]),
-                drift_periods.c.resolved_at.is_(None),
-            )
-        ).all():
-            open_rows[(row.stack, row.address)] = row
-    events: list[DriftEvent] = []
-    extended: list[dict[str, Any]] = []
-    opened: list[dict[str, Any]] = []
-    seen: set[tuple[str, str]] = set()
+    """Open, extend or close periods of the stacks a run checked (errored ones are left out)."""
+    open_rows = open_periods(conn, DRIFT_PERIODS, project, stacks=list(checked))
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for stack, drift in checked.items():
         for resource in drift:
-            key = (stack, resource.address)
-            if key in seen:
-                continue
-            seen.add(key)
-            values: dict[str, Any] = {
-                "kind": resource.kind,
-                "ignored": resource.ignored,
-                "provider": resource.provider,
-                "region": resource.region,
-                "country": resource.country,
-            }
-            current = open_rows.get(key)
-            if current is not None:
-                extended.append({"period": current.id, **values})
-                continue
-            opened.append(
+            seen.setdefault(
+                (stack, resource.address),
                 {
-                    "project": project,
-                    "stack": stack,
-                    "address": resource.address,
                     "type": resource.type,
-                    "first_seen_at": now,
-                    "first_run": run,
-                    "last_seen_at": now,
-                    "last_run": run,
-                    **values,
-                }
+                    "kind": resource.kind,
+                    "ignored": resource.ignored,
+                    "provider": resource.provider,
+                    "region": resource.region,
+                    "country": resource.country,
+                },
             )
-            events.append(
-                DriftEvent("drifted", project, stack, resource.address, first_seen_at=now, **values)
-            )
-    if extended:
-        conn.execute(
-            drift_periods.update()
-            .where(drift_periods.c.id == bindparam("period"))
-            .values(
-                last_seen_at=now,
-                last_run=run,
-                kind=bindparam("kind"),
-                ignored=bindparam("ignored"),
-                provider=bindparam("provider"),
-                region=bindparam("region"),
-                country=bindparam("country"),
-            ),
-            extended,
-        )
-    if opened:
-        conn.execute(drift_periods.insert(), opened)
+    opened = record_seen(conn, DRIFT_PERIODS, project, open_rows, seen, now=now, run=run)
     gone = [row for key, row in open_rows.items() if key not in seen]
-    for chunk in range(0, len(gone), 500):
-        ids = [row.id for row in gone[chunk : chunk + 500]]
-        conn.execute(
-            drift_periods.update()
-            .where(drift_periods.c.id.in_(ids))
-            .values(resolved_at=now, resolved_run=run)
-        )
+    close_periods(conn, DRIFT_PERIODS, gone, now=now, run=run)
+    events = []
+    for stack, address in opened:
+        values = {k: v for k, v in seen[(stack, address)].items() if k != "type"}
+        events.append(DriftEvent("drifted", project, stack, address, first_seen_at=now, **values))
     for row in gone:
         events.append(
             DriftEvent(
@@ -418,7 +437,7 @@ def _update_history(
                 provider=row.provider,
                 region=row.region,
                 country=row.country,
-                first_seen_at=_aware(row.first_seen_at),
+                first_seen_at=aware(row.first_seen_at),
                 resolved_at=now,
             )
         )
@@ -433,8 +452,9 @@ def list_runs(
     stack: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
-    """Runs, newest first, limited to `projects` (None: all); returns (total, page)."""
+    after: str | None = None,
+) -> Page[RunSummary]:
+    """Runs, newest first, limited to `projects` (None: all)."""
     query = select(*_RUN_COLUMNS)
     if projects is not None:
         query = query.where(drift_runs.c.project.in_(projects))
@@ -443,15 +463,11 @@ def list_runs(
     if stack is not None:
         members = select(drift_run_stacks.c.run).where(drift_run_stacks.c.stack == stack)
         query = query.where(drift_runs.c.id.in_(members))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(drift_runs.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return total, [_run_summary(r) for r in rows]
+    page = newest_first(engine, query, drift_runs.c.id, limit=limit, offset=offset, after=after)
+    return page.map(_run_summary)
 
 
-def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | None:
+def get_run(engine: Engine, run: int) -> tuple[RunSummary, DriftReport] | None:
     """A run's summary and its report with `first_seen_drifting` filled in; None when unknown."""
     with engine.connect() as conn:
         row = conn.execute(select(drift_runs).where(drift_runs.c.id == run)).first()
@@ -465,7 +481,7 @@ def get_run(engine: Engine, run: int) -> tuple[dict[str, Any], DriftReport] | No
                 drift_periods.c.last_run >= run,
             )
         ).all()
-    first_seen = {(p.stack, p.address): _aware(p.first_seen_at) for p in periods}
+    first_seen = {(p.stack, p.address): aware(p.first_seen_at) for p in periods}
     for stack in report.stacks:
         for resource in stack.drift:
             resource.first_seen_drifting = first_seen.get((stack.name, resource.address))
@@ -481,25 +497,19 @@ def query_periods(
     stack: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[dict[str, Any]]]:
+    after: str | None = None,
+) -> Page[DriftPeriod]:
     """History periods, newest first; `state` drifting = still open, resolved = closed."""
-    query = select(drift_periods)
-    if projects is not None:
-        query = query.where(drift_periods.c.project.in_(projects))
-    if project is not None:
-        query = query.where(drift_periods.c.project == project)
-    if stack is not None:
-        query = query.where(drift_periods.c.stack == stack)
-    if state == "drifting":
-        query = query.where(drift_periods.c.resolved_at.is_(None))
-    elif state == "resolved":
-        query = query.where(drift_periods.c.resolved_at.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(drift_periods.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return total, [_period(r) for r in rows]
+    return period_page(
+        engine,
+        DRIFT_PERIODS,
+        projects,
+        is_open=None if state is None else state == "drifting",
+        filters={"project": project, "stack": stack},
+        limit=limit,
+        offset=offset,
+        after=after,
+    ).map(_period)
 
 
 def run_series(
@@ -508,7 +518,7 @@ def run_series(
     *,
     since: dt.datetime | None = None,
     limit: int = 5000,
-) -> list[dict[str, Any]]:
+) -> list[RunPoint]:
     """Runs received `since` (newest `limit`), oldest first: when each arrived and how many drifted."""
     query = select(drift_runs.c.id, drift_runs.c.received_at, drift_runs.c.resources_drifted)
     if projects is not None:
@@ -517,10 +527,7 @@ def run_series(
         query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
-    return [
-        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
-        for r in reversed(rows)
-    ]
+    return [RunPoint(r.id, aware(r.received_at), r.resources_drifted) for r in reversed(rows)]
 
 
 def stack_series(
@@ -530,7 +537,7 @@ def stack_series(
     *,
     since: dt.datetime | None = None,
     limit: int = 5000,
-) -> list[dict[str, Any]]:
+) -> list[RunPoint]:
     """Like run_series, for one stack: the resources that stack had drifting in each run."""
     query = (
         select(drift_runs.c.id, drift_runs.c.received_at, drift_run_stacks.c.resources_drifted)
@@ -541,15 +548,10 @@ def stack_series(
         query = query.where(drift_runs.c.received_at >= since)
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(drift_runs.c.id.desc()).limit(limit)).all()
-    return [
-        {"id": r.id, "at": _aware(r.received_at), "drifted": r.resources_drifted}
-        for r in reversed(rows)
-    ]
+    return [RunPoint(r.id, aware(r.received_at), r.resources_drifted) for r in reversed(rows)]
 
 
-def drift_overview(
-    engine: Engine, projects: list[str] | None
-) -> dict[tuple[Any, ...], dict[str, Any]]:
+def drift_overview(engine: Engine, projects: list[str] | None) -> dict[tuple[str, str], StackDrift]:
     """Per (project, stack): open drift periods and the stack's last run (id, time, status)."""
     open_counts = select(
         drift_periods.c.project, drift_periods.c.stack, func.count().label("n")
@@ -574,24 +576,23 @@ def drift_overview(
         )
         .join(drift_runs, drift_runs.c.id == drift_run_stacks.c.run)
     )
-    result: dict[tuple[Any, ...], dict[str, Any]] = {}
     with engine.connect() as conn:
-        for row in conn.execute(latest).all():
-            result[(row.project, row.stack)] = {
-                "drifting": 0,
-                "last_run": row.run,
-                "last_run_at": _aware(row.received_at),
-                "last_status": row.status,
-                "provider": row.provider,
-                "region": row.region,
-                "country": row.country,
-            }
-        for row in conn.execute(open_counts).all():
-            entry = result.setdefault(
-                (row.project, row.stack),
-                {"last_run": None, "last_run_at": None, "last_status": None},
-            )
-            entry["drifting"] = row.n
+        drifting = {(r.project, r.stack): r.n for r in conn.execute(open_counts).all()}
+        last_runs = conn.execute(latest).all()
+    result = {
+        (r.project, r.stack): StackDrift(
+            drifting=drifting.get((r.project, r.stack), 0),
+            last_run=r.run,
+            last_run_at=aware(r.received_at),
+            last_status=r.status,
+            provider=r.provider,
+            region=r.region,
+            country=r.country,
+        )
+        for r in last_runs
+    }
+    for key, count in drifting.items():  # drifting, yet in no run kept: known by periods only
+        result.setdefault(key, StackDrift(count, None, None, None, None, None, None))
     return result
 
 
@@ -610,50 +611,41 @@ _RUN_COLUMNS = (
 )
 
 
-def _run_summary(row: Any) -> dict[str, Any]:  # a full row or the listing columns
-    return {
-        "id": row.id,
-        "project": row.project,
-        "run_id": row.run_id,
-        "received_at": _aware(row.received_at),
-        "started_at": _aware(row.started_at),
-        "finished_at": _aware(row.finished_at),
-        "status": row.status,
-        "exit_code": row.exit_code,
-        "stacks": row.stacks,
-        "resources_drifted": row.resources_drifted,
-        "posted_by": row.token_id,
-    }
+def _run_summary(row: Any) -> RunSummary:  # a full row or the listing columns
+    return RunSummary(
+        id=row.id,
+        project=row.project,
+        run_id=row.run_id,
+        received_at=aware(row.received_at),
+        started_at=aware(row.started_at),
+        finished_at=aware(row.finished_at),
+        status=row.status,
+        exit_code=row.exit_code,
+        stacks=row.stacks,
+        resources_drifted=row.resources_drifted,
+        posted_by=row.token_id,
+    )
 
 
-def _period(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "kind": row.kind,
-        "ignored": row.ignored,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "state": "drifting" if row.resolved_at is None else "resolved",
-        "first_seen_at": _aware(row.first_seen_at),
-        "first_run": row.first_run,
-        "last_seen_at": _aware(row.last_seen_at),
-        "last_run": row.last_run,
-        "resolved_at": _aware(row.resolved_at) if row.resolved_at else None,
-        "resolved_run": row.resolved_run,
-    }
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every time the bridge stores is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _signed32(value: int) -> int:
-    return value - (1 << 32) if value >= 1 << 31 else value
+def _period(row: Row[Any]) -> DriftPeriod:
+    return DriftPeriod(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        kind=row.kind,
+        ignored=row.ignored,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        state="drifting" if row.resolved_at is None else "resolved",
+        first_seen_at=aware(row.first_seen_at),
+        first_run=row.first_run,
+        last_seen_at=aware(row.last_seen_at),
+        last_run=row.last_run,
+        resolved_at=aware(row.resolved_at) if row.resolved_at else None,
+        resolved_run=row.resolved_run,
+    )
 
 
 def drifting_by_placement(engine: Engine, projects: list[str] | None) -> dict[PlacementKey, int]:

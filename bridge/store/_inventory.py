@@ -9,14 +9,11 @@ the time that takes, and says so (`index_status`). Must not import the web frame
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
 from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState, parse_state
@@ -31,6 +28,8 @@ from fedstack.bridge.store._models import (
     state_versions,
 )
 from fedstack.bridge.store._names import check_name
+from fedstack.bridge.store._paging import Page, decode_cursor, encode_cursor
+from fedstack.bridge.store._periods import aware
 from fedstack.bridge.store._rows import lock_stack_row
 from fedstack.bridge.store._sealing import open_body
 from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, text, tuple_
@@ -40,7 +39,10 @@ __all__ = [
     "InventoryFilter",
     "IndexLag",
     "InventoryPage",
+    "InventoryResource",
     "PlacementKey",
+    "StackInfo",
+    "UnindexedStack",
     "index_stack",
     "index_state",
     "index_status",
@@ -225,18 +227,61 @@ def set_stack_placement(
 
 
 @dataclass(frozen=True)
-class InventoryPage:
-    """One page of `GET /v1/inventory`: the match count, the rows, and where the next page starts."""
+class InventoryResource:
+    """One indexed resource: where it is, what it is, its attributes (sensitive values masked)."""
 
-    total: int
-    items: list[dict[str, Any]]
-    next_after: str | None
-    """Keyset cursor of the last row (None on the last page); pass it as `after` for the next page."""
+    project: str
+    stack: str
+    address: str
+    type: str
+    name: str
+    module: str
+    index_key: str | None
+    terraform_provider: str
+    provider: str | None
+    region: str | None
+    country: str | None
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StackInfo:
+    """One stack: placement, current version, lock, inventory size, whether it is indexed."""
+
+    project: str
+    stack: str
+    provider: str | None
+    region: str | None
+    current_version: int | None
+    versions: int
+    encrypted: bool
+    indexed: bool
+    note: str | None
+    resource_count: int
+    indexed_through: int | None
+    """The version the inventory rows are of (None: none yet)."""
+    index_trails: bool
+    """True while the indexer has not caught up with current_version."""
+    locked: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class UnindexedStack:
+    """A stack whose current state could not be indexed, and why."""
+
+    project: str
+    stack: str
+    note: str
+
+
+InventoryPage = Page[InventoryResource]
+"""One page of `GET /v1/inventory` (keyset cursor: project, stack, address, id of the last row)."""
 
 
 def query_inventory(
     engine: Engine, where: InventoryFilter, *, limit: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[InventoryResource]]:
     """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
     page = inventory_page(engine, where, limit=limit, offset=offset)
     return page.total, page.items
@@ -253,8 +298,7 @@ def inventory_page(
     """A page of matching resources in listing order (project, stack, address, id).
 
     With `after` (the `next_after` of the previous page) the page starts right behind that row
-    through the listing index (keyset paging: as fast deep in the list as at its start); `offset`
-    still works, but it reads and skips every row before the page.
+    (keyset paging, fedstack.bridge.store._paging); `offset` still works.
     """
     query = select(resources)
     if where.projects is not None:
@@ -278,7 +322,7 @@ def inventory_page(
             query = query.where(resources.c.id.in_(candidates))
     paged = query
     if after is not None:
-        key = _decode_after(after)
+        key = decode_cursor(after, (str, str, str, int))
         paged = paged.where(
             tuple_(resources.c.project, resources.c.stack, resources.c.address, resources.c.id)
             > tuple_(*(literal(k) for k in key))
@@ -295,7 +339,7 @@ def inventory_page(
     next_after = None
     if len(rows) == limit:
         last = rows[-1]
-        next_after = _encode_after((last.project, last.stack, last.address, last.id))
+        next_after = encode_cursor((last.project, last.stack, last.address, last.id))
     return InventoryPage(total, [_resource(r) for r in rows], next_after)
 
 
@@ -335,30 +379,7 @@ def _has_text_index(engine: Engine) -> bool:
     return _text_index[key]
 
 
-def _encode_after(key: tuple[str, str, str, int]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
-
-
-def _decode_after(cursor: str) -> tuple[str, str, str, int]:
-    """The row key inside an `after` cursor; BadRequest for anything this bridge did not hand out."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        key = json.loads(raw)
-    except (ValueError, binascii.Error):
-        raise BadRequest("the 'after' cursor is not one this bridge handed out") from None
-    if (
-        not isinstance(key, list)
-        or len(key) != 4
-        or not all(isinstance(k, str) for k in key[:3])
-        or not isinstance(key[3], int)
-        or isinstance(key[3], bool)
-        or not 0 <= key[3] < 2**63
-    ):
-        raise BadRequest("the 'after' cursor is not one this bridge handed out")
-    return key[0], key[1], key[2], key[3]
-
-
-def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def list_stacks(engine: Engine, projects: list[str] | None) -> list[StackInfo]:
     """Every stack the caller may see, with placement, current version and inventory size."""
     counts = (
         select(resources.c.stack_id, func.count().label("n"))
@@ -377,60 +398,60 @@ def list_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, An
         return [_stack(r) for r in conn.execute(query).all()]
 
 
-def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[dict[str, Any]]:
+def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[UnindexedStack]:
     """Stacks whose current state could not be indexed (encrypted OpenTofu states), with why."""
     query = select(stacks.c.project, stacks.c.name).where(stacks.c.encrypted.is_(True))
     if projects is not None:
         query = query.where(stacks.c.project.in_(projects))
     with engine.connect() as conn:
         rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
-    return [{"project": r.project, "stack": r.name, "note": ENCRYPTED_NOTE} for r in rows]
+    return [UnindexedStack(r.project, r.name, ENCRYPTED_NOTE) for r in rows]
 
 
-def stack_summary(engine: Engine, project: str, stack: str) -> dict[str, Any] | None:
+def stack_summary(engine: Engine, project: str, stack: str) -> StackInfo | None:
     """One stack as in `list_stacks`, or None when the bridge never saw it."""
     check_name("project", project)
     for item in list_stacks(engine, [project]):
-        if item["stack"] == stack:
+        if item.stack == stack:
             return item
     return None
 
 
-def _stack(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.name,
-        "provider": row.provider,
-        "region": row.region,
-        "current_version": row.current_version,
-        "versions": row.last_version,
-        "encrypted": row.encrypted,
-        "indexed": not row.encrypted,
-        "note": ENCRYPTED_NOTE if row.encrypted else None,
-        "resource_count": row.resource_count,
+def _stack(row: Row[Any]) -> StackInfo:
+    return StackInfo(
+        project=row.project,
+        stack=row.name,
+        provider=row.provider,
+        region=row.region,
+        current_version=row.current_version,
+        versions=row.last_version,
+        encrypted=row.encrypted,
+        indexed=not row.encrypted,
+        note=ENCRYPTED_NOTE if row.encrypted else None,
+        resource_count=row.resource_count,
         # The version the inventory rows are of; behind current_version while the indexer works.
-        "indexed_through": row.indexed_version,
-        "index_trails": row.indexed_version != row.current_version,
-        "locked": row.lock_id is not None,
-        "updated_at": row.updated_at,
-    }
+        indexed_through=row.indexed_version,
+        index_trails=row.indexed_version != row.current_version,
+        locked=row.lock_id is not None,
+        updated_at=aware(row.updated_at),
+    )
 
 
-def _resource(row: Row[Any]) -> dict[str, Any]:
-    return {
-        "project": row.project,
-        "stack": row.stack,
-        "address": row.address,
-        "type": row.type,
-        "name": row.name,
-        "module": row.module,
-        "index_key": row.index_key,
-        "terraform_provider": row.terraform_provider,
-        "provider": row.provider,
-        "region": row.region,
-        "country": row.country,
-        "attributes": json.loads(row.attributes),
-    }
+def _resource(row: Row[Any]) -> InventoryResource:
+    return InventoryResource(
+        project=row.project,
+        stack=row.stack,
+        address=row.address,
+        type=row.type,
+        name=row.name,
+        module=row.module,
+        index_key=row.index_key,
+        terraform_provider=row.terraform_provider,
+        provider=row.provider,
+        region=row.region,
+        country=row.country,
+        attributes=json.loads(row.attributes),
+    )
 
 
 def _escape_like(text: str) -> str:

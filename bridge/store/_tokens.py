@@ -27,6 +27,7 @@ from fedstack.errors import ConfigError
 
 __all__ = [
     "NewToken",
+    "TokenInfo",
     "create_token",
     "list_tokens",
     "refusal_reason",
@@ -35,6 +36,19 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"^fst_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What the bridge keeps of a token: never its secret, only its id, grants and dates (UTC)."""
+
+    id: str
+    project: str
+    scope: Scope
+    description: str
+    created_at: datetime
+    revoked_at: datetime | None
+    expires_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -133,20 +147,20 @@ def refusal_reason(engine: Engine, presented: str) -> str:
     return "unknown"
 
 
-def list_tokens(engine: Engine) -> list[dict[str, object]]:
+def list_tokens(engine: Engine) -> list[TokenInfo]:
     """Every token's id, project, scope and dates, in UTC (never a secret or its hash)."""
     with engine.connect() as conn:
         rows = conn.execute(select(tokens).order_by(tokens.c.created_at)).all()
     return [
-        {
-            "id": r.id,
-            "project": r.project,
-            "scope": r.scope,
-            "description": r.description,
-            "created_at": _aware(r.created_at),
-            "revoked_at": _aware(r.revoked_at) if r.revoked_at else None,
-            "expires_at": _aware(r.expires_at) if r.expires_at else None,
-        }
+        TokenInfo(
+            id=r.id,
+            project=r.project,
+            scope=r.scope,
+            description=r.description,
+            created_at=_aware(r.created_at),
+            revoked_at=_aware(r.revoked_at) if r.revoked_at else None,
+            expires_at=_aware(r.expires_at) if r.expires_at else None,
+        )
         for r in rows
     ]
 

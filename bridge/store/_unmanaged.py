@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import zlib
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     DateTime,
     Engine,
     ForeignKey,
@@ -29,11 +29,20 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
-    text,
 )
 
-from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import metadata
+from fedstack.bridge.store._paging import Page
+from fedstack.bridge.store._periods import (
+    PeriodTable,
+    aware,
+    close_periods,
+    lock_history,
+    open_periods,
+    period_page,
+    record_seen,
+)
 from fedstack.unmanaged import UnmanagedReport, report_document
 
 __all__ = [
@@ -85,6 +94,24 @@ unmanaged_findings = Table(
     Column("gone_at", DateTime(timezone=True), nullable=True),
     Column("gone_run", Integer, ForeignKey("unmanaged_runs.id"), nullable=True),
     Index("ix_unmanaged_findings_open", "project", "gone_at"),
+)
+
+# A finding is a history period (fedstack.bridge.store._periods): where and what it is is kept
+# from the run that first saw it; only `ignored` follows later runs.
+UNMANAGED_PERIODS = PeriodTable(
+    unmanaged_findings,
+    key=("address",),
+    closed="gone_at",
+    runs=True,
+    kept=(
+        "provider",
+        "region",
+        "country",
+        "kind",
+        "resource_type",
+        "identifier",
+        "import_block",
+    ),
 )
 
 
@@ -141,11 +168,7 @@ def store_unmanaged_run(
     """Store a run and update the history; a run_id seen before is returned as it was."""
     now = dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
-        if not is_sqlite(conn):
-            conn.execute(
-                text("SELECT pg_advisory_xact_lock(:key, :project)"),
-                {"key": _HISTORY_LOCK_KEY, "project": zlib.crc32(project.encode()) - 2**31},
-            )
+        lock_history(conn, _HISTORY_LOCK_KEY, project)
         existing = conn.execute(
             select(unmanaged_runs.c.id).where(
                 unmanaged_runs.c.project == project, unmanaged_runs.c.run_id == report.run_id
@@ -167,66 +190,36 @@ def store_unmanaged_run(
             )
             .returning(unmanaged_runs.c.id)
         ).scalar_one()
-        open_rows = {
-            row.address: row
-            for row in conn.execute(
-                select(unmanaged_findings).where(
-                    unmanaged_findings.c.project == project, unmanaged_findings.c.gone_at.is_(None)
-                )
-            ).all()
-        }
-        new_ids: list[int] = []
+        open_rows = open_periods(conn, UNMANAGED_PERIODS, project)
+        seen: dict[tuple[Any, ...], dict[str, Any]] = {}
         for finding in report.findings:
-            row = open_rows.pop(finding.address, None)
-            if row is not None:
-                conn.execute(
-                    unmanaged_findings.update()
-                    .where(unmanaged_findings.c.id == row.id)
-                    .values(last_seen_at=now, last_run=run, ignored=finding.ignored)
-                )
-                continue
-            new_ids.append(
-                conn.execute(
-                    unmanaged_findings.insert()
-                    .values(
-                        project=project,
-                        address=finding.address,
-                        provider=finding.provider,
-                        region=finding.region,
-                        country=finding.country,
-                        kind=finding.kind,
-                        resource_type=finding.resource_type,
-                        identifier=finding.identifier,
-                        ignored=finding.ignored,
-                        import_block=finding.import_block,
-                        first_seen_at=now,
-                        first_run=run,
-                        last_seen_at=now,
-                        last_run=run,
-                    )
-                    .returning(unmanaged_findings.c.id)
-                ).scalar_one()
+            seen.setdefault(
+                (finding.address,),
+                {
+                    "provider": finding.provider,
+                    "region": finding.region,
+                    "country": finding.country,
+                    "kind": finding.kind,
+                    "resource_type": finding.resource_type,
+                    "identifier": finding.identifier,
+                    "import_block": finding.import_block,
+                    "ignored": finding.ignored,
+                },
             )
+        record_seen(conn, UNMANAGED_PERIODS, project, open_rows, seen, now=now, run=run)
         checked = {
             (s.provider, s.region, s.kind)
             for p in report.providers
             if p.status == "checked"
             for s in p.scopes
         }
-        gone_ids = [
-            row.id for row in open_rows.values() if (row.provider, row.region, row.kind) in checked
+        gone = [
+            row
+            for key, row in open_rows.items()
+            if key not in seen and (row.provider, row.region, row.kind) in checked
         ]
-        if gone_ids:
-            conn.execute(
-                unmanaged_findings.update()
-                .where(unmanaged_findings.c.id.in_(gone_ids))
-                .values(gone_at=now, gone_run=run)
-            )
-        changed = _records(conn, new_ids + gone_ids)
-    events = [
-        UnmanagedEvent("new" if changed[i].gone_at is None else "gone", changed[i])
-        for i in new_ids + gone_ids
-    ]
+        close_periods(conn, UNMANAGED_PERIODS, gone, now=now, run=run)
+        events = _changes(conn, project, run)
     return StoredUnmanagedRun(id=run, created=True, events=events)
 
 
@@ -239,25 +232,19 @@ def query_unmanaged(
     provider: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[int, list[UnmanagedRecord]]:
+    after: str | None = None,
+) -> Page[UnmanagedRecord]:
     """Stored findings, newest first; `state` open (still there) or gone."""
-    query = select(unmanaged_findings)
-    if projects is not None:
-        query = query.where(unmanaged_findings.c.project.in_(projects))
-    if project is not None:
-        query = query.where(unmanaged_findings.c.project == project)
-    if provider is not None:
-        query = query.where(unmanaged_findings.c.provider == provider)
-    if state == "open":
-        query = query.where(unmanaged_findings.c.gone_at.is_(None))
-    elif state == "gone":
-        query = query.where(unmanaged_findings.c.gone_at.is_not(None))
-    with engine.connect() as conn:
-        total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        rows = conn.execute(
-            query.order_by(unmanaged_findings.c.id.desc()).limit(limit).offset(offset)
-        ).all()
-    return total, [_record(r) for r in rows]
+    return period_page(
+        engine,
+        UNMANAGED_PERIODS,
+        projects,
+        is_open=None if state is None else state == "open",
+        filters={"project": project, "provider": provider},
+        limit=limit,
+        offset=offset,
+        after=after,
+    ).map(_record)
 
 
 def unmanaged_counts(engine: Engine, projects: list[str] | None) -> dict[str, int]:
@@ -274,16 +261,23 @@ def unmanaged_counts(engine: Engine, projects: list[str] | None) -> dict[str, in
         return {provider: count for provider, count in conn.execute(query).all()}
 
 
-def _records(conn: Any, ids: list[int]) -> dict[int, UnmanagedRecord]:
-    if not ids:
-        return {}
-    rows = conn.execute(select(unmanaged_findings).where(unmanaged_findings.c.id.in_(ids))).all()
-    return {row.id: _record(row) for row in rows}
+def _changes(conn: Connection, project: str, run: int) -> list[UnmanagedEvent]:
+    """What `run` changed: the findings it opened, then those it marked gone, each by id."""
+    table = unmanaged_findings
+    new, gone = (
+        conn.execute(
+            select(table).where(table.c.project == project, column == run).order_by(table.c.id)
+        ).all()
+        for column in (table.c.first_run, table.c.gone_run)
+    )
+    return [UnmanagedEvent("new", _record(r)) for r in new] + [
+        UnmanagedEvent("gone", _record(r)) for r in gone
+    ]
 
 
 def _record(row: Any) -> UnmanagedRecord:
     values = {column: getattr(row, column) for column in UnmanagedRecord.__dataclass_fields__}
     for key in ("first_seen_at", "last_seen_at", "gone_at"):
-        if values[key] is not None and values[key].tzinfo is None:
-            values[key] = values[key].replace(tzinfo=dt.UTC)  # SQLite hands back naive UTC
+        if values[key] is not None:
+            values[key] = aware(values[key])
     return UnmanagedRecord(**values)

@@ -1,7 +1,10 @@
 """The OpenAPI document fuzzed with schemathesis (bounded), on SQLite and PostgreSQL: never a 5xx,
-and every status answered is one the document lists for that operation."""
+every status answered is one the document lists for that operation, and every body matches the
+schema the document gives it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import httpx
 import schemathesis
@@ -17,6 +20,7 @@ from bridge_helpers import (
     unique,
 )
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 
 def test_no_generated_request_makes_the_bridge_answer_5xx(bridge: BridgeProcess) -> None:
@@ -51,6 +55,12 @@ def test_no_generated_request_makes_the_bridge_answer_5xx(bridge: BridgeProcess)
                 failures.append(
                     f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}"
                 )
+            try:  # the body is what the document's schema for that status says
+                case.validate_response(response, checks=[response_schema_conformance])
+            except AssertionError as exc:
+                failures.append(
+                    f"{case.method} {case.formatted_path}: body off-schema: {exc}"[:600]
+                )
 
         exercise()
     assert failures == []
@@ -58,6 +68,48 @@ def test_no_generated_request_makes_the_bridge_answer_5xx(bridge: BridgeProcess)
     assert statuses.count(200) >= 10 and any(400 <= s < 500 for s in statuses), sorted(
         set(statuses)
     )
+
+
+def _resolve(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def test_every_json_answer_has_a_schema_that_says_what_is_in_it(bridge: BridgeProcess) -> None:
+    """Every 200/201 a route sends declares its body; a JSON body has a schema that is not empty
+    (an object with properties, or a type), so clients generated from the document get types."""
+    document = httpx.get(f"{bridge.url}/openapi.json").json()
+    missing: list[str] = []
+    checked = 0
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            for code in ("200", "201"):
+                answer = operation["responses"].get(code)
+                if answer is None:
+                    continue
+                where = f"{method.upper()} {path} {code}"
+                content = answer.get("content") or {}
+                if not content:
+                    missing.append(f"{where}: no content declared")
+                for media, body in content.items():
+                    schema = _resolve(document, body.get("schema") or {})
+                    checked += 1
+                    if media == "application/json" and not (
+                        schema.get("properties") or schema.get("type")
+                    ):
+                        missing.append(f"{where}: empty schema {body.get('schema')}")
+                    if schema.get("type") == "object" and "properties" in schema:
+                        empty = [n for n, p in schema["properties"].items() if not p]
+                        if empty:
+                            missing.append(f"{where}: untyped fields {empty}")
+    assert missing == []
+    assert checked >= 30  # every route of the API, not a handful
+    listings = ["/v1/inventory", "/v1/drift-runs", "/v1/drift/resources", "/v1/compliance/findings"]
+    for path in [*listings, "/v1/unmanaged/resources", "/v1/audit"]:
+        body = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        fields = _resolve(document, body["schema"])["properties"]
+        assert {"total", "limit", "offset", "next_after"} <= set(fields), path
 
 
 def test_the_document_lists_the_refusals_the_state_routes_really_send(

@@ -58,12 +58,12 @@ def test_history_keeps_first_seen_marks_gone_per_scope_and_reopens(
             ("new", "a"),
             ("new", "b"),
         ]
-        _, opened = query_unmanaged(engine, None, state="open")
+        opened = query_unmanaged(engine, None, state="open").items
         seen_first = {r.identifier: r.first_seen_at for r in opened}
 
         again = store_unmanaged_run(engine, "p", _run(2, FR, "a", "b"), who="t")
         assert again.created and again.events == []
-        _, still = query_unmanaged(engine, None, state="open")
+        still = query_unmanaged(engine, None, state="open").items
         assert {r.identifier: r.first_seen_at for r in still} == seen_first
         assert {r.last_run for r in still} == {again.id}
 
@@ -72,15 +72,15 @@ def test_history_keeps_first_seen_marks_gone_per_scope_and_reopens(
 
         gone = store_unmanaged_run(engine, "p", _run(4, FR, "a"), who="t")
         assert [(e.change, e.finding.identifier) for e in gone.events] == [("gone", "b")]
-        total, gone_rows = query_unmanaged(engine, None, state="gone")
-        assert total == 1 and gone_rows[0].gone_run == gone.id
+        gone_rows = query_unmanaged(engine, None, state="gone")
+        assert gone_rows.total == 1 and gone_rows.items[0].gone_run == gone.id
 
         back = store_unmanaged_run(engine, "p", _run(5, FR, "a", "b"), who="t")
         assert [(e.change, e.finding.identifier) for e in back.events] == [("new", "b")]
-        assert query_unmanaged(engine, None, state="open")[0] == 2
+        assert query_unmanaged(engine, None, state="open").total == 2
 
         repeat = store_unmanaged_run(engine, "p", _run(5, FR), who="t")
         assert (repeat.id, repeat.created, repeat.events) == (back.id, False, [])
-        assert query_unmanaged(engine, ["other"], state="open")[0] == 0
+        assert query_unmanaged(engine, ["other"], state="open").total == 0
     finally:
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -129,16 +130,19 @@ def list_(db_url: str | None, as_json: bool) -> None:
 
     found = list_tokens(_engine(db_url))
     if as_json:
-        print_json(found)
+        print_json([asdict(t) for t in found])
         return
     table = Table("id", "project", "scope", "description", "created", "expires", "revoked")
     now = datetime.now(UTC)
     for t in found:
         table.add_row(
-            *(str(t[k]) for k in ("id", "project", "scope", "description")),
-            _when(t["created_at"]),
-            _expires(t["expires_at"], now),
-            _when(t["revoked_at"]),
+            t.id,
+            t.project,
+            t.scope,
+            t.description,
+            _when(t.created_at),
+            _expires(t.expires_at, now),
+            _when(t.revoked_at),
         )
     stdout.print(table)
 
