@@ -241,19 +241,42 @@ def _copy(ctx: _Context) -> str:
 
 
 def _repoint(ctx: _Context) -> str:
+    # A stack that stays changes only where it reads a moved component's outputs (its remote
+    # state now names the new stack) or lost a component that had to follow: apply just those.
     staying = [n for n in ctx.run.new_stacks if n in ctx.run.old_stacks]
-    return ctx.apply(ctx.new_out, staying, "deploy")
+    changed = [n for n in staying if _config(ctx.old_out, n) != _config(ctx.new_out, n)]
+    unchanged = [n for n in staying if n not in changed]
+    done = ctx.apply(ctx.new_out, changed, "deploy")
+    return done + (f"; unchanged: {', '.join(unchanged)}" if unchanged else "")
+
+
+def _config(out: Path, stack: str) -> Any:
+    from fedstack.stacks import read_stacks
+
+    [info] = [s for s in read_stacks(out) if s.name == stack]
+    config = json.loads((info.workdir / "cdk.tf.json").read_text())
+    config.pop("//", None)  # metadata about the synth run, not configuration
+    return config
 
 
 def _check(ctx: _Context) -> str:
-    from fedstack.drift import DriftOptions, discover_stacks, run_drift
+    from fedstack.drift import DriftOptions, app_ignore_rules, discover_stacks, run_drift
 
     stacks = [s for s in discover_stacks([ctx.new_out]) if s.name in ctx.run.new_stacks]
-    report = run_drift(stacks, DriftOptions(catalog=ctx.catalog))
+    # The app's accepted drift (drift-ignore.yaml beside it) is accepted here too.
+    options = DriftOptions(catalog=ctx.catalog, ignore_rules=app_ignore_rules(ctx.app))
+    report = run_drift(stacks, options)
     if report.exit_code != 0:
+        found = [
+            f"{s.name}: {s.error}"
+            if s.error
+            else f"{s.name}: " + ", ".join(d.address for d in s.drift)
+            for s in report.stacks
+            if s.status != "in_sync"
+        ]
         raise ExitError(
-            f"the new stacks are not in sync (drift exit {report.exit_code}): "
-            "the old stacks are kept; fix and rerun"
+            f"the new stacks are not in sync (drift exit {report.exit_code}; "
+            f"{'; '.join(found)}): the old stacks are kept; fix and rerun"
         )
     verified = 0
     for move in _stores(ctx):
