@@ -262,6 +262,13 @@ def bench_inventory(
                 }
             )
             client.post(f"/v1/states/inv/stack-{s:03d}", content=body).raise_for_status()
+        # Writes are answered before their inventory is built: time until the bridge says it is
+        # indexed through every version (a bridge older than that has no `up_to_date`).
+        deadline = time.monotonic() + 600
+        while client.get("/v1/inventory", params={"limit": 1}).json().get("up_to_date") is False:
+            if time.monotonic() > deadline:
+                raise SystemExit("the inventory was not indexed within 600 s")
+            time.sleep(0.1)
         indexed = time.perf_counter() - started
         cases = {
             "first page, no filter": {},

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fedstack.bridge._browser_guard import BrowserGuard
 from fedstack.bridge._errors import BridgeError
+from fedstack.bridge._indexer import Indexer
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.api import (
@@ -22,10 +25,10 @@ from fedstack.bridge.api import (
     tokens,
     unmanaged,
 )
-from fedstack.bridge.api._deps import BridgeContext
-from fedstack.bridge.api._responses import openapi_document
+from fedstack.bridge.api import BridgeContext, openapi_document
 from fedstack.bridge.dashboard import pages
 from fedstack.bridge.store import check_keys, migrate, on_row_wait, open_engine, wait_for_database
+from starlette.concurrency import run_in_threadpool
 
 import fedstack
 from fedstack.errors import FedstackError
@@ -44,15 +47,30 @@ or a Bearer token. `LOCK`/`UNLOCK` on `.../lock` are accepted beside `POST`/`DEL
 
 def create_app(settings: BridgeSettings) -> FastAPI:
     """A ready-to-serve app for `settings`; the database schema is migrated before it returns."""
-    engine = open_engine(settings.db_url)
+    engine = open_engine(settings.db_url, checkpoint_on_commit=False)
     wait_for_database(engine)
     migrate(engine)
     check_keys(engine)
     metrics = BridgeMetrics(engine)
     on_row_wait(metrics.row_wait.observe)
+    indexer = Indexer(engine)
+    indexer.start()  # its first round indexes what a killed bridge acknowledged but did not index
 
-    app = FastAPI(title="fedstack bridge", version=fedstack.__version__, description=_DESCRIPTION)
-    app.state.bridge = BridgeContext(engine=engine, settings=settings, metrics=metrics)
+    @contextlib.asynccontextmanager
+    async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # A graceful stop lets the stack under way finish; what is queued is caught up at start.
+        await run_in_threadpool(indexer.stop)
+
+    app = FastAPI(
+        title="fedstack bridge",
+        version=fedstack.__version__,
+        description=_DESCRIPTION,
+        lifespan=_lifespan,
+    )
+    app.state.bridge = BridgeContext(
+        engine=engine, settings=settings, metrics=metrics, indexer=indexer
+    )
     routers = (health, states, stacks, inventory, audit, drift, compliance, tokens, unmanaged)
     for module in (*routers, pages):
         app.include_router(module.router)

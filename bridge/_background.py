@@ -48,4 +48,5 @@ def running_bridge(settings: BridgeSettings, *, start_timeout: float = 30.0) -> 
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        app.state.bridge.indexer.stop()
         app.state.bridge.engine.dispose()

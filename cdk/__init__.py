@@ -9,6 +9,9 @@ is decided once per process by `fedstack.cdk._lib` (FEDSTACK_CDK).
     web = Compute(shop, "web", network=net, size="s")
     DnsRecord(shop, "www", zone="shop.example.eu", name="www", target=web, not_with=[web])
     app.synth()
+
+Wrap a script's `__main__` block in `one_line_errors()` so that a missing sandbox or a bad
+setting is one `fedstack: error: ...` line and exit 1 under `python main.py` and `cdktf synth`.
 """
 
 from fedstack.cdk._app import DEFAULT_POLICY, FederatedApp, placement_only
@@ -26,6 +29,7 @@ from fedstack.cdk._stack import FederatedStack
 from fedstack.cdk._workload import Workload
 
 from fedstack.placement import PlacementError
+from fedstack.stacks import one_line_errors
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -43,5 +47,6 @@ __all__ = [
     "PolicyViolation",
     "Workload",
     "library_name",
+    "one_line_errors",
     "placement_only",
 ]

@@ -10,7 +10,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import termios
 import threading
 import time
@@ -18,7 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+from cli_helpers import FEDSTACK
+
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

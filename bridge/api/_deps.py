@@ -9,6 +9,7 @@ from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPBasic, HTTPBearer
 from fedstack.bridge._auth import authenticate
 from fedstack.bridge._errors import TooLarge
+from fedstack.bridge._indexer import Indexer
 from fedstack.bridge._metrics import BridgeMetrics
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._settings import BridgeSettings
@@ -25,11 +26,12 @@ _bearer = HTTPBearer(auto_error=False, description="A bridge token.")
 
 @dataclass(frozen=True)
 class BridgeContext:
-    """The engine, settings and metrics of one app, kept in `app.state.bridge`."""
+    """The engine, settings, metrics and indexer of one app, kept in `app.state.bridge`."""
 
     engine: Engine
     settings: BridgeSettings
     metrics: BridgeMetrics
+    indexer: Indexer
 
 
 def context(request: Request) -> BridgeContext:

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
-from fedstack.bridge.store import InventoryFilter, inventory_page, unindexed_stacks
+from fedstack.bridge.store import InventoryFilter, index_status, inventory_page, unindexed_stacks
 
 __all__ = ["router"]
 
@@ -43,7 +43,12 @@ def inventory(
         ),
     ] = None,
 ) -> dict[str, Any]:
-    """Indexed resources (sensitive values masked) and the stacks that could not be indexed."""
+    """Indexed resources (sensitive values masked) and the stacks that could not be indexed.
+
+    A state write is answered once it is durable and indexed just after: `trailing` lists the
+    stacks in view whose rows are still of an older version (`indexed_through`, None: none yet)
+    than their current state, and `up_to_date` is false while there is any.
+    """
     who.require("inventory:read")
     projects = who.visible_projects()
     where = InventoryFilter(projects, project, stack, provider, region, country, type, q)
@@ -54,6 +59,7 @@ def inventory(
         for s in unindexed_stacks(engine, projects)
         if (project is None or s["project"] == project) and (stack is None or s["stack"] == stack)
     ]
+    trailing = index_status(engine, projects, project, stack)
     return {
         "total": page.total,
         "limit": limit,
@@ -61,4 +67,6 @@ def inventory(
         "items": page.items,
         "next_after": page.next_after,
         "unindexed": unindexed,
+        "up_to_date": not trailing,
+        "trailing": [lag.__dict__ for lag in trailing],
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -112,6 +112,18 @@ def get_state(names: Names, who: Caller, request: Request) -> Response:
     )
 
 
+# How long a client that asks (`?wait=indexed`), and an UNLOCK, wait for the inventory at most.
+_INDEX_WAIT_SECONDS = 30.0
+WaitFor = Annotated[
+    Literal["indexed"] | None,
+    Query(
+        description="`indexed`: answer once the inventory holds this version too (at most 30 s; "
+        "`indexed` in the answer says whether it does). Without it the answer comes once the "
+        "state is durable and the inventory follows.",
+    ),
+]
+
+
 def _store(
     bridge: BridgeContext,
     names: tuple[str, str],
@@ -119,10 +131,12 @@ def _store(
     lock_id: str | None,
     md5: str | None,
     who: str,
+    wait: str | None,
 ) -> dict[str, Any]:
     # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
     # The body is parsed and hashed once; the Content-MD5 check reuses that digest. A body that
-    # fails the check is refused before anything is stored, whatever its content.
+    # fails the check is refused before anything is stored, whatever its content. The shape is
+    # checked here too (a bad one is a 400); the per-resource work waits for the indexer.
     try:
         state = parse_state(body)
     except BridgeError:
@@ -133,16 +147,34 @@ def _store(
     result = write_state(
         bridge.engine, *names, state, lock_id=lock_id or None, who=who, keep_versions=keep
     )
-    return {"version": result.version, "created": result.created, "serial": state.serial}
+    # Durable from here on: acknowledged whatever happens to the indexing.
+    bridge.indexer.submit(names, result.stack_id, result.version, state)
+    # Whether the inventory holds this version as the answer leaves: waited for when asked.
+    indexed = bridge.indexer.wait(
+        result.stack_id, result.version, _INDEX_WAIT_SECONDS if wait == "indexed" else 0
+    )
+    return {
+        "version": result.version,
+        "created": result.created,
+        "serial": state.serial,
+        "indexed": indexed,
+    }
 
 
 async def _write(
-    request: Request, names: tuple[str, str], who: Principal, lock_id: str | None, md5: str | None
+    request: Request,
+    names: tuple[str, str],
+    who: Principal,
+    lock_id: str | None,
+    md5: str | None,
+    wait: str | None,
 ) -> JSONResponse:
     who.require("state:write", names[0])
     body = await read_body(request)
     return JSONResponse(
-        await run_in_threadpool(_store, context(request), names, body, lock_id, md5, who.token_id)
+        await run_in_threadpool(
+            _store, context(request), names, body, lock_id, md5, who.token_id, wait
+        )
     )
 
 
@@ -158,9 +190,14 @@ async def post_state(
     request: Request,
     lock_id: LockID = None,
     content_md5: Annotated[str | None, Header(alias="Content-MD5")] = None,
+    wait: WaitFor = None,
 ) -> JSONResponse:
-    """Store the body as the stack's new version (lock, lineage, serial and size checked)."""
-    return await _write(request, names, who, lock_id, content_md5)
+    """Store the body as the stack's new version (lock, lineage, serial and size checked).
+
+    The answer comes once the version is durable; its inventory follows (`indexed_through` in
+    the inventory), or is there first with `wait=indexed`.
+    """
+    return await _write(request, names, who, lock_id, content_md5, wait)
 
 
 @router.put(
@@ -175,9 +212,10 @@ async def put_state(
     request: Request,
     lock_id: LockID = None,
     content_md5: Annotated[str | None, Header(alias="Content-MD5")] = None,
+    wait: WaitFor = None,
 ) -> JSONResponse:
     """Same as POST, for clients configured with `update_method = "PUT"`."""
-    return await _write(request, names, who, lock_id, content_md5)
+    return await _write(request, names, who, lock_id, content_md5, wait)
 
 
 @router.delete(_STATE, summary="Empty the stack (versions are kept)", responses=errors(409, 423))
@@ -222,6 +260,10 @@ async def _unlock(request: Request, names: tuple[str, str], who: Principal) -> J
         return JSONResponse({"unlocked": broken, "forced": True})
     # Not locked at all is a success too: a retried UNLOCK must not fail the client's run.
     released = await run_in_threadpool(release, engine, project, stack, info["ID"], who.token_id)
+    # Terraform unlocks last: once `terraform apply` returns, the inventory and findings show
+    # the state it wrote (the state itself was durable when its POST was answered).
+    indexer = context(request).indexer
+    await run_in_threadpool(indexer.wait_for_names, names, _INDEX_WAIT_SECONDS)
     return JSONResponse({"unlocked": released, "forced": False})
 
 
@@ -330,4 +372,5 @@ def restore(names: Names, version: VersionNumber, who: Caller, request: Request)
         who=who.token_id,
         keep_versions=bridge.settings.keep_versions,
     )
+    bridge.indexer.submit(names, result.stack_id, result.version)
     return {"version": result.version, "restored_from": version}

@@ -14,10 +14,11 @@ from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.store import create_token, list_tokens, parse_duration, revoke_token
+from fedstack.bridge.store import create_token, list_tokens, revoke_token
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from fedstack.contracts import parse_duration
 from fedstack.errors import ConfigError
 
 __all__ = ["TokenRequest", "router"]

@@ -16,8 +16,7 @@ from markupsafe import Markup
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fedstack.bridge._errors import BadRequest, NotFound
-from fedstack.bridge.api._responses import errors
-from fedstack.bridge.api._deps import Caller, context
+from fedstack.bridge.api import Caller, context, errors
 from fedstack.bridge.api.drift import RunId
 from fedstack.bridge.dashboard._chart import history_chart
 from fedstack.reports import estate_map

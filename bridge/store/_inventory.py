@@ -1,7 +1,10 @@
 """The cross-provider inventory: index a state's resources, set stack placement, query.
 
-Indexing runs inside the transaction that stores the state version, so the inventory never
-disagrees with the current state. Must not import the web framework.
+Body first, index after: a state write commits the body and its version and acknowledges; the
+bridge's indexer (`fedstack.bridge._indexer`) then calls `index_stack`, which replaces the
+stack's rows and its policy findings by those of its current version in one transaction and
+records that version in `stacks.indexed_version`. The inventory may trail the current state for
+the time that takes, and says so (`index_status`). Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -16,21 +19,33 @@ from typing import Any
 from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._placement import Placement, placement_of_region, placement_of_stack
 from fedstack.bridge._resources import resource_rows
-from fedstack.bridge._statefile import ParsedState
+from fedstack.bridge._statefile import ParsedState, parse_state
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._compliance import evaluate_stack
-from fedstack.bridge.store._engine import write_transaction
-from fedstack.bridge.store._models import locks, resources, stacks
+from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._models import (
+    SQLITE_TEXT_INDEX,
+    locks,
+    resources,
+    stacks,
+    state_versions,
+)
 from fedstack.bridge.store._names import check_name
 from fedstack.bridge.store._rows import lock_stack_row
-from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, tuple_
+from fedstack.bridge.store._sealing import open_body
+from sqlalchemy import Connection, Engine, Row, delete, func, literal, select, text, tuple_
 
 __all__ = [
     "ENCRYPTED_NOTE",
     "InventoryFilter",
+    "IndexLag",
     "InventoryPage",
     "PlacementKey",
+    "index_stack",
     "index_state",
+    "index_status",
+    "indexed_version",
+    "trailing_stacks",
     "inventory_page",
     "inventory_by_placement",
     "list_stacks",
@@ -98,6 +113,93 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
         if len(rows) >= _BATCH or not items:
             conn.execute(resources.insert(), rows)
             rows = []
+
+
+def index_stack(
+    engine: Engine, stack_id: int, hint: tuple[int, ParsedState] | None = None
+) -> int | None:
+    """Bring one stack's inventory and findings to its current version; returns that version.
+
+    `hint` is (version, parsed state) from the write that just stored it, so the body is not
+    read and parsed twice; anything else (a catch-up after a restart) reads the stored body.
+    Holding the stack row serialises this with writes and with the indexers of other replicas.
+    """
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(stacks).where(stacks.c.id == stack_id)).first()
+        if row is None:
+            return None
+        row = lock_stack_row(conn, row.project, row.name)
+        if row.indexed_version == row.current_version:
+            return row.current_version
+        if row.current_version is None:
+            conn.execute(delete(resources).where(resources.c.stack_id == row.id))
+        else:
+            if hint is not None and hint[0] == row.current_version:
+                state = hint[1]
+            else:
+                state = parse_state(open_body(_version_row(conn, row.id, row.current_version)))
+            index_state(conn, row, state)
+        evaluate_stack(conn, row.project, row.name)
+        conn.execute(
+            stacks.update().where(stacks.c.id == row.id).values(indexed_version=row.current_version)
+        )
+        return row.current_version
+
+
+def _version_row(conn: Connection, stack_id: int, version: int) -> Row[Any]:
+    return conn.execute(
+        select(state_versions).where(
+            state_versions.c.stack_id == stack_id, state_versions.c.version == version
+        )
+    ).one()
+
+
+def indexed_version(engine: Engine, stack_id: int) -> int | None:
+    """The version whose resources the stack's inventory holds (None: none indexed)."""
+    with engine.connect() as conn:
+        return conn.execute(
+            select(stacks.c.indexed_version).where(stacks.c.id == stack_id)
+        ).scalar_one_or_none()
+
+
+def trailing_stacks(engine: Engine) -> list[int]:
+    """Ids of the stacks whose inventory trails their current version (the indexer's work)."""
+    with engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(stacks.c.id)
+                .where(stacks.c.indexed_version.is_distinct_from(stacks.c.current_version))
+                .order_by(stacks.c.id)
+            ).scalars()
+        )
+
+
+@dataclass(frozen=True)
+class IndexLag:
+    """A stack whose inventory rows are of an older version than its current state."""
+
+    project: str
+    stack: str
+    current_version: int | None
+    indexed_through: int | None
+
+
+def index_status(
+    engine: Engine, projects: list[str] | None, project: str | None = None, stack: str | None = None
+) -> list[IndexLag]:
+    """The stacks (of those the caller sees) whose inventory trails their current state."""
+    query = select(stacks).where(
+        stacks.c.indexed_version.is_distinct_from(stacks.c.current_version)
+    )
+    if projects is not None:
+        query = query.where(stacks.c.project.in_(projects))
+    if project is not None:
+        query = query.where(stacks.c.project == project)
+    if stack is not None:
+        query = query.where(stacks.c.name == stack)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
+    return [IndexLag(r.project, r.name, r.current_version, r.indexed_version) for r in rows]
 
 
 def set_stack_placement(
@@ -170,6 +272,10 @@ def inventory_page(
     if where.text:
         pattern = "%" + _escape_like(where.text.lower()) + "%"
         query = query.where(resources.c.search.like(pattern, escape="\\"))
+        candidates = _text_candidates(engine, where.text)
+        if candidates is not None:
+            # The trigram table finds the candidate rows; LIKE above keeps the exact meaning.
+            query = query.where(resources.c.id.in_(candidates))
     paged = query
     if after is not None:
         key = _decode_after(after)
@@ -191,6 +297,42 @@ def inventory_page(
         last = rows[-1]
         next_after = _encode_after((last.project, last.stack, last.address, last.id))
     return InventoryPage(total, [_resource(r) for r in rows], next_after)
+
+
+_text_index: dict[str, bool] = {}
+# Up to this many trigram matches the page is read by row id from the FTS5 table; past it a walk
+# of the listing index that tests each row finds a page sooner than sorting every match.
+_FTS_DRIVES_BELOW = 2000
+
+
+def _text_candidates(engine: Engine, needle: str) -> Any:
+    """On SQLite with the FTS5 table, the row ids holding `needle` when they are few, else None."""
+    if not is_sqlite(engine) or len(needle) < 3 or not _has_text_index(engine):
+        return None  # under three characters there is no trigram to look up
+    phrase = '"' + needle.lower().replace('"', '""') + '"'
+    match = f"FROM {SQLITE_TEXT_INDEX} WHERE {SQLITE_TEXT_INDEX} MATCH :phrase"
+    with engine.connect() as conn:
+        # Counted only up to the bound: a common needle stops the count early.
+        found = conn.execute(
+            text(f"SELECT count(*) FROM (SELECT rowid {match} LIMIT {_FTS_DRIVES_BELOW})"),
+            {"phrase": phrase},
+        ).scalar_one()
+    if found >= _FTS_DRIVES_BELOW:
+        return None
+    return text(f"SELECT rowid {match}").bindparams(phrase=phrase)
+
+
+def _has_text_index(engine: Engine) -> bool:
+    """Whether migration 0010 could create the FTS5 table here (not where SQLite lacks trigram)."""
+    key = str(engine.url)
+    if key not in _text_index:
+        with engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                {"name": SQLITE_TEXT_INDEX},
+            ).first()
+        _text_index[key] = found is not None
+    return _text_index[key]
 
 
 def _encode_after(key: tuple[str, str, str, int]) -> str:
@@ -266,6 +408,9 @@ def _stack(row: Row[Any]) -> dict[str, Any]:
         "indexed": not row.encrypted,
         "note": ENCRYPTED_NOTE if row.encrypted else None,
         "resource_count": row.resource_count,
+        # The version the inventory rows are of; behind current_version while the indexer works.
+        "indexed_through": row.indexed_version,
+        "index_trails": row.indexed_version != row.current_version,
         "locked": row.lock_id is not None,
         "updated_at": row.updated_at,
     }

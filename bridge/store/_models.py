@@ -33,6 +33,7 @@ __all__ = [
     "metadata",
     "project_policies",
     "resources",
+    "SQLITE_TEXT_INDEX",
     "stacks",
     "state_versions",
     "tokens",
@@ -57,6 +58,9 @@ stacks = Table(
     # Stack metadata: which catalog provider and region the stack runs at.
     Column("provider", String(64), nullable=True),
     Column("region", String(64), nullable=True),
+    # The version whose resources the inventory holds (migration 0010): a write acknowledges once
+    # the body is durable and the indexer catches up after; NULL with no state indexed.
+    Column("indexed_version", Integer, nullable=True),
     UniqueConstraint("project", "name", name="uq_stacks_project_name"),
 )
 
@@ -142,12 +146,15 @@ resources = Table(
     Column("attributes", Text, nullable=False),
     Column("search", Text, nullable=False),
     Index("ix_resources_stack_id", "stack_id"),
-    Index("ix_resources_provider", "provider"),
-    Index("ix_resources_region", "region"),
-    Index("ix_resources_country", "country"),
-    Index("ix_resources_type", "type"),
     Index("ix_resources_listing", "project", "stack", "address", "id"),
-    Index("ix_resources_stack", "stack"),
+    # One per filter, in listing order behind it (migration 0010): a filtered page is read off the
+    # index in order, its count from the index alone, with no sort of every match.
+    *(
+        Index(f"ix_resources_{column}_listing", column, "project", "stack", "address", "id")
+        for column in ("provider", "region", "country", "type")
+    ),
+    Index("ix_resources_stack_listing", "stack", "project", "address", "id"),
+    Index("ix_resources_provider_type", "provider", "type"),
     # PostgreSQL only (migration 0008): a trigram index serving `q=` substring search.
     Index(
         "ix_resources_search_trgm",
@@ -254,10 +261,18 @@ compliance_findings = Table(
 )
 
 
+SQLITE_TEXT_INDEX = "resources_fts"
+"""SQLite only (migration 0010): the FTS5 trigram table over `resources.search`, kept by triggers.
+
+A virtual table and its shadow tables, outside the metadata: Alembic cannot describe them."""
+
+
 def on_this_dialect(dialect: str) -> Any:
     """An Alembic `include_object` hook that skips objects declared for another database only."""
 
-    def include(obj: Any, _name: Any, _type: Any, _reflected: Any, _compare_to: Any) -> bool:
+    def include(obj: Any, name: Any, type_: Any, _reflected: Any, _compare_to: Any) -> bool:
+        if type_ == "table" and str(name).startswith(SQLITE_TEXT_INDEX):
+            return False
         only = getattr(obj, "info", {}).get("only_dialect")
         return only is None or only == dialect
 

@@ -1,9 +1,11 @@
 """State versions: read the current state, write a new version, delete, list, fetch and restore.
 
 Every write runs in one transaction that holds the stack row (BEGIN IMMEDIATE on SQLite,
-SELECT ... FOR UPDATE on PostgreSQL): the checks, the new version, the inventory and the audit
-entry commit together or not at all. A version number is written once and never changed.
-Must not import the web framework.
+SELECT ... FOR UPDATE on PostgreSQL): the checks, the new version (the body, sealed) and the
+audit entry commit together or not at all, and that commit is the acknowledgement. The
+inventory and policy findings of the new version are built after it (`index_stack`, run by the
+bridge's indexer); the stack's `indexed_version` says how far they are. A version number is
+written once and never changed. Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from fedstack.bridge._statefile import ParsedState, parse_state, with_serial
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
-from fedstack.bridge.store._inventory import index_state
 from fedstack.bridge.store._locks import check_holder, current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
 from fedstack.bridge.store._retention import prune_versions
@@ -69,10 +70,11 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a write did: the version now current, and whether a new one was stored."""
+    """What a write did: the version now current, whether a new one was stored, and the stack."""
 
     version: int
     created: bool
+    stack_id: int
 
 
 def read_current(engine: Engine, project: str, stack: str) -> StoredState | None:
@@ -126,7 +128,7 @@ def write_state(
         _check_lock(conn, project, stack, lock_id, who)
         current = _current(conn, row)
         if current is not None and current.sha256 == state.sha256:
-            return WriteResult(current.version, created=False)  # a retry of the same write
+            return WriteResult(current.version, created=False, stack_id=row.id)  # a retry
         if current is not None:
             _check_successor(project, stack, current, state)
         version = _insert_version(conn, row, state, who=who, origin="write")
@@ -141,7 +143,7 @@ def write_state(
             lock_id=lock_id,
         )
         prune_versions(conn, row, version, keep_versions, who=who)
-    return WriteResult(version, created=True)
+    return WriteResult(version, created=True, stack_id=row.id)
 
 
 def delete_state(
@@ -158,7 +160,12 @@ def delete_state(
         conn.execute(
             stacks.update()
             .where(stacks.c.id == row.id)
-            .values(current_version=None, encrypted=False, updated_at=datetime.now(UTC))
+            .values(
+                current_version=None,
+                indexed_version=None,
+                encrypted=False,
+                updated_at=datetime.now(UTC),
+            )
         )
         record(conn, who, "delete", project, stack, version=row.current_version)
     return True
@@ -235,7 +242,7 @@ def restore_version(
         new = _insert_version(conn, row, state, who=who, origin="restore", restored_from=version)
         record(conn, who, "restore", project, stack, version=new, restored_from=version)
         prune_versions(conn, row, new, keep_versions, who=who)
-    return WriteResult(new, created=True)
+    return WriteResult(new, created=True, stack_id=row.id)
 
 
 # -- helpers run inside one transaction ------------------------------------------------------
@@ -336,8 +343,6 @@ def _insert_version(
             current_version=version, last_version=version, encrypted=state.encrypted, updated_at=now
         )
     )
-    index_state(conn, row, state)
-    evaluate_stack(conn, row.project, row.name)
     return version
 
 

@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from fedstack.bridge._principal import ALL_PROJECTS, SCOPES, Principal, Scope
 from fedstack.bridge.store._engine import write_transaction
@@ -22,23 +22,19 @@ from fedstack.bridge.store._models import tokens
 from fedstack.bridge.store._names import check_name
 from sqlalchemy import Engine, select
 
+from fedstack.contracts import future_expiry
 from fedstack.errors import ConfigError
 
 __all__ = [
     "NewToken",
     "create_token",
     "list_tokens",
-    "parse_duration",
-    "parse_expiry",
     "refusal_reason",
     "revoke_token",
     "verify_token",
 ]
 
 _TOKEN = re.compile(r"^fst_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
-_DURATION = re.compile(r"^([1-9][0-9]{0,5})([dhm])$")
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
-EXPIRY_FORMS = "a duration such as 30d, 12h or 90m, or a date such as 2027-01-31 (00:00 UTC)"
 
 
 @dataclass(frozen=True)
@@ -50,47 +46,6 @@ class NewToken:
     scope: Scope
     secret: str
     expires_at: datetime | None = None
-
-
-def parse_duration(text: str) -> timedelta:
-    """`30d`, `12h` or `90m` as a timedelta; ConfigError for anything else."""
-    match = _DURATION.match(text.strip())
-    if match is None:
-        raise ConfigError(f"{text!r} is not a duration; use a number and d, h or m, e.g. 30d")
-    amount, unit = match.groups()
-    return timedelta(**{_UNITS[unit]: int(amount)})
-
-
-def parse_expiry(text: str, *, now: datetime | None = None) -> datetime:
-    """When a token given `--expires text` expires: now + a duration, or an ISO date/time (UTC).
-
-    A bare date means 00:00 UTC that day; a time without an offset is UTC. ConfigError for
-    anything else and for a moment that is not in the future.
-    """
-    now = now or datetime.now(UTC)
-    text = text.strip()
-    if _DURATION.match(text):
-        return now + parse_duration(text)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ConfigError(f"{text!r} is not an expiry; use {EXPIRY_FORMS}") from None
-    return _future_expiry(moment, now=now)  # a bare date parses as midnight
-
-
-def _future_expiry(moment: datetime, *, now: datetime | None = None) -> datetime:
-    """`moment` in UTC when it lies ahead; ConfigError when it is now or past."""
-    now = now or datetime.now(UTC)
-    moment = _aware(moment)
-    if moment <= now:
-        raise ConfigError(
-            f"the expiry {moment.isoformat()} is in the past; "
-            "give a later date or a duration such as 30d"
-        )
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise ConfigError(f"the expiry {moment.isoformat()} is out of range") from None
 
 
 def _aware(value: datetime) -> datetime:
@@ -118,7 +73,7 @@ def create_token(
     `expires_at` (must lie ahead) ends the token's life; None means it never expires.
     """
     if expires_at is not None:
-        expires_at = _future_expiry(expires_at)
+        expires_at = future_expiry(expires_at)
     if scope not in SCOPES:
         raise ConfigError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
     if project != ALL_PROJECTS:

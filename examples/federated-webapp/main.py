@@ -14,13 +14,26 @@ providers of the catalog; `cloud`: only the real providers, whose credentials Te
 from the environment), FEDSTACK_POLICY (a preset or a policy file; default eu-sovereign),
 FEDSTACK_BRIDGE_URL (state in the bridge; unset: local state), WEBAPP_ZONE (the DNS zone,
 which must exist at the DNS provider; default webapp.example.eu).
+
+Without a running sandbox (or with FEDSTACK_BRIDGE_URL set and no bridge answering there) it
+stops with one line that says what is missing and how to start it, and exit 1.
 """
 
 import os
 
-from fedstack.cdk import Compute, DnsRecord, FederatedApp, Network, ObjectStore, Workload
+from fedstack.cdk import (
+    Compute,
+    DnsRecord,
+    FederatedApp,
+    Network,
+    ObjectStore,
+    Workload,
+    one_line_errors,
+)
 
+from fedstack import config
 from fedstack.catalog import Catalog, load_catalog
+from fedstack.errors import ConfigError
 
 # Where each target would rather put the assets and the network; placement (under the policy)
 # still decides, and says why. The assets' second choice is where they go if the app leaves
@@ -72,12 +85,30 @@ def build(app: FederatedApp, chosen: str = "sandbox") -> Workload:
     return web
 
 
+def check_bridge() -> None:
+    """With FEDSTACK_BRIDGE_URL set, every stack keeps its state there: it must answer now."""
+    url = config.bridge_url()
+    if url is None:
+        return
+    from fedstack.client import BridgeClient
+
+    with BridgeClient(url, timeout=10) as bridge:
+        problem = bridge.problem()
+    if problem:
+        raise ConfigError(
+            f"FEDSTACK_BRIDGE_URL={url}: {problem}; start one with `fedstack bridge serve` "
+            "(or unset FEDSTACK_BRIDGE_URL to keep the state in local files)"
+        )
+
+
 if __name__ == "__main__":
-    chosen = target()
-    app = FederatedApp(
-        project="webapp",
-        policy=os.environ.get("FEDSTACK_POLICY", "eu-sovereign"),
-        catalog=catalog_for(chosen),
-    )
-    build(app, chosen)
-    app.synth()
+    with one_line_errors():  # a missing sandbox or bridge: one line and exit 1, no traceback
+        chosen = target()
+        check_bridge()
+        app = FederatedApp(
+            project="webapp",
+            policy=os.environ.get("FEDSTACK_POLICY", "eu-sovereign"),
+            catalog=catalog_for(chosen),
+        )
+        build(app, chosen)
+        app.synth()

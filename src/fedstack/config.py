@@ -134,8 +134,9 @@ INTERNAL = (
     "FEDSTACK_ERROR_OUT",
     "FEDSTACK_POLICY",
     "FEDSTACK_EXIT_EXCLUDE",
+    "FEDSTACK_TEST_INDEX_DELAY",
 )
-"""Variables fedstack sets for the app processes it starts: not settings for users."""
+"""Variables fedstack sets for the app processes it starts, and test hooks: not settings for users."""
 
 
 def envvar(name: str) -> str:

@@ -14,30 +14,17 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bridge"))
-
-from bridge_helpers import BridgeProcess, make_tokens, wait_until  # noqa: E402
-from fulcrum_server import FulcrumServer, serve_fulcrum  # noqa: E402
+from bridge_helpers import BridgeProcess, make_tokens, wait_until
+from cli_helpers import FEDSTACK, run_fedstack
+from fulcrum_server import FulcrumServer, serve_fulcrum
 
 PROVIDER, REGION = "sandbox-fr", "fr-par"
-
-
-def fedstack(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the fedstack CLI in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-c", "from fedstack.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env or os.environ.copy(),
-        timeout=120,
-    )
 
 
 @dataclass
@@ -66,7 +53,7 @@ def agent_bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BridgeAcc
 @pytest.fixture(scope="module")
 def fulcrum() -> Iterator[FulcrumServer]:
     """The Fulcrum-protocol server, the types registered as docs/fulcrum.md says."""
-    done = fedstack(
+    done = run_fedstack(
         "agent", "service-types", "--provider", PROVIDER, "--capability", "object_storage"
     )
     assert done.returncode == 0, done.stderr
@@ -151,7 +138,7 @@ def agent(
     token_file.write_text(fulcrum.token + "\n")
     env = {**os.environ, "FEDSTACK_BRIDGE_TOKEN": agent_bridge.token}
     command = [
-        sys.executable, "-c", "from fedstack.cli import main; main()",
+        FEDSTACK,
         "agent", "run",
         "--fulcrum", fulcrum.url,
         "--token-file", str(token_file),

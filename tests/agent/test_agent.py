@@ -13,12 +13,13 @@ import json
 import signal
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from bridge_helpers import lock_info, wait_until
-from conftest import PROVIDER, AgentProcess, BridgeAccess, fedstack
+from cli_helpers import run_fedstack
+from conftest import PROVIDER, AgentProcess, BridgeAccess
 from fulcrum_server import FulcrumServer
+from sandbox_helpers import sandbox_client
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +28,7 @@ _SECOND: dict[str, Any] = {}
 
 
 def _s3(sandbox: dict[str, Any]) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=sandbox[PROVIDER].endpoint,
-        region_name="eu-west-3",
-        aws_access_key_id="sandbox",
-        aws_secret_access_key="sandbox",
-    )
+    return sandbox_client("s3", sandbox[PROVIDER].endpoint, "eu-west-3")
 
 
 def _buckets(sandbox: dict[str, Any]) -> set[str]:
@@ -292,7 +287,7 @@ def test_service_types_and_tags_follow_fulcrums_schemas() -> None:
     import fulcrum_schemas as schemas
     from fulcrum_server import problems
 
-    done = fedstack("agent", "service-types")
+    done = run_fedstack("agent", "service-types")
     assert done.returncode == 0, done.stderr
     body = json.loads(done.stdout)
     assert [t["name"] for t in body["serviceTypes"]] == [
@@ -304,7 +299,7 @@ def test_service_types_and_tags_follow_fulcrums_schemas() -> None:
     kubernetes = body["serviceTypes"][3]["propertySchema"]["properties"]
     assert kubernetes["kubeconfig"]["secret"] == {"type": "persistent"}
     assert problems(schemas.strict(schemas.CREATE_AGENT_TYPE_REQ), body["agentType"]) == []
-    tags = fedstack("agent", "tags", "--provider", "sandbox-fr", "--region", "ca-bhs", "--json")
+    tags = run_fedstack("agent", "tags", "--provider", "sandbox-fr", "--region", "ca-bhs", "--json")
     assert tags.returncode == 0, tags.stderr
     found = json.loads(tags.stdout)
     assert "country:ca" in found and "headquarters:eu" in found

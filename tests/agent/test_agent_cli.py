@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import fedstack
+from cli_helpers import run_fedstack
 from fulcrum_server import serve_fulcrum
 
 
@@ -16,7 +16,7 @@ def _run(tmp_path: Path, *extra: str, token: str = "secret-token") -> tuple[int,
     token_file = tmp_path / "agent.token"
     token_file.write_text(token)
     with serve_fulcrum() as server:
-        done = fedstack(
+        done = run_fedstack(
             "agent", "run",
             "--fulcrum", server.url,
             "--token-file", str(token_file),
@@ -46,7 +46,7 @@ def test_an_unknown_region_and_an_empty_token_are_one_line_errors(tmp_path: Path
 
 
 def test_help_shows_a_runnable_example() -> None:
-    done = fedstack("agent", "run", "--help")
+    done = run_fedstack("agent", "run", "--help")
     assert done.returncode == 0
     assert (
         "fedstack agent run --fulcrum http://127.0.0.1:3000 --token-file agent.token" in done.stdout

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from bridge_helpers import BridgeProcess, Tokens, bearer, lock_info, new_lineage, state_body
+from cli_helpers import run_fedstack
+from bridge_helpers import (
+    BridgeProcess,
+    Tokens,
+    bearer,
+    lock_info,
+    new_lineage,
+    set_token_expiry,
+    state_body,
+)
 from fedstack.bridge.store import create_token, open_engine
-from fedstack.bridge.store._models import tokens as token_rows
 
 
 def _url(bridge: BridgeProcess, tokens: Tokens) -> str:
@@ -105,10 +112,7 @@ def test_project_admin_sees_only_its_own_audit_entries(
 
 
 def _fedstack(*args: str, db: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", "from fedstack.cli import main; main()", *args]
-    return subprocess.run(
-        command + ["--db", db], capture_output=True, text=True, timeout=120, check=False
-    )
+    return run_fedstack(*args, "--db", db, timeout=120)
 
 
 def test_token_create_prints_a_working_token_once_and_stores_only_its_hash(
@@ -136,28 +140,14 @@ def test_revoked_token_answers_401(bridge: BridgeProcess, tokens: Tokens) -> Non
     assert httpx.get(_url(bridge, tokens), headers=bearer(tokens.read)).status_code == 401
 
 
-def _set_expiry(db_url: str, token: str, expires_at: datetime) -> None:
-    """Write a token's expiry straight into the database (an expired token without waiting)."""
-    engine = open_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                token_rows.update()
-                .where(token_rows.c.id == token.split("_")[1])
-                .values(expires_at=expires_at)
-            )
-    finally:
-        engine.dispose()
-
-
 def test_an_expired_token_is_refused_on_every_route_and_named_to_its_holder_only(
     bridge: BridgeProcess, tokens: Tokens
 ) -> None:
     url = _url(bridge, tokens)
     body = state_body(1, new_lineage())
     httpx.post(url, content=body, headers=bearer(tokens.write)).raise_for_status()
-    _set_expiry(bridge.db_url, tokens.admin, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
-    _set_expiry(bridge.db_url, tokens.read, datetime.now(UTC) + timedelta(days=1))
+    set_token_expiry(bridge.db_url, tokens.admin, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))
+    set_token_expiry(bridge.db_url, tokens.read, datetime.now(UTC) + timedelta(days=1))
     assert httpx.get(url, headers=bearer(tokens.read)).content == body  # not yet expired
     routes = [
         ("GET", url),
@@ -214,23 +204,15 @@ def test_a_token_stops_working_when_its_expiry_passes(
 
 
 def test_no_auth_is_refused_off_loopback_with_one_line(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from fedstack.cli import main; main()",
-            "bridge",
-            "serve",
-            "--no-auth",
-            "--host",
-            "0.0.0.0",
-            "--db",
-            f"sqlite:///{tmp_path / 'x.sqlite3'}",
-        ],
-        capture_output=True,
-        text=True,
+    done = run_fedstack(
+        "bridge",
+        "serve",
+        "--no-auth",
+        "--host",
+        "0.0.0.0",
+        "--db",
+        f"sqlite:///{tmp_path / 'x.sqlite3'}",
         timeout=60,
-        check=False,
     )
     assert done.returncode == 1
     assert done.stderr.strip().count("\n") == 0

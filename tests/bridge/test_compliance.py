@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from bridge_helpers import bearer, new_lineage, state_body, unique
+from bridge_helpers import bearer, new_lineage, post_state_indexed, state_body, unique
 from fedstack.bridge import BridgeSettings, running_bridge
 from fedstack.bridge.store import create_token, open_engine
 from fedstack.bridge.store._models import project_policies
@@ -61,12 +61,11 @@ class Live:
             "provider": 'provider["registry.terraform.io/hashicorp/random"]',
             "instances": [{"schema_version": 0, "attributes": {"id": "x"}}],
         }
-        answer = httpx.post(
+        post_state_indexed(
             f"{self.url}/v1/states/{self.project}/{stack}",
             content=state_body(serial, lineage, [bucket, helper]),
             headers=bearer(self.writer),
         )
-        assert answer.status_code == 200, answer.text
 
     def findings(self, **params: str) -> list[dict[str, Any]]:
         answer = httpx.get(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bridge_helpers import new_lineage, state_body
+from bridge_helpers import new_lineage, post_state_indexed, state_body
 from drift_runs_helpers import BUCKET, VM, drifted, report, stack
 from fedstack.bridge import BridgeSettings, running_bridge
 from fedstack.drift.schema import MASK, AttributeChange
@@ -125,7 +125,7 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
         for serial, owner, password in ((1, "alice", "x1"), (2, "bob", SECRET)):
             bucket.update(tags={"owner": owner}, password=password)
             body = state_body(serial, lineage, resources)
-            assert httpx.post(f"{url}/v1/states/shop/web", content=body).is_success
+            post_state_indexed(f"{url}/v1/states/shop/web", content=body)
         # A second stack whose metadata places it in Zurich, outside the project's policy.
         assert httpx.put(
             f"{url}/v1/projects/shop/policy", json={"preset": "eu-data-residency"}
@@ -134,7 +134,7 @@ def seeded(new_database: Callable[[str], str]) -> Iterator[tuple[str, int]]:
             f"{url}/v1/stacks/shop/vault", json={"provider": "sandbox-de", "region": "ch-zrh"}
         ).is_success
         vault = state_body(1, new_lineage(), resources[:1])
-        assert httpx.post(f"{url}/v1/states/shop/vault", content=vault).is_success
+        post_state_indexed(f"{url}/v1/states/shop/vault", content=vault)
         secret = AttributeChange(path="tags.token", before=SECRET, after=SECRET, sensitive=True)
         owner = AttributeChange(path="tags.owner", before="alice", after="mallory")
         last = 0

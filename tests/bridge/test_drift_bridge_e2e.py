@@ -12,27 +12,26 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from bridge_helpers import bearer
+from cli_helpers import FEDSTACK
 from fedstack.bridge import BridgeSettings, running_bridge
-from fedstack.drift.schema import MASK
 from fedstack.bridge.store import create_token, open_engine
 
 from fedstack.catalog import load_catalog
+from fedstack.drift.schema import MASK
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform
+from sandbox_helpers import sandbox_client
 
 pytestmark = pytest.mark.slow
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 DATA = "module.data.aws_s3_bucket.this"
 VAULT = "module.vault.aws_s3_bucket.this"
 
@@ -137,13 +136,7 @@ def setup(
         writer = create_token(engine, project, "drift:write").secret
         reader = create_token(engine, project, "state:read").secret
         engine.dispose()
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=server.endpoint,
-            region_name="eu-west-3",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        s3 = sandbox_client("s3", server.endpoint, "eu-west-3")
         yield Setup(root, env, s3, buckets, secret, url, project, writer, reader)
 
 

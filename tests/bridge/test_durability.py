@@ -11,7 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from bridge_helpers import BridgeProcess, bearer, lock_info, make_tokens, new_lineage, state_body
+from bridge_helpers import (
+    BridgeProcess,
+    bearer,
+    lock_info,
+    make_tokens,
+    new_lineage,
+    state_body,
+    wait_until,
+)
 
 KINDS = ["sqlite", "postgresql"]
 
@@ -158,3 +166,62 @@ def test_kill_9_during_writes_loses_no_acknowledged_version(
             )
     finally:
         again.stop()
+
+
+def _bucket(name: str) -> dict[str, object]:
+    return {
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": name,
+        "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+        "instances": [{"schema_version": 0, "attributes": {"id": name, "region": "eu-west-3"}}],
+    }
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kill_9_between_acknowledgement_and_indexing_loses_nothing(
+    kind: str, new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The first bridge's indexer waits 60 s before each stack (FEDSTACK_TEST_INDEX_DELAY, a test
+    hook), so the kill lands after the write was acknowledged and before its inventory was built;
+    the restarted bridge (no delay) indexes it at start."""
+    db_url = new_database(kind)
+    tokens = make_tokens(db_url, "acked")
+    log = tmp_path / "bridge.log"
+    slow = BridgeProcess(db_url, log, env={"FEDSTACK_TEST_INDEX_DELAY": "60"}).start()
+    body = state_body(1, new_lineage(), [_bucket(f"b{i}") for i in range(40)])
+    url = f"{slow.url}/v1/states/acked/app"
+    try:
+        answer = httpx.post(url, content=body, headers=bearer(tokens.write))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["indexed"] is False
+        before = httpx.get(
+            f"{slow.url}/v1/inventory", params={"project": "acked"}, headers=bearer(tokens.read)
+        ).json()
+        assert before["total"] == 0 and before["up_to_date"] is False
+        assert before["trailing"] == [
+            {"project": "acked", "stack": "app", "current_version": 1, "indexed_through": None}
+        ]
+    finally:
+        slow.kill9()
+    restarted = BridgeProcess(db_url, log).start()
+    try:
+        assert (
+            httpx.get(f"{restarted.url}/v1/states/acked/app", headers=bearer(tokens.read)).content
+            == body
+        )
+
+        def caught_up() -> bool:
+            page = httpx.get(
+                f"{restarted.url}/v1/inventory",
+                params={"project": "acked", "limit": 1000},
+                headers=bearer(tokens.read),
+            ).json()
+            return bool(page["up_to_date"]) and page["total"] == 40
+
+        wait_until(caught_up, timeout=30, what="the restarted bridge to index the acked state")
+        stacks = httpx.get(f"{restarted.url}/v1/stacks", headers=bearer(tokens.read)).json()
+        mine = [s for s in stacks["stacks"] if s["project"] == "acked"]
+        assert [(s["indexed_through"], s["index_trails"]) for s in mine] == [(1, False)]
+    finally:
+        restarted.stop()

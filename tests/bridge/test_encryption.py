@@ -14,7 +14,7 @@ import pytest
 from bridge_helpers import BridgeProcess, bearer, make_tokens, new_lineage, state_body
 from fedstack.bridge import BridgeSettings, create_app
 from fedstack.bridge._crypto import generate_key, keyring
-from fedstack.bridge.store import open_engine
+from fedstack.bridge.store import open_engine, write_transaction
 from fedstack.bridge.store._models import state_versions
 from sqlalchemy import select
 
@@ -160,7 +160,9 @@ def test_rotation_while_a_bridge_runs_answers_a_clear_503_never_a_500(
         stored = httpx.post(bridge.url + url, content=state_body(2, lineage), headers=write)
         assert stored.status_code == 200, stored.text
         engine = open_engine(db_url)
-        with engine.begin() as conn:  # flip one byte of the sealed body behind the bridge's back
+        # Flip one byte of the sealed body behind the bridge's back, holding the write lock from
+        # the start (the bridge's indexer may be writing this stack's inventory meanwhile).
+        with write_transaction(engine) as conn:
             (body,) = conn.execute(
                 select(state_versions.c.body).where(state_versions.c.version == 2)
             ).one()

@@ -11,8 +11,15 @@ import subprocess
 import sys
 from typing import Any
 
-import httpx
-from bridge_helpers import BridgeProcess, bearer, make_tokens, new_lineage, state_body, unique
+from bridge_helpers import (
+    BridgeProcess,
+    bearer,
+    make_tokens,
+    new_lineage,
+    post_state_indexed,
+    state_body,
+    unique,
+)
 
 from fedstack.catalog import load_catalog
 from fedstack.exit import plan_estate_exit
@@ -52,11 +59,11 @@ def test_estate_plan_lists_modules_elsewhere_and_what_cannot_move(
         "elsewhere": [_resource("aws_s3_bucket", "logs", "eu-central-1", None)],
     }
     for stack, resources in states.items():
-        httpx.post(
+        post_state_indexed(
             f"{sqlite_bridge.url}/v1/states/{tokens.project}/{stack}",
             content=state_body(1, new_lineage(), resources),
             headers=bearer(tokens.write),
-        ).raise_for_status()
+        )
     done = subprocess.run(
         [sys.executable, "-m", "fedstack.cli", "exit", "sandbox-fr", "--estate", "--plan-only"]
         + ["--bridge", sqlite_bridge.url, "--json"],

@@ -1,4 +1,4 @@
-"""The inventory: resources indexed with each write, placed through the catalog, secrets masked."""
+"""The inventory: resources indexed after each write, placed through the catalog, secrets masked."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +16,9 @@ from bridge_helpers import (
     Tokens,
     bearer,
     make_tokens,
+    lock_info,
     new_lineage,
+    post_state_indexed,
     state_body,
     unique,
 )
@@ -102,11 +106,11 @@ def _write(
     lineage: str | None = None,
 ) -> None:
     url = f"{bridge.url}/v1/states/{tokens.project}/{stack}"
-    httpx.post(
+    post_state_indexed(
         url,
         content=state_body(serial, lineage or new_lineage(), resources),
         headers=bearer(tokens.write),
-    ).raise_for_status()
+    )
 
 
 def test_write_indexes_managed_resources_placed_by_their_region(
@@ -228,6 +232,93 @@ def test_inventory_filters_and_pages(bridge: BridgeProcess, tokens: Tokens) -> N
     assert _inventory(bridge, tokens.other_project_write, project=tokens.project)["total"] == 0
 
 
+def test_text_search_finds_exactly_the_substring_matches_as_rows_change(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """On SQLite `q=` goes through the FTS5 trigram table (migration 0010), kept by triggers; the
+    answers must be those of a plain substring match, before and after rows are replaced."""
+    lineage = new_lineage()
+    names = ["alpha", "alphabet", "beta", "gamma-ray", 'quo"te', "percent%x"]
+    _write(bridge, tokens, "words", [_bucket(n, "eu-west-3") for n in names], lineage=lineage)
+    mine = {"project": tokens.project, "limit": 1000}
+
+    def found(q: str) -> list[str]:
+        return sorted(i["name"] for i in _inventory(bridge, tokens.read, **mine, q=q)["items"])
+
+    assert found("alpha") == ["alpha", "alphabet"]
+    assert found("ALPHABET") == ["alphabet"]
+    assert found("a-r") == ["gamma-ray"]
+    assert found('o"t') == ['quo"te']
+    assert found("t%x") == ["percent%x"]
+    assert found("ph") == ["alpha", "alphabet"]  # under 3 characters: no trigram, a scan
+    assert found("zzz-nothing") == []
+    _write(bridge, tokens, "words", [_bucket("beta", "eu-west-3")], serial=2, lineage=lineage)
+    assert found("alpha") == []
+    assert found("beta") == ["beta"]
+    if bridge.db_url.startswith("sqlite"):
+        engine = open_engine(bridge.db_url)
+        try:
+            with engine.connect() as conn:
+                indexed = conn.exec_driver_sql(
+                    "SELECT count(*) FROM resources_fts WHERE resources_fts MATCH '\"beta-bucket\"'"
+                ).scalar_one()
+        finally:
+            engine.dispose()
+        assert indexed >= 1
+
+
+def test_a_write_is_answered_before_its_inventory_which_says_it_trails(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The indexer waits 3 s per stack here (FEDSTACK_TEST_INDEX_DELAY, a test hook). A plain POST
+    is answered with the state durable and the inventory trailing, and says so; `wait=indexed`
+    and Terraform's UNLOCK answer once the inventory holds the version."""
+    db_url = new_database("sqlite")
+    tokens = make_tokens(db_url, unique("p"))
+    slow = BridgeProcess(db_url, tmp_path / "bridge.log", env={"FEDSTACK_TEST_INDEX_DELAY": "3"})
+    slow.start()
+    url = f"{slow.url}/v1/states/{tokens.project}/app"
+    lineage = new_lineage()
+    try:
+        first = httpx.post(
+            url,
+            content=state_body(1, lineage, [_bucket("a", "eu-west-3")]),
+            headers=bearer(tokens.write),
+        )
+        assert first.status_code == 200 and first.json()["indexed"] is False
+        trailing = _inventory(slow, tokens.read, project=tokens.project)
+        assert trailing["up_to_date"] is False and trailing["total"] == 0
+        assert trailing["trailing"][0]["current_version"] == 1
+        assert trailing["trailing"][0]["indexed_through"] is None
+        second = post_state_indexed(
+            url,
+            content=state_body(2, lineage, [_bucket("b", "eu-west-3")]),
+            headers=bearer(tokens.write),
+        )
+        assert second.json()["version"] == 2
+        now = _inventory(slow, tokens.read, project=tokens.project)
+        assert now["up_to_date"] is True and now["trailing"] == []
+        assert [i["name"] for i in now["items"]] == ["b"]
+        # Terraform's order: LOCK, POST, UNLOCK; the UNLOCK answers once the version is indexed.
+        held = lock_info("terraform")
+        lock_url = f"{url}/lock"
+        httpx.request("LOCK", lock_url, json=held, headers=bearer(tokens.write)).raise_for_status()
+        httpx.post(
+            url,
+            params={"ID": held["ID"]},
+            content=state_body(3, lineage, [_bucket("c", "eu-west-3")]),
+            headers=bearer(tokens.write),
+        ).raise_for_status()
+        httpx.request(
+            "UNLOCK", lock_url, json=held, headers=bearer(tokens.write), timeout=60
+        ).raise_for_status()
+        after_unlock = _inventory(slow, tokens.read, project=tokens.project)
+        assert after_unlock["up_to_date"] is True
+        assert [i["name"] for i in after_unlock["items"]] == ["c"]
+    finally:
+        slow.stop()
+
+
 def test_the_client_fetches_every_page_through_the_keyset_cursor(
     sqlite_bridge: BridgeProcess,
 ) -> None:
@@ -301,6 +392,29 @@ def test_inventory_cli_prints_json_and_a_table(sqlite_bridge: BridgeProcess) -> 
     )
     assert refused.returncode == 1
     assert "bridge answered 401" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_inventory_cli_pages_by_the_cursor_it_prints(sqlite_bridge: BridgeProcess) -> None:
+    """`--limit 2` prints the `--after` of the next page; that page holds the rest, none twice."""
+    tokens = make_tokens(sqlite_bridge.db_url, unique("cli"))
+    _write(sqlite_bridge, tokens, "fr", [_bucket(n, "eu-west-3") for n in ("a", "b", "c")])
+    base = [sys.executable, "-c", "from fedstack.cli import main; main()", "inventory"]
+    base += ["--bridge", sqlite_bridge.url, "--project", tokens.project, "--limit", "2"]
+    env = {**os.environ, "FEDSTACK_BRIDGE_TOKEN": tokens.read}
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [*base, *extra], capture_output=True, text=True, timeout=60, check=False, env=env
+        )
+        assert done.returncode == 0, done.stderr
+        return done
+
+    first = run("--json")
+    cursor = json.loads(first.stdout)["next_after"]
+    assert run().stderr.splitlines()[-1] == f"next page: --after {cursor}"
+    second = json.loads(run("--json", "--after", cursor).stdout)
+    seen = [i["name"] for i in json.loads(first.stdout)["items"] + second["items"]]
+    assert seen == ["a", "b", "c"] and second["next_after"] is None
 
 
 def test_metrics_report_requests_states_and_inventory_size(

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fedstack.bridge.store import parse_expiry
+from fedstack.contracts import parse_expiry
 from fedstack.cli import main
 
 from fedstack.errors import ConfigError

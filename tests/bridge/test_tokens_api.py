@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from bridge_helpers import BridgeProcess, bearer, make_tokens, unique
 
 
@@ -89,3 +90,29 @@ def test_a_token_may_expire_at_a_moment_or_after_a_duration(sqlite_bridge: Bridg
         refused = httpx.post(url, json=base | extra, headers=bearer(tokens.admin))
         assert refused.status_code == 400, (extra, refused.text)
         assert says in refused.json()["error"], (extra, refused.text)
+
+
+def test_bridge_client_creates_expiring_tokens_in_both_forms(sqlite_bridge: BridgeProcess) -> None:
+    from fedstack.client import BridgeClient
+    from fedstack.errors import ConfigError
+
+    tokens = make_tokens(sqlite_bridge.db_url, unique("tok"))
+    with BridgeClient(sqlite_bridge.url, tokens.admin) as client:
+        before = datetime.now(UTC)
+        within = client.create_token(tokens.project, "state:read", "ci", expires_in="12h")
+        expires_at = datetime.fromisoformat(within["expires_at"])
+        assert before + timedelta(hours=12) <= expires_at
+        assert expires_at <= datetime.now(UTC) + timedelta(hours=12)
+        assert client.token(within["id"])["expired"] is False
+
+        naive = datetime(2031, 1, 31, 16, 0)  # naive means UTC, as for --expires
+        at = client.create_token(tokens.project, "state:read", expires_at=naive)
+        assert at["expires_at"] == "2031-01-31T16:00:00Z"
+        forever = client.create_token(tokens.project, "state:read")
+        assert forever["expires_at"] is None
+
+        for wrong in ({"expires_in": "30 days"}, {"expires_in": "1d", "expires_at": naive}):
+            with pytest.raises(ConfigError):
+                client.create_token(tokens.project, "state:read", **wrong)  # type: ignore[arg-type]
+    listed = httpx.get(f"{sqlite_bridge.url}/v1/tokens/{at['id']}", headers=bearer(tokens.admin))
+    assert listed.json()["expires_at"] == "2031-01-31T16:00:00Z"

@@ -13,6 +13,7 @@ import yaml
 
 from fedstack.catalog import load_catalog
 from fedstack.errors import CatalogError
+from fedstack.policy import Outcome, Policy
 
 FACT = {"value": False, "source": "https://example.eu/facts", "as_of": "2026-11-01"}
 
@@ -148,12 +149,32 @@ def test_the_shipped_catalog_keeps_non_eu_regions_so_policies_can_refuse_them() 
         name: {region.country for region in catalog.provider(name).regions.values()}
         for name in CLOUD_PROVIDERS
     }
-    assert {"GB", "CA"} <= countries["ovhcloud"]
+    assert {"GB", "CA", "US", "IN"} <= countries["ovhcloud"]
     assert {"GB", "US"} <= countries["ionos"]
     assert {"US", "SG"} <= countries["hetzner"]
     assert "CH" in countries["exoscale"]
-    assert {"GB", "US", "NO"} <= countries["upcloud"]
+    assert {"GB", "US", "SG", "AU"} <= countries["upcloud"]
     assert "CH" in countries["open-telekom-cloud"]
+
+
+def test_the_ovhcloud_us_regions_contract_with_a_us_entity_and_get_no_module() -> None:
+    # OVHcloud US sells Vint Hill and Hillsboro through OVH US LLC and its own API: a policy
+    # must see the US entity, and placement must not send an EU-API module there.
+    ovh = load_catalog().provider("ovhcloud")
+    for region in ("us-east-va", "us-west-or"):
+        entity = ovh.entity_for(region)
+        assert entity is not None
+        assert (entity.legal_name, entity.headquarters) == ("OVH US LLC", "US")
+        assert ovh.regions[region].country == "US"
+        assert not any(ovh.offers(capability, region) for capability in ovh.capabilities)
+    assert ovh.entity_for("gra") is None
+    policy = Policy.model_validate({"rules": [{"id": "headquarters-eu"}]})
+    (us,) = policy.check_placement(load_catalog(), "ovhcloud", "us-east-va", None).findings
+    (fr,) = policy.check_placement(load_catalog(), "ovhcloud", "gra", None).findings
+    assert us.outcome is Outcome.FAIL and "OVH US LLC, headquartered in US" in us.message
+    assert fr.outcome is Outcome.PASS, fr.message
+    assert ovh.offers("object_storage", "ap-south-mum")
+    assert not ovh.offers("compute", "ap-south-mum")
 
 
 def test_the_shipped_catalog_explains_each_missing_capability() -> None:
@@ -179,6 +200,22 @@ def test_s3_endpoint_templates_fill_in_the_region() -> None:
     assert catalog.provider("exoscale").s3_endpoint_for("de-fra-1") == "https://sos-de-fra-1.exo.io"
     assert catalog.provider("ovhcloud").s3_endpoint_for("gra") == "https://s3.gra.io.cloud.ovh.net"
     assert catalog.provider("scaleway").s3_endpoint_for("nl-ams") == "https://s3.nl-ams.scw.cloud"
+
+
+def test_regions_whose_endpoint_the_template_does_not_fit_give_their_own() -> None:
+    # The providers' docs: OVHcloud's Sydney storage region is ap-southeast-syd, and the Swiss
+    # Open Telekom Cloud sits under sc.otc.t-systems.com.
+    catalog = load_catalog()
+    ovh = catalog.provider("ovhcloud")
+    assert ovh.s3_endpoint_for("ap-southeast-syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
+    assert ovh.s3_endpoint_for("ap-south-mum") == "https://s3.ap-south-mum.io.cloud.ovh.net"
+    assert ovh.regions_for("object_storage")["ap-southeast-syd"].country == "AU"
+    assert not ovh.offers("compute", "ap-south-mum") and ovh.offers(
+        "object_storage", "ap-south-mum"
+    )
+    otc = catalog.provider("open-telekom-cloud")
+    assert otc.s3_endpoint_for("eu-ch2") == "https://obs.eu-ch2.sc.otc.t-systems.com"
+    assert otc.s3_endpoint_for("eu-de") == "https://obs.eu-de.otc.t-systems.com"
 
 
 def test_s3_endpoint_template_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:

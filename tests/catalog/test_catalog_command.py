@@ -65,7 +65,7 @@ SEEDS = [
         "        note: \"secondary source (press): América Móvil",
         "say verified: true",
     ),
-    ("fi-hel1: {display_name: Helsinki 1, country: FI}", "fi-hel1: {display_name: Helsinki 1, country: XF}", "unknown ISO 3166-1 alpha-2"),
+    ("fi-hel1: {display_name: Helsinki 1, country: FI,", "fi-hel1: {display_name: Helsinki 1, country: XF,", "unknown ISO 3166-1 alpha-2"),
     ("as_of: 2023-07-26", "as_of: 2099-01-01", "is in the future"),
     (
         "          eu-central-4:\n            display_name: Frankfurt (object storage)",
@@ -89,7 +89,9 @@ def test_catalog_check_fails_on_a_seeded_mistake(
 
 
 def test_catalog_check_json_lists_problems(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    copy.write_text(copy.read_text().replace("country: FI}", "country: ZZ}", 1))
+    text = copy.read_text()
+    assert "country: FI," in text
+    copy.write_text(text.replace("country: FI,", "country: ZZ,", 1))
     code, out, _ = _run(["catalog", "check", "--catalog", str(copy), "--json"], capsys)
     assert code == 1
     assert json.loads(out)["problems"]
@@ -118,11 +120,20 @@ def test_catalog_show_prints_storage_regions_and_facts_with_scope_source_and_dat
     assert "s3 https://s3.us-central-1.ionoscloud.com" in out
     code, out, _ = _run(["catalog", "show", "ovhcloud", "--json"], capsys)
     data = json.loads(out)
-    (fact,) = [f for f in data["facts"] if f["fact"] == "secnumcloud"]
-    assert fact["scope"] == "offerings Hosted Private Cloud"
-    assert fact["as_of"] == "2021-10-01" and fact["source"].startswith(
-        "https://www.nextinpact.com/"
+    scopes = {f["scope"]: f for f in data["facts"] if f["fact"] == "secnumcloud"}
+    assert set(scopes) == {"offerings Hosted Private Cloud", "offerings Bare Metal Pod"}
+    pod = scopes["offerings Bare Metal Pod"]
+    assert pod["as_of"] == "2025-08-06" and pod["source"].startswith("https://help.ovhcloud.com/")
+    # A region that object storage does not serve shows no endpoint (the template would name
+    # one that does not exist), and a region sold by another entity names it.
+    code, out, _ = _run(["catalog", "show", "hetzner"], capsys)
+    assert (
+        "region fsn1 (every capability): DE api fsn1 s3 https://fsn1.your-objectstorage.com\n"
+        in out
     )
+    assert "region ash (every capability): US api ash\n" in out
+    code, out, _ = _run(["catalog", "show", "ovhcloud"], capsys)
+    assert "region us-east-va (every capability): US api US-EAST-VA-1 entity OVH US LLC\n" in out
 
 
 def test_catalog_show_of_an_unknown_provider_is_one_error_line(

@@ -80,68 +80,19 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def bridge_for_stacks(tmp_path: Path, cli_env: dict[str, str]) -> Iterator[dict[str, str]]:
+def bridge_for_stacks(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A real bridge (`fedstack bridge serve`, SQLite, auth on) and a state:write token for project
     webapp: the environment a deploy needs to keep its states there."""
-    import socket
-    import subprocess
-    import sys
-    import time
+    from bridge_helpers import BridgeProcess, make_tokens  # the bridge's dependencies, lazily
 
-    import httpx
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     db = f"sqlite:///{tmp_path / 'bridge.sqlite3'}"
-    fedstack = str(Path(sys.executable).parent / "fedstack")
-    log = (tmp_path / "bridge.log").open("wb")
-    proc = subprocess.Popen(
-        [fedstack, "bridge", "serve", "--db", db, "--port", str(port), "--log-level", "warning"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=cli_env,
-    )
-    url = f"http://127.0.0.1:{port}"
+    token = make_tokens(db, "webapp").write
+    process = BridgeProcess(db, tmp_path / "bridge.log").start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, (tmp_path / "bridge.log").read_text()[-2000:]
-            try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the bridge did not get ready within 60 s"
-            time.sleep(0.2)
-        token = subprocess.run(
-            [
-                fedstack,
-                "token",
-                "create",
-                "--project",
-                "webapp",
-                "--scope",
-                "state:write",
-                "--db",
-                db,
-            ],
-            env=cli_env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=60,
-        ).stdout.strip()
         yield {
-            "FEDSTACK_BRIDGE_URL": url,
+            "FEDSTACK_BRIDGE_URL": process.url,
             "TF_HTTP_USERNAME": "fedstack",
             "TF_HTTP_PASSWORD": token,
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+        process.stop()

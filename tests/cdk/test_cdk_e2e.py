@@ -14,9 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
+from sandbox_helpers import sandbox_client
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
 
@@ -24,13 +24,7 @@ FR, DE, NL = "webapp-sandbox-fr-fr-par", "webapp-sandbox-de-de-fra", "webapp-san
 
 
 def _client(service: str, endpoint: str, region: str):  # type: ignore[no-untyped-def]
-    return boto3.client(
-        service,
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id="sandbox",
-        aws_secret_access_key="sandbox",
-    )
+    return sandbox_client(service, endpoint, region)
 
 
 def _fedstack(*args: str, env: dict[str, str]) -> dict:  # type: ignore[type-arg]

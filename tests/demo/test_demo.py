@@ -19,11 +19,11 @@ import threading
 import time
 from pathlib import Path
 
-import boto3
 import httpx
 import pytest
+from cli_helpers import FEDSTACK
+from sandbox_helpers import sandbox_client
 
-FEDSTACK = str(Path(sys.executable).parent / "fedstack")
 FR, DE, NL = "webapp-sandbox-fr-fr-par", "webapp-sandbox-de-de-fra", "webapp-sandbox-nl-nl-ams"
 
 
@@ -204,13 +204,7 @@ def test_demo_shows_placement_inventory_drift_and_dashboard_then_ctrl_c_cleans_u
         assert "eu-sovereign <span" in compliance and "No project has a policy" not in compliance
         # --keep: the deployment is still there, with the out-of-band change.
         fr = servers["sandbox-fr"]
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=f"http://{fr['host']}:{fr['port']}",
-            region_name="eu-west-3",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        s3 = sandbox_client("s3", f"http://{fr['host']}:{fr['port']}", "eu-west-3")
         tags = {
             t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="webapp-assets")["TagSet"]
         }
@@ -262,13 +256,7 @@ def test_ctrl_c_during_deploy_destroys_and_stops_everything(demo_home: Path) -> 
         run_dir, servers = _started(demo_home)
         # Mid-deploy: the first bucket exists, the other stacks are still being applied.
         fr = servers["sandbox-fr"]
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=f"http://{fr['host']}:{fr['port']}",
-            region_name="eu-west-3",
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        s3 = sandbox_client("s3", f"http://{fr['host']}:{fr['port']}", "eu-west-3")
         deadline = time.monotonic() + 180
         while not s3.list_buckets()["Buckets"]:
             assert time.monotonic() < deadline and demo.proc.poll() is None, demo.stderr[-3000:]

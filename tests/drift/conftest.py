@@ -8,20 +8,14 @@ every request and answers like the bridge will (201 with the run's id and URL).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
-
-_BRIDGE_HELPERS = Path(__file__).resolve().parent.parent / "bridge" / "bridge_helpers.py"
+from bridge_helpers import BridgeProcess, Tokens, make_tokens
 
 
 @dataclass
@@ -92,34 +86,23 @@ def module_bridge_receiver() -> Iterator[BridgeReceiver]:
         yield receiver
 
 
-def bridge_helpers() -> ModuleType:
-    """tests/bridge/bridge_helpers.py (start a real bridge process, make tokens), loaded by path."""
-    spec = importlib.util.spec_from_file_location("drift_bridge_helpers", _BRIDGE_HELPERS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being made
-    spec.loader.exec_module(module)
-    return module
-
-
 @dataclass
 class RealBridge:
     """A real `fedstack bridge serve` on loopback (SQLite) and tokens for one project."""
 
     url: str
     project: str
-    tokens: Any
+    tokens: Tokens
     db_url: str
 
 
 @pytest.fixture(scope="session")
 def real_bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealBridge]:
     """A real bridge process on SQLite for the whole session, with tokens for project `drift`."""
-    helpers = bridge_helpers()
     folder = tmp_path_factory.mktemp("drift-bridge")
     db_url = f"sqlite:///{folder / 'bridge.sqlite3'}"
-    tokens = helpers.make_tokens(db_url, "drift")
-    process = helpers.BridgeProcess(db_url, folder / "bridge.log").start()
+    tokens = make_tokens(db_url, "drift")
+    process = BridgeProcess(db_url, folder / "bridge.log").start()
     try:
         yield RealBridge(url=process.url, project="drift", tokens=tokens, db_url=db_url)
     finally:

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+from cli_helpers import FEDSTACK
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -13,15 +13,16 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
+from cli_helpers import FEDSTACK
+
+from fedstack.catalog import load_catalog
 from fedstack.drift import (
     DriftOptions,
     discover_stacks,
@@ -30,17 +31,15 @@ from fedstack.drift import (
     write_reports,
 )
 from fedstack.drift.schema import MASK, DriftReport
-
-from fedstack.catalog import load_catalog
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform
 
 from .conftest import BridgeReceiver
 from .reports import validate_junit, validate_sarif
+from sandbox_helpers import sandbox_client
 
 pytestmark = pytest.mark.slow
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 BUCKET = "module.bucket.aws_s3_bucket.this"
 # What the out-of-band changes must show, and nothing else: (stack, address) -> attribute paths;
 # None for a resource deleted out of band.
@@ -63,13 +62,7 @@ class Deployment:
     env: dict[str, str]
 
     def client(self, provider: str, service: str, region: str) -> Any:
-        return boto3.client(
-            service,
-            endpoint_url=self.servers[provider].endpoint,
-            region_name=region,
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        return sandbox_client(service, self.servers[provider].endpoint, region)
 
 
 def _fr_stack(folder: Path, server: SandboxServer, bucket: str, ami: str) -> None:

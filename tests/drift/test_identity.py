@@ -11,19 +11,17 @@ import json
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from bridge_helpers import ProjectBridge, project_bridge
+from cli_helpers import FEDSTACK
 
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer
 from fedstack.stacks import stack_identity
 from fedstack.terraform import Terraform
-
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
@@ -65,26 +63,10 @@ def test_identity_falls_back_to_fedstack_json_then_the_folder(tmp_path: Path) ->
     assert (str(named), named.source) == ("acme/db", "fedstack.json")
 
 
-@dataclass(frozen=True)
-class _Bridge:
-    url: str
-    state_token: str
-    drift_token: str
-
-
 @pytest.fixture
-def bridge(tmp_path: Path) -> Iterator[_Bridge]:
-    from fedstack.bridge import BridgeSettings, running_bridge
-    from fedstack.bridge.store import create_token, migrate, open_engine
-
-    db_url = f"sqlite:///{tmp_path / 'bridge.sqlite3'}"
-    engine = open_engine(db_url)
-    migrate(engine)
-    state = create_token(engine, "acme", "state:write").secret
-    drift = create_token(engine, "acme", "drift:write").secret
-    engine.dispose()
-    with running_bridge(BridgeSettings(db_url=db_url, port=0)) as url:
-        yield _Bridge(url, state, drift)
+def bridge(tmp_path: Path) -> Iterator[ProjectBridge]:
+    with project_bridge(f"sqlite:///{tmp_path / 'bridge.sqlite3'}", "acme") as bridge:
+        yield bridge
 
 
 def _plain_folder(folder: Path, bridge_url: str, endpoint: str) -> None:
@@ -134,7 +116,7 @@ resource "aws_s3_bucket" "assets" {{
 
 @pytest.mark.slow
 def test_drift_of_a_plain_folder_files_its_run_under_the_backend_stack(
-    tmp_path: Path, bridge: _Bridge, sandbox: dict[str, SandboxServer]
+    tmp_path: Path, bridge: ProjectBridge, sandbox: dict[str, SandboxServer]
 ) -> None:
     folder = tmp_path / "storage"  # the folder's name is not the stack's name
     _plain_folder(folder, bridge.url, sandbox["sandbox-fr"].endpoint)
@@ -194,7 +176,7 @@ def test_drift_of_a_plain_folder_files_its_run_under_the_backend_stack(
 
 
 def test_drift_checks_the_bridge_token_before_running_any_plan(
-    tmp_path: Path, bridge: _Bridge
+    tmp_path: Path, bridge: ProjectBridge
 ) -> None:
     folder = _write(tmp_path / "s", "main.tf", 'provider "aws" {}\n')
     env = {**os.environ, "FEDSTACK_BRIDGE_TOKEN": "not-a-token"}

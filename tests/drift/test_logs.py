@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+from cli_helpers import FEDSTACK
+
 LONG = "storage-" + "very-long-stack-name-" * 5 + "end"
 
 

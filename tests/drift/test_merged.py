@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,20 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
+from bridge_helpers import BridgeProcess, make_tokens, wait_until
+from cli_helpers import FEDSTACK
+
 from fedstack.drift import DriftOptions, discover_stacks, run_drift
 from fedstack.drift.schema import MASK, DriftReport
-
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform
 
-from .conftest import BridgeReceiver, RealBridge, bridge_helpers, serve_receiver
+from .conftest import BridgeReceiver, RealBridge, serve_receiver
+from sandbox_helpers import sandbox_client
 
 pytestmark = pytest.mark.slow
-
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 
 
 def _hcl(value: Any) -> str:
@@ -86,13 +85,7 @@ class Fleet:
     secret: str
 
     def s3(self, provider: str, region: str) -> Any:
-        return boto3.client(
-            "s3",
-            endpoint_url=self.servers[provider].endpoint,
-            region_name=region,
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        return sandbox_client("s3", self.servers[provider].endpoint, region)
 
 
 def _write_stacks(root: Path, fr: SandboxServer, de: SandboxServer, b: dict[str, str], url: str):  # type: ignore[no-untyped-def]
@@ -350,13 +343,12 @@ def webhook_bridge(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Any, Any, BridgeReceiver]]:
     """A second real bridge whose webhook goes to a loopback receiver (to count notifications)."""
-    helpers = bridge_helpers()
     folder = tmp_path_factory.mktemp("shard-bridge")
     db_url = f"sqlite:///{folder / 'bridge.sqlite3'}"
-    tokens = helpers.make_tokens(db_url, "fleet")
+    tokens = make_tokens(db_url, "fleet")
     with serve_receiver() as receiver:
         args = ["--webhook", f"{receiver.url}/hook"]
-        process = helpers.BridgeProcess(db_url, folder / "bridge.log", args).start()
+        process = BridgeProcess(db_url, folder / "bridge.log", args).start()
         try:
             yield process, tokens, receiver
         finally:
@@ -408,7 +400,6 @@ def test_shards_from_separate_processes_make_one_run(
     assert names == ["alone", "broken", "http", "mod", "two", "vars"]
     assert sorted({s["shard"] for s in whole["stacks"]}) == [1, 2, 3]
 
-    wait_until = bridge_helpers().wait_until
     wait_until(
         lambda: any(r.path == "/hook" for r in receiver.requests),
         timeout=60,

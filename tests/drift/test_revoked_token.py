@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
-
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+from cli_helpers import FEDSTACK
 
 
 def test_a_revoked_token_is_named_revoked_and_a_wrong_one_unknown(tmp_path: Path) -> None:

@@ -13,20 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from bridge_helpers import ProjectBridge, project_bridge
 from fedstack.sandbox import SANDBOX_CREDENTIALS, SandboxServer
 from fedstack.terraform import Terraform
+from sandbox_helpers import sandbox_client
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-
-
-@dataclass(frozen=True)
-class Bridge:
-    """A bridge on loopback and the tokens the examples use, all for project `plain`."""
-
-    url: str
-    state_token: str
-    drift_token: str
 
 
 @dataclass(frozen=True)
@@ -40,24 +33,18 @@ class PlainStack:
 
 
 @pytest.fixture(scope="session")
-def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bridge]:
-    """A real bridge (SQLite, free port) with a state:write and a drift:write token."""
-    from fedstack.bridge import BridgeSettings, running_bridge
-    from fedstack.bridge.store import create_token, migrate, open_engine
-
+def bridge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProjectBridge]:
+    """A real bridge (SQLite, free port) with a state:write and a drift:write token of `plain`."""
     db_url = f"sqlite:///{tmp_path_factory.mktemp('examples-bridge') / 'bridge.sqlite3'}"
-    engine = open_engine(db_url)
-    migrate(engine)
-    state = create_token(engine, "plain", "state:write").secret
-    drift = create_token(engine, "plain", "drift:write").secret
-    engine.dispose()
-    with running_bridge(BridgeSettings(db_url=db_url, port=0)) as url:
-        yield Bridge(url, state, drift)
+    with project_bridge(db_url, "plain") as bridge:
+        yield bridge
 
 
 @pytest.fixture(scope="session")
 def plain_stack(
-    tmp_path_factory: pytest.TempPathFactory, sandbox: dict[str, SandboxServer], bridge: Bridge
+    tmp_path_factory: pytest.TempPathFactory,
+    sandbox: dict[str, SandboxServer],
+    bridge: ProjectBridge,
 ) -> Iterator[PlainStack]:
     """Apply examples/plain-terraform at sandbox-fr with its state in the bridge; destroy after."""
     checkout = tmp_path_factory.mktemp("checkout")
@@ -88,15 +75,7 @@ def plain_stack(
 @pytest.fixture(scope="session")
 def retagged(plain_stack: PlainStack) -> str:
     """Retag the example's bucket behind Terraform's back (as in a console); returns the bucket."""
-    import boto3
-
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=plain_stack.endpoint,
-        region_name="eu-west-3",
-        aws_access_key_id="sandbox",
-        aws_secret_access_key="sandbox",
-    )
+    s3 = sandbox_client("s3", plain_stack.endpoint, "eu-west-3")
     bucket = "plain-terraform-assets"
     tags = {t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket=bucket)["TagSet"]}
     assert tags["team"] == "platform"

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
-from fedstack.catalog import load_catalog
+from cli_helpers import FEDSTACK
 
-FEDSTACK = str(Path(sys.executable).parent / "fedstack")
+from fedstack.catalog import load_catalog
+from sandbox_helpers import sandbox_client
+
 APP = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
 
 
@@ -51,8 +55,6 @@ def test_webapp_target_switches_between_sandbox_and_real_providers() -> None:
 
 
 def test_readme_zone_step_creates_the_zone_in_the_sandbox_of_fedstack_home(tmp_path) -> None:
-    import boto3
-
     from fedstack.sandbox import Sandbox
 
     line = next(
@@ -70,14 +72,50 @@ def test_readme_zone_step_creates_the_zone_in_the_sandbox_of_fedstack_home(tmp_p
             ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        route53 = boto3.client(
-            "route53",
-            endpoint_url=servers["sandbox-nl"].endpoint,
-            region_name="eu-west-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-        )
+        route53 = sandbox_client("route53", servers["sandbox-nl"].endpoint, "eu-west-1")
         zones = [z["Name"] for z in route53.list_hosted_zones()["HostedZones"]]
         assert zones == ["webapp.example.eu."]
     finally:
         box.down()
+
+
+def _main_py(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`python main.py` in a copy of the example, with an empty FEDSTACK_HOME (no sandbox)."""
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("cdktf.out", ".terraform*"))
+    base = {k: v for k, v in os.environ.items() if k not in ("FEDSTACK_BRIDGE_URL", "CDKTF_OUTDIR")}
+    base["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{base['PATH']}"
+    done = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=app,
+        env={**base, "FEDSTACK_HOME": str(tmp_path / "home"), **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert not (app / "cdktf.out" / "manifest.json").exists()  # nothing half-written
+    return done
+
+
+def test_main_py_without_a_sandbox_says_to_start_it_in_one_line(tmp_path: Path) -> None:
+    done = _main_py(tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"fedstack: error: sandbox-fr is not running (no sandbox under FEDSTACK_HOME="
+        f"{tmp_path / 'home'}): run `fedstack sandbox up` first"
+    ]
+    assert done.stdout == ""
+
+
+def test_main_py_with_a_bridge_url_that_does_not_answer_says_to_start_it(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    done = _main_py(tmp_path, FEDSTACK_BRIDGE_URL=closed)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(
+        f"fedstack: error: FEDSTACK_BRIDGE_URL={closed}: cannot reach the bridge"
+    )
+    assert "start one with `fedstack bridge serve`" in line and "Traceback" not in done.stderr

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
-
-FEDSTACK = str(Path(sys.executable).parent / "fedstack")
+from cli_helpers import FEDSTACK
 
 
 def test_plain_terraform_keeps_state_in_the_bridge_and_drift_reports_the_retagged_bucket(

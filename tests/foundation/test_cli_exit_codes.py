@@ -6,12 +6,10 @@ Runs the installed console script in a subprocess, as a user or a CI step would.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
+from cli_helpers import FEDSTACK
 
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

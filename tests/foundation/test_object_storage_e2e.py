@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from fedstack.catalog import load_catalog
-from fedstack.sandbox import SANDBOX_CREDENTIALS, aws_provider_config, module_root_config
+from fedstack.sandbox import aws_provider_config, module_root_config
+from sandbox_helpers import sandbox_client
 
 
 @pytest.mark.slow
@@ -41,13 +41,7 @@ def test_bucket_is_created_tagged_and_destroyed_on_a_sandbox_provider(sandbox, t
         "location": "de-fra",
         "id": "fedstack-e2e-bucket",
     }
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=server.endpoint,
-        region_name="eu-central-1",
-        aws_access_key_id=SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-    )
+    s3 = sandbox_client("s3", server.endpoint, "eu-central-1")
     tags = {
         t["Key"]: t["Value"] for t in s3.get_bucket_tagging(Bucket="fedstack-e2e-bucket")["TagSet"]
     }

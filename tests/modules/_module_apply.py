@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from fedstack.catalog import load_catalog
 from fedstack.sandbox import (
     SANDBOX_CREDENTIALS,
@@ -23,6 +21,7 @@ from fedstack.sandbox import (
     module_root_config,
 )
 from fedstack.terraform import Terraform
+from sandbox_helpers import sandbox_client
 
 __all__ = ["PROVIDER", "REGION", "Applied", "apply_root", "client_for", "sandbox_root"]
 
@@ -46,12 +45,8 @@ class Applied:
 
 def client_for(server: SandboxServer, service: str) -> Any:
     """A boto3 client on `server`, in the API region of REGION, with the sandbox credentials."""
-    return boto3.client(
-        service,
-        endpoint_url=server.endpoint,
-        region_name=load_catalog().provider(PROVIDER).region_api_name(REGION),
-        aws_access_key_id=SANDBOX_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=SANDBOX_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    return sandbox_client(
+        service, server.endpoint, load_catalog().provider(PROVIDER).region_api_name(REGION)
     )
 
 

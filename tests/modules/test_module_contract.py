@@ -63,6 +63,100 @@ def test_catalog_explains_missing_capabilities_and_matches_module_tables() -> No
     assert check_catalog_tables(load_catalog()) == []
 
 
+def test_a_module_region_table_lists_the_regions_its_capability_is_offered_in() -> None:
+    # IONOS's de/fra/2 has a datacenter (network) but managed Kubernetes there was not read:
+    # the kubernetes module's table stops before it, as the capability's region list does.
+    catalog = load_catalog()
+    ionos = catalog.provider("ionos")
+
+    def with_regions(capability: str, regions: list[str] | None) -> list[str]:
+        entry = ionos.capabilities[capability].model_copy(update={"regions": regions})
+        provider = ionos.model_copy(
+            update={"capabilities": {**ionos.capabilities, capability: entry}}
+        )
+        return check_catalog_tables(
+            catalog.model_copy(update={"providers": {**catalog.providers, "ionos": provider}})
+        )
+
+    (widened,) = with_regions("kubernetes", None)
+    assert "kubernetes/ionos/main.tf: local.regions" in widened and "'de-fra-2'" in widened
+    (narrowed,) = with_regions("network", ["de-fra", "de-txl"])
+    assert "network/ionos/main.tf" in narrowed
+    assert "providers.ionos.capabilities.network.regions" in narrowed
+
+
+# The argument that names where each object storage module creates the bucket (or the
+# service that holds it): the region the caller's `location` (the placement) maps to.
+STORAGE_REGION_ARGUMENT = {
+    "ionos": ("ionoscloud_s3_bucket", "region"),
+    "ovhcloud": ("ovh_cloud_project_storage", "region_name"),
+    "upcloud": ("upcloud_managed_object_storage", "region"),
+}
+
+
+def _storage_regions() -> list[tuple[str, str]]:
+    catalog = load_catalog()
+    return [
+        (name, region)
+        for name, provider in catalog.providers.items()
+        if provider.capabilities.get("object_storage") is not None
+        and provider.capabilities["object_storage"].own_regions is not None
+        for region in provider.regions_for("object_storage")
+    ]
+
+
+def _resource_argument(folder: Path, resource_type: str, argument: str) -> object:
+    import hcl2
+
+    with (folder / "main.tf").open() as handle:
+        blocks = hcl2.load(handle).get("resource", [])
+    (body,) = [
+        named
+        for block in blocks
+        for type_, by_name in block.items()
+        if type_.strip('"') == resource_type
+        for named in by_name.values()
+    ]
+    return body[argument]
+
+
+def test_every_provider_with_storage_regions_of_its_own_has_its_argument_listed() -> None:
+    assert {name for name, _ in _storage_regions()} == set(STORAGE_REGION_ARGUMENT)
+
+
+@pytest.mark.parametrize(("provider_name", "region"), _storage_regions(), ids="/".join)
+def test_an_object_storage_module_creates_the_bucket_in_the_storage_region_placed(
+    provider_name: str, region: str
+) -> None:
+    """Static (python-hcl2): the provider binaries are not here. The module's region argument
+    is its storage_regions table at `location`, and that table gives the catalog's API name of
+    the storage region placement chose; `location`'s validation accepts exactly those."""
+    catalog = load_catalog()
+    provider = catalog.provider(provider_name)
+    folder = catalog.module_path(provider_name, "object_storage")
+    resource_type, argument = STORAGE_REGION_ARGUMENT[provider_name]
+    spec = read_module(folder)
+    assert _resource_argument(folder, resource_type, argument) == (
+        "${local.storage_regions[var.location]}"
+    )
+    assert spec.locals["storage_regions"][region] == provider.region_api_name(
+        region, "object_storage"
+    )
+    (condition,) = spec.variables["location"].conditions
+    listed = re.fullmatch(r"contains\((\[.*\]), var\.location\)", condition)
+    assert listed is not None, condition
+    assert json.loads(listed.group(1)) == list(provider.regions_for("object_storage"))
+
+
+def test_ovhcloud_buckets_get_the_storage_api_name_and_endpoint_of_their_s3_region() -> None:
+    ovh = load_catalog().provider("ovhcloud")
+    table = read_module(ROOT / "object_storage" / "ovh").locals["storage_regions"]
+    assert table["ap-southeast-syd"] == "AP-SOUTHEAST-SYD" and table["gra"] == "GRA"
+    assert "syd" not in table  # Sydney's compute region, not a storage region
+    assert ovh.s3_endpoint_for("ap-southeast-syd") == "https://s3.ap-southeast-syd.io.cloud.ovh.net"
+    assert ovh.s3_endpoint_for("syd") is None
+
+
 def test_modules_are_terraform_fmt_clean() -> None:
     binary = find_binary()
     done = subprocess.run(

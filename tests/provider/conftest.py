@@ -7,24 +7,21 @@ Every test drives the real `terraform` binary; the provider process is the insta
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bridge"))
+from bridge_helpers import BridgeProcess, make_tokens, unique
+from cli_helpers import run_fedstack
 
-from bridge_helpers import BridgeProcess, make_tokens, unique  # noqa: E402
-
-from fedstack.terraform import Terraform  # noqa: E402
-from provider_helpers import (  # noqa: E402
+from fedstack.terraform import Terraform
+from provider_helpers import (
     PRODUCER_SECRET,
     REQUIRED,
     Installed,
     ProviderBridge,
     Root,
-    fedstack_cli,
 )
 
 
@@ -32,7 +29,7 @@ from provider_helpers import (  # noqa: E402
 def installed_provider(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """`FEDSTACK_PROVIDER_MIRROR=<tmp> fedstack provider install`, once per session."""
     mirror = tmp_path_factory.mktemp("provider-mirror")
-    done = fedstack_cli(
+    done = run_fedstack(
         "provider", "install", env={**os.environ, "FEDSTACK_PROVIDER_MIRROR": str(mirror)}
     )
     assert done.returncode == 0, done.stderr

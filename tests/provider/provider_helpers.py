@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,17 +23,6 @@ class Installed:
 
     mirror: Path
     stdout: str
-
-
-def fedstack_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the `fedstack` command line of this checkout in a subprocess."""
-    return subprocess.run(
-        [sys.executable, "-c", "from fedstack.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env if env is not None else os.environ.copy(),
-        timeout=120,
-    )
 
 
 @dataclass(frozen=True)

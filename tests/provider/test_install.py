@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from provider_helpers import REQUIRED, Installed, fedstack_cli
+from cli_helpers import run_fedstack
+from provider_helpers import REQUIRED, Installed
 
 import fedstack
 from fedstack.provider import SOURCE, install, os_arch
@@ -78,7 +79,7 @@ def test_implied_local_mirror_in_home_needs_no_cli_config(tmp_path: Path) -> Non
         if not k.startswith(("TF_", "FEDSTACK_PROVIDER", "XDG_"))
     }
     env.update(HOME=str(home), CHECKPOINT_DISABLE="1")
-    done = fedstack_cli("provider", "install", env=env)
+    done = run_fedstack("provider", "install", env=env)
     assert done.returncode == 0, done.stderr
     assert "no CLI config needed" in done.stdout
     assert (home / ".terraform.d" / "plugins" / SOURCE / fedstack.__version__).is_dir()
@@ -114,7 +115,7 @@ def test_implied_local_mirror_in_home_needs_no_cli_config(tmp_path: Path) -> Non
 
 
 def test_install_help_has_an_example() -> None:
-    done = fedstack_cli("provider", "install", "--help")
+    done = run_fedstack("provider", "install", "--help")
     assert done.returncode == 0
     assert "fedstack provider install --mirror" in done.stdout
 
@@ -134,7 +135,7 @@ def test_the_cli_and_install_import_neither_the_framework_nor_grpc(tmp_path: Pat
 def test_unwritable_mirror_is_one_line_on_stderr(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    done = fedstack_cli("provider", "install", "--mirror", str(blocker / "mirror"))
+    done = run_fedstack("provider", "install", "--mirror", str(blocker / "mirror"))
     assert done.returncode == 1
     assert done.stderr.startswith("fedstack: error: cannot create the mirror folder")
     assert len(done.stderr.strip().splitlines()) == 1

@@ -3,10 +3,19 @@ import and destroy through real terraform, each checked on the bridge's own HTTP
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
-from bridge_helpers import bearer, make_tokens, unique
-from provider_helpers import ProviderBridge, Root, PRODUCER_SECRET, bridge_env, outputs
+from bridge_helpers import bearer, make_tokens, set_token_expiry, unique
+from provider_helpers import (
+    PRODUCER_SECRET,
+    ProviderBridge,
+    Root,
+    bridge_env,
+    outputs,
+    plan_error,
+)
 
 from fedstack.errors import TerraformError
 from fedstack.terraform import Terraform
@@ -111,6 +120,54 @@ def test_token_create_replace_import_destroy(root: Root, provider_bridge: Provid
 
     runner.destroy()
     assert _can_read(provider_bridge, str(second["token"])) == 401
+
+
+def _expiring_root(project: str, expires_in: str) -> str:
+    return f"""
+resource "fedstack_token" "ci" {{
+  project    = "{project}"
+  scope      = "state:read"
+  expires_in = "{expires_in}"
+}}
+output "token_id"   {{ value = fedstack_token.ci.token_id }}
+output "expires_at" {{ value = fedstack_token.ci.expires_at }}
+"""
+
+
+def test_token_expires_in_sets_the_expiry_and_an_expired_token_is_replaced(
+    root: Root, provider_bridge: ProviderBridge
+) -> None:
+    project = provider_bridge.tokens.project
+    env = bridge_env(provider_bridge, provider_bridge.tokens.admin)
+    runner = root(_expiring_root(project, "30d"), env=env)
+    before = datetime.now(UTC)
+    runner.apply()
+    first = outputs(runner)
+    token_id, expires_at = str(first["token_id"]), str(first["expires_at"])
+    shown = httpx.get(
+        f"{provider_bridge.url}/v1/tokens/{token_id}", headers=bearer(provider_bridge.tokens.root)
+    ).json()
+    assert shown["expires_at"] == expires_at and shown["expired"] is False
+    moment = datetime.fromisoformat(expires_at)
+    assert before + timedelta(days=30) <= moment <= datetime.now(UTC) + timedelta(days=30)
+    assert not runner.plan().changes
+
+    # Time passing cannot be waited for: the token's expiry is moved into the past in the store.
+    set_token_expiry(
+        provider_bridge.process.db_url, f"fst_{token_id}_x", datetime(2026, 1, 2, tzinfo=UTC)
+    )
+    runner.apply()
+    second = outputs(runner)
+    assert second["token_id"] != token_id
+    assert datetime.fromisoformat(str(second["expires_at"])) > datetime.now(UTC)
+    runner.destroy()
+
+
+def test_token_expires_in_with_a_bad_duration_fails_the_plan_naming_it(root: Root) -> None:
+    runner = root(_expiring_root("shop", "30 days"))
+    error = plan_error(runner)
+    assert "invalid expires_in" in error and "'30 days' is not a duration" in error
+    assert "e.g. 30d" in error
 
 
 def test_token_without_the_admin_scope_is_refused(

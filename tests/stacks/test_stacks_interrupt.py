@@ -15,7 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pty_helpers import FEDSTACK, ctrl_c_in_a_terminal, processes_in
+from cli_helpers import FEDSTACK
+from pty_helpers import ctrl_c_in_a_terminal, processes_in
 
 HANG_SECONDS = 600
 

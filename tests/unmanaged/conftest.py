@@ -1,4 +1,4 @@
-"""Fixtures of the unmanaged tests: tests/bridge's helpers and database fixtures, reused, not copied.
+"""Fixtures of the unmanaged tests: tests/bridge's database fixtures, reused, not copied.
 
 - `new_database`, `postgres`: tests/bridge/conftest.py's own fixtures (a fresh SQLite or
   PostgreSQL database; a throwaway PostgreSQL server on loopback).
@@ -7,12 +7,9 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 _BRIDGE_TESTS = Path(__file__).resolve().parent.parent / "bridge"
-# tests/bridge has no __init__.py: its helpers are top-level modules on its own folder.
-sys.path.insert(0, str(_BRIDGE_TESTS))
 
 _spec = importlib.util.spec_from_file_location("bridge_conftest", _BRIDGE_TESTS / "conftest.py")
 assert _spec is not None and _spec.loader is not None

@@ -15,16 +15,15 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 from bridge_helpers import bearer, wait_until
+from cli_helpers import FEDSTACK
 from drift_runs_helpers import WebhookReceiver, webhook_receiver
 from fedstack.bridge import BridgeClient, BridgeSettings, running_bridge
 from fedstack.bridge.store import create_token, open_engine
@@ -32,10 +31,10 @@ from fedstack.bridge.store import create_token, open_engine
 from fedstack.catalog import load_catalog
 from fedstack.sandbox import SANDBOX_CREDENTIALS, Sandbox, SandboxServer, aws_provider_config
 from fedstack.terraform import Terraform
+from sandbox_helpers import sandbox_client
 
 pytestmark = pytest.mark.slow
 
-FEDSTACK = str(Path(sys.executable).with_name("fedstack"))
 AMI = load_catalog().provider("sandbox-fr").images["debian-12"]
 
 
@@ -55,13 +54,7 @@ class World:
     hand: dict[str, str]
 
     def client(self, service: str, provider: str, region: str) -> Any:
-        return boto3.client(
-            service,  # type: ignore[call-overload]
-            endpoint_url=self.servers[provider].endpoint,
-            region_name=region,
-            aws_access_key_id="sandbox",
-            aws_secret_access_key="sandbox",
-        )
+        return sandbox_client(service, self.servers[provider].endpoint, region)
 
     def unmanaged(self, *args: str, home: Path | None = None, post: bool = False) -> Run:
         """`fedstack unmanaged` as CI would run it, with this world's bridge and sandbox."""

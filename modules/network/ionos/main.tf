@@ -5,15 +5,16 @@
 locals {
   # Catalog region -> IONOS location (a test keeps this equal to the catalog's api_region).
   regions = {
-    de-fra = "de/fra"
-    de-txl = "de/txl"
-    es-vit = "es/vit"
-    fr-par = "fr/par"
-    gb-lhr = "gb/lhr"
-    gb-bhx = "gb/bhx"
-    us-las = "us/las"
-    us-ewr = "us/ewr"
-    us-mci = "us/mci"
+    de-fra   = "de/fra"
+    de-txl   = "de/txl"
+    es-vit   = "es/vit"
+    fr-par   = "fr/par"
+    gb-lhr   = "gb/lhr"
+    gb-bhx   = "gb/bhx"
+    us-las   = "us/las"
+    us-ewr   = "us/ewr"
+    us-mci   = "us/mci"
+    de-fra-2 = "de/fra/2"
   }
 }
 

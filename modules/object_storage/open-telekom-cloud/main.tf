@@ -1,7 +1,10 @@
-# An Object Storage Service (OBS) bucket, S3-compatible at obs.<region>.otc.t-systems.com.
+# An Object Storage Service (OBS) bucket, S3-compatible at obs.<region>.otc.t-systems.com
+# (the Swiss region eu-ch2 at obs.eu-ch2.sc.otc.t-systems.com, as the catalog says).
 
 locals {
-  endpoint = "https://obs.${var.location}.otc.t-systems.com"
+  endpoint = (var.location == "eu-ch2"
+    ? "https://obs.eu-ch2.sc.otc.t-systems.com"
+  : "https://obs.${var.location}.otc.t-systems.com")
 }
 
 resource "opentelekomcloud_obs_bucket" "this" {

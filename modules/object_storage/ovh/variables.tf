@@ -9,8 +9,13 @@ variable "name" {
 }
 
 variable "location" {
-  description = "OVHcloud region, a catalog region of provider ovhcloud (for example gra, sbg, de, eu-west-par)."
+  description = "OVHcloud Object Storage (S3) region of the bucket, a catalog object storage region of provider ovhcloud (for example gra, de, eu-west-par, ap-southeast-syd): S3 region ids, not compute regions."
   type        = string
+
+  validation {
+    condition     = contains(["gra", "rbx", "sbg", "eu-west-par", "eu-south-mil", "de", "uk", "waw", "bhs", "ca-east-tor", "sgp", "ap-southeast-syd", "ap-south-mum"], var.location)
+    error_message = "The location must be an OVHcloud Object Storage region: gra, rbx, sbg, eu-west-par, eu-south-mil, de, uk, waw, bhs, ca-east-tor, sgp, ap-southeast-syd or ap-south-mum."
+  }
 }
 
 variable "versioning" {

@@ -9,8 +9,13 @@ variable "name" {
 }
 
 variable "location" {
-  description = "UpCloud zone, a catalog region of provider upcloud; recorded in the outputs. The object storage region is storage_region."
+  description = "UpCloud Managed Object Storage region of the bucket (europe-1, europe-2, europe-3, us-1, apac-1): a catalog object storage region of provider upcloud, not a zone. With service_uuid, the region of that service."
   type        = string
+
+  validation {
+    condition     = contains(["europe-1", "europe-2", "europe-3", "us-1", "apac-1"], var.location)
+    error_message = "The location must be an UpCloud Managed Object Storage region: europe-1, europe-2, europe-3, us-1 or apac-1."
+  }
 }
 
 variable "versioning" {
@@ -31,14 +36,8 @@ variable "force_destroy" {
   default     = false
 }
 
-variable "storage_region" {
-  description = "UpCloud Managed Object Storage region (europe-1, europe-2, europe-3, ...): object storage regions are not zones."
-  type        = string
-  default     = "europe-1"
-}
-
 variable "service_uuid" {
-  description = "Existing Managed Object Storage service to create the bucket in; null creates one named after the bucket."
+  description = "Existing Managed Object Storage service, in the region given as location, to create the bucket in; null creates one named after the bucket in that region."
   type        = string
   default     = null
 }

@@ -24,7 +24,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from fedstack.agent._bridge import AgentBridge, BridgeUnavailable
 from fedstack.agent._definitions import AGENT_SET_INPUTS, capability_of
 from fedstack.agent._drift import DriftOptions, Stack, run_drift
 from fedstack.agent._errors import AgentError, FulcrumError, JobFailure
@@ -32,6 +31,7 @@ from fedstack.agent._fulcrum import VAULT_PREFIX, FulcrumClient, Job
 from fedstack.agent._journal import Entry, Journal
 from fedstack.agent._root import COMPONENT, Component, write_root
 from fedstack.catalog import INTERFACES, Catalog, load_catalog, read_module
+from fedstack.client import BridgeClient, BridgeClientError
 from fedstack.errors import TerraformError
 from fedstack.policy import Policy
 from fedstack.sandbox import Sandbox, credentials_for
@@ -101,7 +101,7 @@ class Agent:
                 f"{settings.region!r} is not a region of {settings.provider} ({known})"
             )
         self.fulcrum = FulcrumClient(settings.fulcrum_url, settings.token)
-        self.bridge = AgentBridge(settings.bridge_url, settings.bridge_token)
+        self.bridge = BridgeClient(settings.bridge_url, settings.bridge_token)
         self.journal = Journal(settings.work_dir / "journal.json")
         self._drift_now = threading.Event()
         self._types: dict[str, str | None] = {}
@@ -386,7 +386,7 @@ class Agent:
                 self.bridge.release_lock(job.consumer_id, job.service_id, str(holder["ID"]))
                 self._log(f"job {job.id}: released the lock of the interrupted apply")
                 return
-        except BridgeUnavailable as exc:
+        except BridgeClientError as exc:
             raise JobFailure("locked", f"cannot read or release the state lock: {exc}") from None
         raise JobFailure(
             "locked",
@@ -456,7 +456,7 @@ class Agent:
     def _open_findings(self, consumer: str, service: str) -> int | None:
         try:
             return self.bridge.open_findings(consumer, service)
-        except BridgeUnavailable as exc:
+        except BridgeClientError as exc:
             self._log(f"compliance findings of {consumer}/{service} unavailable: {exc}")
             return None
 

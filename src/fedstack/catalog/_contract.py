@@ -177,13 +177,16 @@ def check_catalog_tables(catalog: Catalog) -> list[str]:
                     f"{catalog.modules_root}/catalog.yaml: providers.{name}: capability "
                     f"{capability!r} is neither offered nor listed under unsupported with a reason"
                 )
-        api_names = {region: provider.region_api_name(region) for region in provider.regions}
         for capability, entry in provider.capabilities.items():
+            # A capability offered in some regions only has a table of those regions.
+            offered_in = provider.regions if entry.regions is None else entry.regions
+            api_names = {region: provider.region_api_name(region) for region in offered_in}
             found = read_module(catalog.modules_root / entry.module).locals.get("regions")
             if found is not None and found != api_names:
+                where = "regions" if entry.regions is None else f"capabilities.{capability}.regions"
                 problems.append(
                     f"{catalog.modules_root / entry.module}/main.tf: local.regions {found!r} differs "
-                    f"from the api_region of providers.{name}.regions {api_names!r}"
+                    f"from the api_region of providers.{name}.{where} {api_names!r}"
                 )
         for capability, tables in (
             ("compute", ("flavours", "images")),

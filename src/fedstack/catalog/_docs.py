@@ -125,8 +125,9 @@ def _module_locations(catalog_file: Path, mtime_ns: int) -> dict[Path, str]:
     catalog = load_catalog(catalog_file)
     locations: dict[Path, str] = {}
     for provider in catalog.providers.values():
-        for entry in provider.capabilities.values():
-            regions = entry.regions or list(provider.regions)
+        for capability, entry in provider.capabilities.items():
+            # A capability with regions of its own (object storage at IONOS) is placed there.
+            regions = list(provider.regions_for(capability))
             locations.setdefault((catalog.modules_root / entry.module).resolve(), regions[0])
     return locations
 

@@ -425,13 +425,18 @@ class Provider(_Strict):
         """The S3 endpoint URL of `region`: its own, else from the template, when there is one.
 
         The template may use {region} (the region's API name) and {name} (the catalog name).
+        Where object storage has regions of its own, only those have an endpoint.
         """
-        entry = self.region_entry(region, "object_storage" if self._own("object_storage") else None)
+        own = self._own("object_storage")
+        entry = self.region_entry(region, "object_storage" if own else None)
+        if own and entry is None:
+            return None
         if entry is not None and entry.s3_endpoint:
             return entry.s3_endpoint
         if self.s3_endpoint is None:
             return None
-        return self.s3_endpoint.format(region=self.region_api_name(region), name=region)
+        api_name = self.region_api_name(region, "object_storage" if own else None)
+        return self.s3_endpoint.format(region=api_name, name=region)
 
     def offers(self, capability: str, region: str) -> bool:
         """True when `capability` is offered in `region` (some capabilities skip regions)."""

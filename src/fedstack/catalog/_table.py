@@ -62,12 +62,16 @@ def provider_regions(provider: Provider) -> list[tuple[str, dict[str, Any]]]:
         if entry.own_regions is not None:
             sets.append((capability, dict(entry.own_regions)))
     storage_own = any(capability == "object_storage" for capability, _ in sets)
+    storage = provider.capabilities.get("object_storage")
     for capability, regions in sets:
         for name, region in regions.items():
+            # A region that object storage does not serve gets no endpoint: the template would
+            # name one that does not exist.
             shows_storage = capability == "object_storage" or (
                 capability == "all"
                 and not storage_own
-                and "object_storage" in provider.capabilities
+                and storage is not None
+                and (storage.regions is None or name in storage.regions)
             )
             rows.append(
                 (

@@ -92,8 +92,8 @@ def serve(
       fedstack bridge serve
       fedstack bridge serve --port 8701 --db sqlite:///bridge.sqlite3
     """
-    from fedstack.bridge._server import serve as run
-    from fedstack.bridge._settings import BridgeSettings
+    from fedstack.bridge import serve as run
+    from fedstack.bridge import BridgeSettings
 
     settings = BridgeSettings.from_env(
         db_url=db_url,
@@ -137,7 +137,7 @@ def keygen() -> None:
     Example:
       export FEDSTACK_BRIDGE_KEY=$(fedstack bridge keygen)
     """
-    from fedstack.bridge._crypto import generate_key
+    from fedstack.bridge import generate_key
 
     stdout.print(generate_key())
 
@@ -165,7 +165,7 @@ def rotate_key(db_url: str | None) -> None:
       fedstack bridge rotate-key
       export FEDSTACK_BRIDGE_KEY="<the new key only>"   # then restart the bridge(s) again
     """
-    from fedstack.bridge._settings import default_db_url
+    from fedstack.bridge import default_db_url
     from fedstack.bridge.store import is_sqlite, migrate, open_engine, reseal_versions
 
     engine = open_engine(db_url or default_db_url())

@@ -46,7 +46,7 @@ def check_command(catalog_file: str | None, as_json: bool) -> None:
     Example:
       fedstack catalog check --catalog modules/catalog.yaml
     """
-    from fedstack.catalog._audit import audit_catalog
+    from fedstack.catalog import audit_catalog
 
     audit = audit_catalog(catalog_file)
     if as_json:
@@ -76,7 +76,7 @@ def show_command(provider: str, catalog_file: str | None, as_json: bool) -> None
       fedstack catalog show ionos --json
     """
     from fedstack.catalog import load_catalog
-    from fedstack.catalog._table import provider_facts, provider_regions
+    from fedstack.catalog import provider_facts, provider_regions
 
     entry = load_catalog(catalog_file).provider(provider)
     regions = provider_regions(entry)
@@ -135,7 +135,7 @@ def docs_command(catalog_file: str | None, check: bool, out: str | None) -> None
       fedstack catalog docs --check   # in CI: fails when catalog.yaml changed but the page did not
     """
     from fedstack.catalog import load_catalog
-    from fedstack.catalog._table import catalog_markdown
+    from fedstack.catalog import catalog_markdown
 
     loaded = load_catalog(catalog_file)
     page = Path(out) if out else loaded.modules_root.parent / "docs" / "catalog.md"

@@ -33,7 +33,12 @@ __all__ = ["inventory"]
 @click.option("--stack", help="Only this stack.")
 @click.option("-q", "--text", help="Text in the address or attributes.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--offset", default=0, show_default=True, type=click.IntRange(0))
+@click.option(
+    "--after",
+    metavar="CURSOR",
+    help="The page after this cursor (printed at the end of the previous page): keyset paging, "
+    "as fast deep in the list as at its start.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the bridge's JSON answer.")
 def inventory(
     url: str | None,
@@ -46,7 +51,7 @@ def inventory(
     stack: str | None,
     text: str | None,
     limit: int,
-    offset: int,
+    after: str | None,
     as_json: bool,
 ) -> None:
     """List resources across every stack and provider (sensitive values masked).
@@ -56,6 +61,7 @@ def inventory(
       fedstack inventory --bridge http://127.0.0.1:8700
       fedstack inventory --country FR --type aws_s3_bucket
       fedstack inventory -q logs --json
+      fedstack inventory --limit 1000 --after eyJw...   # the next page, as the last one said
     """
     from rich.table import Table
 
@@ -71,7 +77,7 @@ def inventory(
             stack=stack,
             q=text,
             limit=limit,
-            offset=offset,
+            after=after,
         )
     if as_json:
         print_json(page)
@@ -88,6 +94,14 @@ def inventory(
         )
     stdout.print(table)
     shown = len(page["items"])
-    stderr.print(f"{shown} of {page['total']} resources (offset {page['offset']})")
+    stderr.print(f"{shown} of {page['total']} resources")
+    if page.get("next_after"):
+        stderr.print(f"next page: --after {page['next_after']}")
+    for lag in page.get("trailing", []):
+        # A state write is answered before its inventory is built; say when the listing is older.
+        stderr.print(
+            f"{lag['project']}/{lag['stack']}: inventory of version {lag['indexed_through']}, "
+            f"state at version {lag['current_version']} (indexing)"
+        )
     for skipped in page["unindexed"]:
         stderr.print(f"{skipped['project']}/{skipped['stack']}: {skipped['note']}")

@@ -48,8 +48,8 @@ def docs(check: bool, root: str | None, as_json: bool) -> None:
     Example:
       fedstack modules docs --check   # in CI: fails when someone edited variables.tf only
     """
-    from fedstack.catalog._contract import module_folders
-    from fedstack.catalog._docs import update_readme
+    from fedstack.catalog import module_folders
+    from fedstack.catalog import update_readme
 
     results = [update_readme(folder, check=check) for folder in module_folders(_root(root))]
     stale = [r for r in results if r.changed]
@@ -80,7 +80,7 @@ def check_command(catalog_file: str | None, as_json: bool) -> None:
       fedstack modules check --catalog modules/catalog.yaml
     """
     from fedstack.catalog import load_catalog
-    from fedstack.catalog._contract import check_catalog_tables, check_module, module_folders
+    from fedstack.catalog import check_catalog_tables, check_module, module_folders
 
     catalog = load_catalog(catalog_file)
     folders = module_folders(catalog.modules_root)

@@ -88,7 +88,7 @@ def check(
     """Check every resource of a plan JSON (`terraform show -json PLANFILE`) against a policy.
 
     Provider and region are resolved per resource from the provider configuration (region,
-    S3 endpoints, recorded sandbox servers) and the resource's region/location/zone.
+    S3 endpoints, recorded sandbox servers) and the resource's region/location/zone/region_name.
     Exit 0 when every rule passes, 2 when a rule fails, 1 on an error. Unknown outcomes and
     unresolved resources are listed but exit 0 unless --strict.
 

@@ -28,7 +28,7 @@ class _Expiry(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, datetime):
             return value
-        from fedstack.bridge.store import parse_expiry
+        from fedstack.contracts import parse_expiry
         from fedstack.errors import ConfigError
 
         try:
@@ -52,7 +52,7 @@ def token() -> None:
 
 
 def _engine(db_url: str | None):  # type: ignore[no-untyped-def]
-    from fedstack.bridge._settings import default_db_url
+    from fedstack.bridge import default_db_url
     from fedstack.bridge.store import migrate, open_engine
 
     engine = open_engine(db_url or default_db_url())

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fedstack import config
 from fedstack.cli._output import stderr, stdout
+
+if TYPE_CHECKING:
+    from fedstack.unmanaged import UnmanagedReport
 
 __all__ = ["unmanaged"]
 
@@ -129,15 +133,13 @@ def unmanaged(
       fedstack unmanaged --type object_storage --region fr-par --format md,sarif --out reports/
       fedstack unmanaged --ignore unmanaged-ignore.yaml --format all
     """
-    from fedstack.client import BridgeClient, bridge_token
+    from fedstack.client import BridgeClient
     from fedstack.catalog import load_catalog
     from fedstack.unmanaged import (
         UnmanagedOptions,
         find_unmanaged,
         parse_formats,
-        write_reports,
     )
-    from fedstack.unmanaged._post import post_unmanaged_run
 
     wanted = parse_formats(formats)
     with BridgeClient(bridge) as client:
@@ -152,6 +154,21 @@ def unmanaged(
             progress=lambda line: stderr.print(line, markup=False),
         )
         report = find_unmanaged(load_catalog(), options)
+        _show(report, wanted, out_dir)
+        if post:
+            answer = client.post_unmanaged_run(report)
+            stderr.print(
+                f"posted run {report.run_id} to the bridge: {answer.get('new', 0)} new, "
+                f"{answer.get('gone', 0)} gone",
+                markup=False,
+            )
+    click.get_current_context().exit(report.exit_code)
+
+
+def _show(report: UnmanagedReport, wanted: list[str], out_dir: Path) -> None:
+    """Print the findings and the summary line, and write the report files."""
+    from fedstack.unmanaged import write_reports
+
     for finding in report.findings:
         note = f"  (ignored: {finding.ignore_reason})" if finding.ignored else ""
         stdout.print(
@@ -169,11 +186,3 @@ def unmanaged(
         stdout.print(f"ignore rule no longer applied: {line}", markup=False)
     for fmt, path in write_reports(report, wanted, out_dir).items():
         stderr.print(f"{fmt} report: {path}", markup=False)
-    if post:
-        answer = post_unmanaged_run(client.url, report, token=bridge_token())
-        stderr.print(
-            f"posted run {report.run_id} to the bridge: {answer.get('new', 0)} new, "
-            f"{answer.get('gone', 0)} gone",
-            markup=False,
-        )
-    click.get_current_context().exit(report.exit_code)

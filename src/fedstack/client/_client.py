@@ -1,4 +1,5 @@
-"""The one HTTP client of the bridge, over httpx: inventory, stacks, states, audit, drift runs.
+"""The one HTTP client of the bridge, over httpx: inventory, stacks, states, locks, audit, tokens,
+drift and unmanaged runs, compliance findings, readiness.
 
 The token comes from the caller, else FEDSTACK_BRIDGE_TOKEN, else TF_HTTP_PASSWORD (the same
 bridge token Terraform's http backend uses); it is never printed. Must not import the web
@@ -7,6 +8,8 @@ framework or the database layer: it only speaks HTTP.
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Self
 
 import httpx
@@ -16,10 +19,18 @@ from fedstack.errors import ConfigError, FedstackError
 
 if TYPE_CHECKING:
     from fedstack.drift.schema import DriftReport
+    from fedstack.unmanaged import UnmanagedReport
 
-__all__ = ["DRIFT_RUNS_PATH", "BridgeClient", "BridgeClientError", "bridge_token"]
+__all__ = [
+    "DRIFT_RUNS_PATH",
+    "UNMANAGED_RUNS_PATH",
+    "BridgeClient",
+    "BridgeClientError",
+    "bridge_token",
+]
 
 DRIFT_RUNS_PATH = "/v1/drift-runs"
+UNMANAGED_RUNS_PATH = "/v1/unmanaged-runs"
 
 
 class BridgeClientError(FedstackError):
@@ -51,12 +62,20 @@ class BridgeClient:
     """Talk to one bridge: FEDSTACK_BRIDGE_URL and a token (see bridge_token) by default."""
 
     def __init__(
-        self, url: str | None = None, token: str | None = None, *, timeout: float = 30.0
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        *,
+        timeout: float = 30.0,
+        token_from_environment: bool = True,
     ) -> None:
+        """`token_from_environment=False`: send only `token` (for an address that is not
+        FEDSTACK_BRIDGE_URL's, which must not receive that bridge's token)."""
         base = (url or config.bridge_url() or "").rstrip("/")
         if not base:
             raise ConfigError("no bridge URL: pass --bridge URL or set FEDSTACK_BRIDGE_URL")
-        token = token or bridge_token()
+        if token_from_environment:
+            token = token or bridge_token()
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.url = base
         self._http = httpx.Client(base_url=base, headers=headers, timeout=timeout)
@@ -110,8 +129,41 @@ class BridgeClient:
 
     def state(self, project: str, stack: str) -> bytes | None:
         """The current state body, or None when the stack has none."""
-        response = self._request("GET", f"/v1/states/{project}/{stack}")
-        return None if response.status_code in (204, 404) else response.content
+        try:
+            response = self._request("GET", f"/v1/states/{project}/{stack}")
+        except BridgeClientError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if response.status_code == 204 or not response.content else response.content
+
+    def lock_holder(self, project: str, stack: str) -> dict[str, Any] | None:
+        """The LockInfo of the stack's state lock holder, or None when it is not locked."""
+        response = self._request("GET", f"/v1/states/{project}/{stack}/lock")
+        return None if response.status_code == 204 else dict(response.json())
+
+    def release_lock(self, project: str, stack: str, lock_id: str) -> None:
+        """Release the state lock `lock_id` holds, as its holder would."""
+        self._request("DELETE", f"/v1/states/{project}/{stack}/lock", json={"ID": lock_id})
+
+    def open_findings(self, project: str, stack: str) -> int:
+        """How many compliance findings of the stack are open."""
+        params = {"state": "open", "project": project, "stack": stack, "limit": 1}
+        answer = self._json("GET", "/v1/compliance/findings", params=params)
+        try:
+            return int(answer["total"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise BridgeClientError(f"unexpected compliance answer: {exc}") from None
+
+    def problem(self) -> str | None:
+        """Why the bridge is not ready now, or None when `/readyz` answers 200."""
+        try:
+            response = self._http.get("/readyz", timeout=10)
+        except httpx.HTTPError as exc:
+            return f"cannot reach the bridge at {self.url}: {exc}"
+        if response.status_code != 200:
+            return f"the bridge is not ready (HTTP {response.status_code})"
+        return None
 
     def versions(self, project: str, stack: str) -> list[dict[str, Any]]:
         """Every stored version of a stack (without bodies)."""
@@ -129,27 +181,42 @@ class BridgeClient:
         `project`, else FEDSTACK_BRIDGE_PROJECT, names the project (`?project=`) for a token
         valid on every project; a project's own token names its project.
         """
-        url = self.url + DRIFT_RUNS_PATH
+        return self._post_run(DRIFT_RUNS_PATH, "drift run", report.model_dump_json(), project)
+
+    def post_unmanaged_run(
+        self, report: UnmanagedReport, project: str | None = None
+    ) -> dict[str, Any]:
+        """`POST /v1/unmanaged-runs` (drift:write scope); the bridge's JSON answer.
+
+        `project` as for post_drift_run.
+        """
+        from fedstack.unmanaged import report_document  # here: only this call needs the model
+
+        body = json.dumps(report_document(report))
+        return self._post_run(UNMANAGED_RUNS_PATH, "unmanaged run", body, project)
+
+    def _post_run(self, path: str, what: str, content: str, project: str | None) -> dict[str, Any]:
+        url = self.url + path
         project = project or config.setting("FEDSTACK_BRIDGE_PROJECT")
         try:
             response = self._http.post(
-                DRIFT_RUNS_PATH,
-                content=report.model_dump_json(),
+                path,
+                content=content,
                 headers={"Content-Type": "application/json", "Accept": "application/json"},
                 params={"project": project} if project else None,
             )
         except httpx.HTTPError as exc:
-            raise BridgeClientError(f"cannot post the drift run to {url}: {exc}") from None
+            raise BridgeClientError(f"cannot post the {what} to {url}: {exc}") from None
         if response.status_code in (401, 403):
             raise BridgeClientError(
-                f"the bridge at {url} refused the drift run (HTTP {response.status_code}): set "
+                f"the bridge at {url} refused the {what} (HTTP {response.status_code}): set "
                 "FEDSTACK_BRIDGE_TOKEN (or TF_HTTP_PASSWORD) to a token with the drift:write scope",
                 response.status_code,
             )
         if response.status_code >= 400:
             body = " ".join(response.text.split())[:200]
             raise BridgeClientError(
-                f"the bridge at {url} refused the drift run: HTTP {response.status_code} {body}",
+                f"the bridge at {url} refused the {what}: HTTP {response.status_code} {body}",
                 response.status_code,
             )
         try:
@@ -218,13 +285,35 @@ class BridgeClient:
         """`DELETE /v1/projects/<project>/policy` (admin)."""
         self._request("DELETE", f"/v1/projects/{project}/policy")
 
-    def create_token(self, project: str, scope: str, description: str = "") -> dict[str, Any]:
-        """`POST /v1/tokens` (admin): the new token's metadata and, this once, its secret."""
-        body = {"project": project, "scope": scope, "description": description}
+    def create_token(
+        self,
+        project: str,
+        scope: str,
+        description: str = "",
+        *,
+        expires_in: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """`POST /v1/tokens` (admin): the new token's metadata and, this once, its secret.
+
+        `expires_in` (`30d`, `12h`, `90m`, as `fedstack token create --expires`) or `expires_at`
+        (aware, or naive UTC) ends its life; with neither it never expires.
+        """
+        if expires_in is not None and expires_at is not None:
+            raise ConfigError("give expires_in or expires_at, not both")
+        body: dict[str, Any] = {"project": project, "scope": scope, "description": description}
+        if expires_in is not None:
+            from fedstack.contracts import parse_duration  # here: the client needs httpx only
+
+            parse_duration(expires_in)  # the bridge's syntax: a typo fails here, by name
+            body["expires_in"] = expires_in.strip()
+        if expires_at is not None:
+            moment = expires_at if expires_at.tzinfo else expires_at.replace(tzinfo=UTC)
+            body["expires_at"] = moment.isoformat()
         return self._json("POST", "/v1/tokens", json=body)
 
     def token(self, token_id: str) -> dict[str, Any]:
-        """`GET /v1/tokens/<id>` (admin): project, scope, description, revoked."""
+        """`GET /v1/tokens/<id>` (admin): project, scope, description, revoked, expires_at, expired."""
         return self._json("GET", f"/v1/tokens/{token_id}")
 
     def revoke_token(self, token_id: str) -> None:

@@ -2,7 +2,8 @@
 
 `Placement` and the region resolver, the stack metadata (`fedstack.json`), the synth
 manifest (`cdktf.out/manifest.json`), the placement plan (`placement.json`), the plan JSON of
-`terraform show -json` with its one format check, and the one masking rule. Every writer and
+`terraform show -json` with its one format check, the one masking rule, and the one syntax
+of a token's expiry (`30d`). Every writer and
 every reader imports these. The bottom of the core: must not import cdktf, the web framework,
 the database layer, or any other fedstack package than `fedstack.errors` (the catalog only
 for type hints).
@@ -23,6 +24,7 @@ from fedstack.contracts.exit_lock import (
     read_exit_lock,
     write_exit_lock,
 )
+from fedstack.contracts.expiry import EXPIRY_FORMS, future_expiry, parse_duration, parse_expiry
 from fedstack.contracts.manifest import MANIFEST_FILE, ManifestStack, read_manifest
 from fedstack.contracts.masking import (
     MASK,
@@ -60,6 +62,7 @@ from fedstack.contracts.stack_metadata import (
 
 __all__ = [
     "EXIT_LOCK_FILE",
+    "EXPIRY_FORMS",
     "MANIFEST_FILE",
     "MASK",
     "METADATA_FILE",
@@ -82,12 +85,15 @@ __all__ = [
     "StackMetadataError",
     "WorkloadPlan",
     "check_format",
+    "future_expiry",
     "guess_location",
     "has_credentials",
     "is_secret_name",
     "load_plan_json",
     "match_region",
     "must_mask",
+    "parse_duration",
+    "parse_expiry",
     "placement_for_region",
     "placement_of",
     "read_exit_lock",

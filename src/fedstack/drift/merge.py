@@ -229,23 +229,34 @@ def _initialised_backend(folder: Path) -> tuple[str, dict[str, Any]] | None:
 
 
 def _http_state(settings: Mapping[str, Any], env: Mapping[str, str]) -> dict[str, Any] | None:
-    import httpx
+    from fedstack import config
+    from fedstack.client import BridgeClient, BridgeClientError
+    from fedstack.stacks import identity_from_address
 
-    address = settings.get("address") or env.get("TF_HTTP_ADDRESS")
-    if not address or "${" in str(address):
+    address = str(settings.get("address") or env.get("TF_HTTP_ADDRESS") or "")
+    if not address or "${" in address:
         raise NotMergeable("its http backend has no address the merged root can read")
-    username = settings.get("username") or env.get("TF_HTTP_USERNAME")
+    identity = identity_from_address(address)
+    if identity is None or identity.project is None:
+        raise NotMergeable("its http backend is not a fedstack bridge state address")
+    bridge_url = address[: address.rindex("/v1/states/")]
+    # Terraform sends the token as the basic-auth password; the bridge takes it as a bearer.
+    # What Terraform itself would send; FEDSTACK_BRIDGE_TOKEN only to the bridge it names.
     password = settings.get("password") or env.get("TF_HTTP_PASSWORD")
-    auth = (str(username or ""), str(password)) if password or username else None
+    if not password and bridge_url.rstrip("/") == (config.bridge_url() or "").rstrip("/"):
+        password = config.setting("FEDSTACK_BRIDGE_TOKEN")
     try:
-        answer = httpx.get(str(address), auth=auth, timeout=60.0)
-    except httpx.HTTPError as exc:
-        raise NotMergeable(f"its http state could not be read: {type(exc).__name__}") from None
-    if answer.status_code in (204, 404) or (answer.status_code == 200 and not answer.content):
-        return None
-    if answer.status_code != 200:
-        raise NotMergeable(f"its http state answered HTTP {answer.status_code}")
-    return _parse_state(answer.text, "its http state")
+        with BridgeClient(
+            bridge_url, str(password or ""), timeout=60.0, token_from_environment=False
+        ) as bridge:
+            body = bridge.state(identity.project, identity.stack)
+    except BridgeClientError as exc:
+        if exc.status is None:
+            raise NotMergeable(
+                "its http state could not be read: the bridge did not answer"
+            ) from None
+        raise NotMergeable(f"its http state answered HTTP {exc.status}") from None
+    return None if body is None else _parse_state(body.decode(), "its http state")
 
 
 def _parse_state(text: str, where: str) -> dict[str, Any] | None:

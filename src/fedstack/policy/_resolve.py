@@ -3,7 +3,8 @@
 The provider comes from the resource's Terraform provider (matched to the catalog's
 `terraform_provider`) and, for the S3-compatible use of hashicorp/aws, from the endpoint it
 talks to (a catalog `s3_endpoint` template or a recorded sandbox server). The region comes
-from the resource's `region`/`location`/`zone` argument, else the provider configuration's.
+from the resource's `region`/`location`/`zone`/`region_name` argument (region_name: OVHcloud's
+storage and network resources), else the provider configuration's.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ __all__ = [
     "resolve_plan",
 ]
 
-LOCATION_ARGUMENTS = ("region", "location", "zone")
+LOCATION_ARGUMENTS = ("region", "location", "zone", "region_name")
 """Resource and provider arguments that name where a resource lives, in order of preference."""
 
 UTILITY_PROVIDERS = frozenset(
@@ -336,9 +337,12 @@ def _region_from_own_endpoint(provider: Provider, endpoint: str) -> str | None:
 
 
 def _region_from_template(provider: Provider, endpoint: str) -> str | None:
-    if not provider.s3_endpoint or "{region}" not in provider.s3_endpoint:
+    """The region API name ({region}) or catalog name ({name}) the endpoint fills in."""
+    template = provider.s3_endpoint or ""
+    placeholder = next((p for p in ("{region}", "{name}") if p in template), None)
+    if placeholder is None:
         return None
-    before, _, after = provider.s3_endpoint.partition("{region}")
+    before, _, after = template.partition(placeholder)
     pattern = re.escape(_norm(before)) + r"(?P<region>[a-z0-9-]+)" + re.escape(_norm(after)) + "$"
     found = re.match(pattern, _norm(endpoint))
     return found.group("region") if found else None

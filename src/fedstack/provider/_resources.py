@@ -1,6 +1,8 @@
 """The resources, against the bridge: a project's live-state policy and a bridge token.
 
 Both import by id (`terraform import fedstack_project_policy.x shop`, `... fedstack_token.x ID`).
+A token with `expires_in` is read back as gone once it has expired, so the next apply makes a
+new one (as for a token revoked out of band).
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from tf.iface import (
+    Config,
     CreateContext,
     DeleteContext,
     ImportContext,
@@ -19,8 +22,9 @@ from tf.iface import (
 )
 from tf.schema import Attribute, Schema
 from tf.types import Unknown
+from tf.utils import Diagnostics
 
-from fedstack.provider._diagnostics import diagnose
+from fedstack.provider._diagnostics import InputError, diagnose
 from fedstack.provider._types import BOOL, STRING
 
 if TYPE_CHECKING:
@@ -151,25 +155,57 @@ class Token(_Base):
                 optional=True,
                 requires_replace=True,
             ),
+            Attribute(
+                "expires_in",
+                STRING,
+                "How long the token lives from its creation: 30d, 12h or 90m (as "
+                "`fedstack token create --expires`); unset, it never expires. Once expired, the "
+                "next apply replaces it.",
+                optional=True,
+                requires_replace=True,
+            ),
             Attribute("token_id", STRING, "The token's id.", computed=True),
             Attribute(
                 "token", STRING, "The token (known at create only).", computed=True, sensitive=True
+            ),
+            Attribute(
+                "expires_at",
+                STRING,
+                "When the token expires (RFC 3339, UTC); null when it never does.",
+                computed=True,
             ),
             Attribute("revoked", BOOL, "True once revoked out of band.", computed=True),
         ],
     )
 
+    def validate(self, diags: Diagnostics, type_name: str, config: Config) -> None:
+        super().validate(diags, type_name, config)
+        expires_in = config.get("expires_in")
+        if isinstance(expires_in, str):
+            with diagnose(diags, ["expires_in"]):
+                _duration(expires_in)
+
+    def plan(self, ctx: PlanContext, current: State | None, planned: State) -> State | None:
+        if current is None:
+            planned["expires_at"] = None if planned.get("expires_in") is None else Unknown
+        return planned
+
     def create(self, ctx: CreateContext, planned: State) -> State | None:
         with diagnose(ctx.diagnostics):
             new = self.bridge().create_token(
-                planned["project"], planned["scope"], planned.get("description") or ""
+                planned["project"],
+                planned["scope"],
+                planned.get("description") or "",
+                expires_in=planned.get("expires_in"),
             )
             return {
                 "project": new["project"],
                 "scope": new["scope"],
                 "description": planned.get("description"),
+                "expires_in": planned.get("expires_in"),
                 "token_id": new["id"],
                 "token": new["token"],
+                "expires_at": new.get("expires_at"),
                 "revoked": False,
             }
         return None
@@ -203,8 +239,8 @@ class Token(_Base):
             if _missing(exc):
                 return None
             raise
-        if answer["revoked"]:
-            return None  # revoked out of band: Terraform plans a new one
+        if answer["revoked"] or answer.get("expired"):
+            return None  # revoked out of band, or expired: Terraform plans a new one
         description = answer["description"] or None
         if current is not None and current.get("description") == "" and description is None:
             description = ""
@@ -212,10 +248,24 @@ class Token(_Base):
             "project": answer["project"],
             "scope": answer["scope"],
             "description": description,
+            # The bridge keeps the moment, not the duration: an imported token has none.
+            "expires_in": current.get("expires_in") if current else None,
             "token_id": answer["id"],
             "token": current.get("token") if current else None,
+            "expires_at": answer.get("expires_at"),
             "revoked": False,
         }
+
+
+def _duration(text: str) -> None:
+    """Refuse an `expires_in` the bridge would refuse, before anything is created."""
+    from fedstack.contracts import parse_duration
+    from fedstack.errors import ConfigError
+
+    try:
+        parse_duration(text)
+    except ConfigError as exc:
+        raise InputError("invalid expires_in", str(exc), path=["expires_in"]) from None
 
 
 RESOURCES: list[type[Resource]] = [ProjectPolicy, Token]

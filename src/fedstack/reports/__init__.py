@@ -3,9 +3,10 @@
 One Jinja2 environment (templates/<kind>/), one format registry (`FORMATS`: md, junit,
 sarif, json, html) and one file-naming scheme, `<kind>.<extension>`: `drift.md`,
 `drift.junit.xml`, `drift.sarif`, `drift.json`, `drift.html`, `policy.md`,
-`policy.junit.xml`, `policy.sarif`, `policy.json`. The report models stay with their
-engines (`fedstack.drift.schema.DriftReport`, `fedstack.policy.PolicyReport`); this package
-imports them only for type hints. Must not import the web framework or cdktf.
+`policy.junit.xml`, `policy.sarif`, `policy.json`, `unmanaged.md`, `unmanaged.sarif`, ...
+The report models stay with their engines (`fedstack.drift.schema.DriftReport`,
+`fedstack.policy.PolicyReport`, `fedstack.unmanaged.UnmanagedReport`); this package imports
+them only for type hints and, lazily, their JSON documents. Must not import the web framework or cdktf.
 """
 
 from fedstack.reports._environment import environment, render_template

@@ -16,6 +16,7 @@ from fedstack.stacks._identity import (
 )
 from fedstack.stacks._manifest import StackInfo, read_stacks, select_stacks
 from fedstack.stacks._orchestrate import StackResult, run_stacks
+from fedstack.stacks._script import one_line_errors
 
 __all__ = [
     "AppError",
@@ -27,6 +28,7 @@ __all__ = [
     "backend_config_file",
     "bridge_backend_env",
     "identity_from_address",
+    "one_line_errors",
     "read_backend_config",
     "read_stacks",
     "resolve_app",

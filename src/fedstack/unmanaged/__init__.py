@@ -20,7 +20,7 @@ from fedstack.unmanaged._model import (
     read_report,
     report_document,
 )
-from fedstack.unmanaged._render import FILE_NAMES, FORMATS, parse_formats, render, write_reports
+from fedstack.reports.unmanaged import FILE_NAMES, FORMATS, parse_formats, render, write_reports
 from fedstack.unmanaged._run import UnmanagedOptions, find_unmanaged
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Helpers for the bridge tests: start a real bridge process, make state bodies, wait with deadlines."""
+"""Bridge helpers for every test folder (tests/ is on sys.path): start a real bridge (a process,
+or in-process for one project), make tokens and state bodies, wait with deadlines."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fedstack.bridge.store import create_token, migrate, open_engine
+from fedstack.bridge.store._models import tokens as token_rows
 
 MAX_STATE_BYTES = 2 * 1024 * 1024
 """The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
@@ -48,6 +52,8 @@ class BridgeProcess:
     log: Path
     extra_args: list[str] = field(default_factory=list)
     port: int = field(default_factory=free_port)
+    env: dict[str, str] = field(default_factory=dict)
+    """Variables added to the process's environment (test hooks such as FEDSTACK_TEST_INDEX_DELAY)."""
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,7 +83,7 @@ class BridgeProcess:
         ]
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+                command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
             )
         return self
 
@@ -148,6 +154,45 @@ def make_tokens(db_url: str, project: str) -> Tokens:
         engine.dispose()
 
 
+@dataclass(frozen=True)
+class ProjectBridge:
+    """An in-process bridge and a state:write and a drift:write token of one project."""
+
+    url: str
+    state_token: str
+    drift_token: str
+
+
+@contextmanager
+def project_bridge(db_url: str, project: str) -> Iterator[ProjectBridge]:
+    """A bridge on `db_url` (migrated) on a free loopback port, stopped when the block ends."""
+    from fedstack.bridge import BridgeSettings, running_bridge
+
+    engine = open_engine(db_url)
+    migrate(engine)
+    try:
+        state = create_token(engine, project, "state:write").secret
+        drift = create_token(engine, project, "drift:write").secret
+    finally:
+        engine.dispose()
+    with running_bridge(BridgeSettings(db_url=db_url, port=0)) as url:
+        yield ProjectBridge(url, state, drift)
+
+
+def set_token_expiry(db_url: str, token: str, expires_at: datetime) -> None:
+    """Write a token's expiry straight into the database (an expired token without waiting)."""
+    engine = open_engine(db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                token_rows.update()
+                .where(token_rows.c.id == token.split("_")[1])
+                .values(expires_at=expires_at)
+            )
+    finally:
+        engine.dispose()
+
+
 def bearer(token: str) -> dict[str, str]:
     """Authorization header for a Bearer token."""
     return {"Authorization": f"Bearer {token}"}
@@ -192,3 +237,16 @@ def new_lineage() -> str:
 def unique(prefix: str) -> str:
     """A unique, valid project or stack name."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def post_state_indexed(url: str, content: bytes | str, **kwargs: Any) -> httpx.Response:
+    """POST a state and have the bridge answer once its inventory is indexed too (`wait=indexed`).
+
+    Without it the bridge answers as soon as the state is durable and indexes after; tests that
+    read the inventory or findings right after a write ask for this (Terraform never does; its
+    UNLOCK waits instead). Raises on an error answer; fails when the bridge says it timed out.
+    """
+    answer = httpx.post(url, content=content, params={"wait": "indexed"}, timeout=60, **kwargs)
+    answer.raise_for_status()
+    assert answer.json()["indexed"] is True, answer.text
+    return answer

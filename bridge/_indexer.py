@@ -1,0 +1,150 @@
+"""The bridge's indexer: builds each stored state's inventory after its write was acknowledged.
+
+A state write commits the (sealed) body and its version row, acknowledges, and hands the parsed
+state to this thread, which replaces the stack's inventory rows and policy findings
+(`fedstack.bridge.store.index_stack`). At start it catches up every stack whose inventory trails
+its current version (a bridge killed between acknowledgement and indexing loses nothing: the body
+is durable, the index follows), and every few seconds it looks again, for writes another replica
+took. On SQLite it also checkpoints the WAL here, off the request path. Must not import the web
+framework.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from fedstack.bridge._statefile import ParsedState
+from fedstack.bridge.store import index_stack, indexed_version, is_sqlite, trailing_stacks
+from sqlalchemy import Engine, text
+
+from fedstack import config
+
+__all__ = ["Indexer"]
+
+_log = logging.getLogger("fedstack.bridge.indexer")
+_SWEEP_SECONDS = 2.0
+# Test hook (tests/bridge/test_durability.py): seconds the indexer waits before each stack, so a
+# test can kill the bridge between the acknowledgement and the indexing. Not a user setting.
+_DELAY = "FEDSTACK_TEST_INDEX_DELAY"
+
+
+class Indexer:
+    """One background thread per bridge process that indexes acknowledged state versions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._delay = float(config.setting(_DELAY) or 0)
+        self._changed = threading.Condition()
+        self._queue: dict[int, tuple[int, ParsedState | None]] = {}
+        self._indexed: dict[int, int | None] = {}
+        self._submitted: dict[tuple[str, str], tuple[int, int]] = {}
+        self._failed: set[tuple[int, int | None]] = set()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
+
+    def start(self) -> None:
+        """Start the thread; its first round indexes every stack that trails (the catch-up)."""
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the stack under way and stop (what is still queued is caught up at next start)."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def submit(
+        self, names: tuple[str, str], stack_id: int, version: int, state: ParsedState | None = None
+    ) -> None:
+        """Index the stack now that `version` is stored; `state` spares reading the body again."""
+        with self._changed:
+            self._queue[stack_id] = (version, state)  # a newer write replaces an older one
+            self._submitted[names] = (stack_id, version)
+            self._changed.notify_all()
+
+    def wait_for_names(self, names: tuple[str, str], timeout: float) -> bool:
+        """Block until the last version this process stored for the stack is indexed."""
+        with self._changed:
+            submitted = self._submitted.get(names)
+        return submitted is None or self.wait(*submitted, timeout)
+
+    def wait(self, stack_id: int, version: int | None, timeout: float) -> bool:
+        """Block until the stack is indexed through `version` (or later); False after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                if self._done(stack_id, version):
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._changed.wait(min(left, 0.25))
+            if not self._done(stack_id, version):
+                # Indexed by another process (a replica, or this bridge before a restart)?
+                found = indexed_version(self._engine, stack_id)
+                if found == version or (
+                    found is not None and version is not None and found >= version
+                ):
+                    return True
+
+    def _done(self, stack_id: int, version: int | None) -> bool:
+        indexed = self._indexed.get(stack_id)
+        if version is None:
+            return stack_id in self._indexed and indexed is None
+        return indexed is not None and indexed >= version
+
+    def _run(self) -> None:
+        pending: dict[int, tuple[int, ParsedState | None]] = {
+            stack_id: (0, None) for stack_id in self._trailing()
+        }
+        while True:
+            with self._changed:
+                if not pending and not self._queue and not self._stopping:
+                    self._changed.wait(_SWEEP_SECONDS)
+                if self._stopping:
+                    return
+                pending.update(self._queue)
+                self._queue.clear()
+            if not pending:
+                self._checkpoint()
+                pending = {stack_id: (0, None) for stack_id in self._trailing()}
+                continue
+            stack_id, (version, state) = pending.popitem()
+            self._index(stack_id, (version, state) if state is not None else None)
+            self._checkpoint()
+
+    def _index(self, stack_id: int, hint: tuple[int, ParsedState] | None) -> None:
+        if self._delay:
+            time.sleep(self._delay)
+        try:
+            indexed = index_stack(self._engine, stack_id, hint)
+        except Exception as exc:  # a failure here must never stop the indexing of other stacks
+            key = (stack_id, hint[0] if hint else None)
+            if key not in self._failed:
+                self._failed.add(key)
+                _log.error("stack %s: inventory not indexed: %s", stack_id, exc)
+            return
+        with self._changed:
+            self._indexed[stack_id] = indexed
+            self._changed.notify_all()
+
+    def _trailing(self) -> list[int]:
+        try:
+            return trailing_stacks(self._engine)
+        except Exception as exc:  # the database gone for a moment: the next sweep tries again
+            _log.warning("cannot list stacks to index: %s", exc)
+            return []
+
+    def _checkpoint(self) -> None:
+        # The app's SQLite connections do not checkpoint on commit (see open_engine): a commit
+        # waits for the WAL's fsync only, and the WAL is copied into the database file here.
+        if not is_sqlite(self._engine):
+            return
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
+        except Exception as exc:
+            _log.warning("WAL checkpoint failed: %s", exc)
