@@ -36,9 +36,10 @@ from fedstack.catalog import Catalog, load_catalog
 from fedstack.errors import ConfigError
 
 # Where each target would rather put the assets and the network; placement (under the policy)
-# still decides, and says why.
+# still decides, and says why. The assets' second choice is where they go if the app leaves
+# their first (`fedstack exit sandbox-fr`): the server and the DNS record then stay put.
 PREFER = {
-    "sandbox": {"assets": ["sandbox-fr"], "net": ["sandbox-de"]},
+    "sandbox": {"assets": ["sandbox-fr", "sandbox-it"], "net": ["sandbox-de"]},
     "cloud": {"assets": ["scaleway"], "net": ["ionos"]},
 }
 
@@ -60,7 +61,7 @@ def catalog_for(chosen: str) -> Catalog:
 
 
 def build(app: FederatedApp, chosen: str = "sandbox") -> Workload:
-    """The workload: storage, network, server and DNS, spread over three providers."""
+    """The workload: storage, network, server and DNS records, spread over three providers."""
     prefer = PREFER[chosen]
     web = Workload(app, "webapp", spread=3, labels={"team": "platform"})
     assets = ObjectStore(
@@ -68,12 +69,17 @@ def build(app: FederatedApp, chosen: str = "sandbox") -> Workload:
     )
     net = Network(web, "net", cidr="10.20.0.0/16", prefer=prefer["net"], not_with=[assets])
     server = Compute(web, "server", network=net, size="s", image="debian-12")
+    zone = os.environ.get("WEBAPP_ZONE", "webapp.example.eu")
+    DnsRecord(web, "www", zone=zone, name="www", target=server, not_with=[assets, server])
+    # Where the assets live, for clients that fetch them directly: a TXT record that reads the
+    # bucket's outputs, so it follows the bucket when the bucket moves (`fedstack exit`).
     DnsRecord(
         web,
-        "www",
-        zone=os.environ.get("WEBAPP_ZONE", "webapp.example.eu"),
-        name="www",
-        target=server,
+        "assets-txt",
+        zone=zone,
+        name="_assets",
+        type="TXT",
+        records=[f"endpoint={assets.endpoint} bucket={assets.bucket_name}"],
         not_with=[assets, server],
     )
     return web

@@ -140,7 +140,7 @@ CLOUD_PROVIDERS = {
 def test_the_shipped_catalog_lists_every_european_provider_and_the_sandboxes() -> None:
     catalog = load_catalog()
     assert {n for n, p in catalog.providers.items() if p.kind == "cloud"} == CLOUD_PROVIDERS
-    assert catalog.sandbox_providers() == ["sandbox-fr", "sandbox-de", "sandbox-nl"]
+    assert catalog.sandbox_providers() == ["sandbox-fr", "sandbox-de", "sandbox-nl", "sandbox-it"]
 
 
 def test_the_shipped_catalog_keeps_non_eu_regions_so_policies_can_refuse_them() -> None:

@@ -49,6 +49,7 @@ def test_plan_placement_explains_every_refused_candidate(cli_env, tmp_path) -> N
         "net": ("sandbox-de", "de-fra"),
         "server": ("sandbox-de", "de-fra"),
         "www": ("sandbox-nl", "nl-ams"),
+        "assets-txt": ("sandbox-nl", "nl-ams"),
     }
     for decision in decisions.values():
         for candidate in decision["candidates"]:

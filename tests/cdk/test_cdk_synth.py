@@ -38,7 +38,7 @@ def test_example_workload_gets_one_stack_per_provider_placement(make_app, exampl
         name: sorted(json.loads(cdk_lib.Testing.synth(stack))["module"])
         for name, stack in stacks.items()
     }
-    assert modules == {FR: ["assets"], DE: ["net", "server"], NL: ["www"]}
+    assert modules == {FR: ["assets"], DE: ["net", "server"], NL: ["assets-txt", "www"]}
 
 
 def test_module_sources_are_absolute_catalog_module_paths(make_app, example) -> None:
@@ -86,6 +86,9 @@ def test_dns_record_reads_the_instance_address_through_a_cross_stack_reference(
     )
     records = json.loads(nl)["module"]["www"]["records"]
     assert len(records) == 1 and records[0].startswith("${data.terraform_remote_state.")
+    # The assets' TXT record reads the bucket's outputs from the FR stack, so it follows the bucket.
+    [txt] = json.loads(nl)["module"]["assets-txt"]["records"]
+    assert txt.startswith("endpoint=${data.terraform_remote_state.") and " bucket=${" in txt
     de = load_stack(Path(app.outdir), DE)
     assert "${module.server.public_ip}" in [o["value"] for o in de["output"].values()]
 
@@ -199,7 +202,7 @@ def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_sta
         "stack": DE,
     }
     manifest = json.loads((outdir / "manifest.json").read_text())
-    assert manifest["stacks"][NL]["dependencies"] == [DE]
+    assert sorted(manifest["stacks"][NL]["dependencies"]) == [DE, FR]
     assert manifest["stacks"][FR]["dependencies"] == []
     assert load_stack(outdir, FR)["//"]["metadata"]["version"]
     placement = json.loads((outdir / "placement.json").read_text())
@@ -208,6 +211,7 @@ def test_synth_writes_fedstack_json_and_dependencies(make_app, example, load_sta
         "net",
         "server",
         "www",
+        "assets-txt",
     ]
 
 

@@ -6,7 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fedstack.drift import IgnoreRulesError, apply_ignore_rules, load_ignore_rules
+from fedstack.drift import (
+    APP_IGNORE_FILE,
+    IgnoreRulesError,
+    app_ignore_rules,
+    apply_ignore_rules,
+    load_ignore_rules,
+)
 from fedstack.drift.schema import AttributeChange, ResourceDrift
 
 TODAY = dt.date(2026, 11, 29)
@@ -129,3 +135,13 @@ def test_a_malformed_file_is_a_clear_error_naming_the_rule(
 def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IgnoreRulesError, match="cannot read"):
         load_ignore_rules(tmp_path / "nope.yaml")
+
+
+def test_an_apps_accepted_drift_is_read_from_beside_its_script_or_folder(tmp_path: Path) -> None:
+    script = tmp_path / "main.py"
+    script.write_text("")
+    assert app_ignore_rules(script) == [] and app_ignore_rules(tmp_path) == []
+    (tmp_path / APP_IGNORE_FILE).write_text("- address: module.assets.*\n  reason: known\n")
+    [rule] = app_ignore_rules(script)
+    assert (rule.address, rule.reason) == ("module.assets.*", "known")
+    assert app_ignore_rules(tmp_path) == [rule]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,92 @@ def test_estimate_measures_the_tagged_bucket_of_a_moving_store(
         (None, 0, 0),
     ]
     assert plan.data[1].note == "not deployed: nothing to copy"
+
+
+PART = 5 * 1024 * 1024
+BIG = bytes(range(256)) * (11 * 1024 * 4)  # 11 MiB: two full 5 MiB parts and a 1 MiB last part
+
+
+def _put_big(s3: Any, bucket: str) -> None:
+    _bucket(s3, bucket)
+    s3.put_object(
+        Bucket=bucket,
+        Key="media/big.bin",
+        Body=BIG,
+        ContentType="application/octet-stream",
+        Metadata={"owner": "web"},
+        Tagging="class=media",
+    )
+
+
+def test_object_over_the_part_size_is_copied_in_verified_parts(stores, tmp_path: Path) -> None:
+    old, new = stores
+    _put_big(old, "copy-big")
+    _bucket(new, "copy-big")
+    journal = CopyJournal(tmp_path / "j.jsonl")
+    report = copy_bucket(old, "copy-big", new, "copy-big", journal, part_size=PART)
+    assert report.problems == [] and (report.copied, report.verified) == (1, 1)
+    head = new.head_object(Bucket="copy-big", Key="media/big.bin")
+    assert head["ETag"].strip('"').endswith("-3")  # S3 says: three parts
+    assert head["ContentLength"] == len(BIG) and head["Metadata"] == {"owner": "web"}
+    assert head["ContentType"] == "application/octet-stream"
+    assert new.get_object(Bucket="copy-big", Key="media/big.bin")["Body"].read() == BIG
+    tags = new.get_object_tagging(Bucket="copy-big", Key="media/big.bin")["TagSet"]
+    assert tags == [{"Key": "class", "Value": "media"}]
+    [line] = (tmp_path / "j.jsonl").read_text().splitlines()[1:]  # after the upload's line
+    assert hashlib.sha256(BIG).hexdigest() in line
+
+
+def test_multipart_copy_interrupted_mid_object_uploads_only_the_missing_parts(
+    stores, tmp_path: Path
+) -> None:
+    old, new = stores
+    _put_big(old, "copy-parts")
+    _bucket(new, "copy-parts")
+    journal_file = tmp_path / "j.jsonl"
+    sent: list[int] = []
+    cut: list[bool] = []
+
+    class Interrupted(Exception):
+        pass
+
+    class CutAfterTwoParts:
+        """The real moto client; the link drops after two parts were stored."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(new, name)
+
+        def upload_part(self, **kwargs: Any) -> Any:
+            if len(sent) == 2 and not cut:
+                cut.append(True)
+                raise Interrupted
+            sent.append(kwargs["PartNumber"])
+            return new.upload_part(**kwargs)
+
+    with pytest.raises(Interrupted):
+        copy_bucket(
+            old,
+            "copy-parts",
+            CutAfterTwoParts(),
+            "copy-parts",
+            CopyJournal(journal_file),
+            part_size=PART,
+        )
+    assert sent == [1, 2] and measure_bucket(new, "copy-parts") == (0, 0)
+    report = copy_bucket(
+        old,
+        "copy-parts",
+        CutAfterTwoParts(),
+        "copy-parts",
+        CopyJournal(journal_file),
+        part_size=PART,
+    )
+    assert sent == [1, 2, 3]  # parts 1 and 2 were checked against the target, not sent again
+    assert report.problems == [] and report.verified == 1
+    assert new.get_object(Bucket="copy-parts", Key="media/big.bin")["Body"].read() == BIG
+
+
+def test_a_part_size_below_the_s3_minimum_is_refused(stores, tmp_path: Path) -> None:
+    old, new = stores
+    with pytest.raises(ExitError, match="below S3's minimum of 5242880 bytes"):
+        copy_bucket(old, "any", new, "any", CopyJournal(tmp_path / "j"), part_size=PART - 1)

@@ -1,189 +1,240 @@
-"""`fedstack exit sandbox-fr` carried out on the sandbox: real Terraform, three moto providers.
+"""`fedstack exit sandbox-fr` on the demo app, through the real CLI: Terraform, moto, the journal.
 
-One module-scoped deployment (storage, network and server at sandbox-fr, DNS at sandbox-nl)
-with objects written before the move; the exit is interrupted right after the copy, resumed,
-and run once more. Every test reads what that sequence left behind.
+One module-scoped deployment of examples/federated-webapp across three of the four sandbox
+providers (assets at sandbox-fr, network and server at sandbox-de, the DNS records at
+sandbox-nl), with objects written before the move, one of them over the part size. Then, in
+sequence, as a user would run them: the plan; the exit, stopped with Ctrl-C on a terminal
+right after its copy step; the resume with --keep-old; the confirming run; a no-op run; and
+an exit that has no candidate under the policy. Every test reads what that sequence left.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pty_helpers import FEDSTACK, ctrl_c_in_a_terminal
 
 from fedstack.catalog import load_catalog
 from fedstack.contracts import read_exit_lock
 from fedstack.demo import sandbox_client
-from fedstack.exit import (
-    ExitRun,
-    StepRecord,
-    bucket_of,
-    carry_out_exit,
-    estimate_data,
-    plan_exit,
-)
+from fedstack.exit import STEPS, bucket_of
 from fedstack.sandbox import SandboxServer
-from fedstack.stacks import read_stacks, run_app, run_stacks
 
 pytestmark = pytest.mark.slow
 
-HERE = Path(__file__).parent
-OBJECTS = {f"site/{n}.html": f"<p>{n}</p>".encode() * (n + 1) for n in range(8)}
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
+ZONE = "exit.webapp.example.eu"
+PART_MIB = 5
+SMALL = {f"site/{n}.html": f"<p>{n}</p>".encode() * (n + 1) for n in range(6)}
+BIG_KEY, BIG = "media/intro.bin", bytes(range(256)) * (11 * 1024 * 4)  # 11 MiB: 3 parts of 5
+STEPS_FILE = Path(".fedstack-exit") / "sandbox-fr" / "steps.json"
+JOURNAL = Path(".fedstack-exit") / "sandbox-fr" / "copy-webapp-assets.jsonl"
 
 
-class Interrupted(Exception):
-    """Stands for Ctrl-C or a lost machine right after a step was recorded."""
+def _fedstack(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [FEDSTACK, *args], capture_output=True, text=True, env=env, timeout=600, check=False
+    )
 
 
 def _client(service: str, provider: str, endpoints: dict[str, str]) -> Any:
     return sandbox_client(service, load_catalog(), provider, endpoints[provider])
 
 
-@pytest.fixture(scope="module")
-def exited(
-    sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, Any]:
-    app_dir = tmp_path_factory.mktemp("exit-app")
-    shutil.copy(HERE / "exit_app.py", app_dir / "main.py")
-    script = app_dir / "main.py"
-    catalog = load_catalog()
-    endpoints = {name: server.endpoint for name, server in sandbox.items()}
-    _client("route53", "sandbox-nl", endpoints).create_hosted_zone(
-        Name="exit.example.eu", CallerReference="fedstack-exit-test"
-    )
-    out = app_dir / "cdktf.out"
-    run_app(script, out)
-    results = run_stacks(read_stacks(out), "deploy", catalog=catalog)
-    assert all(r.status == "ok" for r in results), results
-    s3 = _client("s3", "sandbox-fr", endpoints)
-    old_bucket = bucket_of(s3, "data")
-    assert old_bucket is not None
-    for key, body in OBJECTS.items():
-        s3.put_object(Bucket=old_bucket, Key=key, Body=body, Metadata={"v": "1"})
-
-    estimate, _ = plan_exit(script, "sandbox-fr")
-    estimate_data(estimate, catalog, endpoints)
-
-    seen: list[tuple[str, StepRecord]] = []
-
-    def stop_after_copy(run: ExitRun, name: str, step: StepRecord) -> None:
-        seen.append((name, step))
-        if name == "copy":
-            raise Interrupted
-
-    with pytest.raises(Interrupted):
-        carry_out_exit(
-            script,
-            "sandbox-fr",
-            None,
-            catalog=catalog,
-            endpoints=endpoints,
-            on_step=stop_after_copy,
-        )
-    first = [name for name, _ in seen]
-    seen.clear()
-    resumed = carry_out_exit(
-        script,
-        "sandbox-fr",
-        None,
-        catalog=catalog,
-        endpoints=endpoints,
-        keep_old=True,
-        on_step=lambda run, name, step: seen.append((name, step)),
-    )
-    kept = [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    confirmed = carry_out_exit(script, "sandbox-fr", None, catalog=catalog, endpoints=endpoints)
-    again = subprocess.run(
-        [sys.executable, "-m", "fedstack.cli", "exit", "sandbox-fr", str(app_dir), "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    return {
-        "app": app_dir,
-        "endpoints": endpoints,
-        "old_bucket": old_bucket,
-        "first": first,
-        "resumed": resumed,
-        "resumed_steps": [name for name, _ in seen],
-        "estimate": estimate,
-        "kept": kept,
-        "confirmed": confirmed,
-        "again": again,
-        "journal": app_dir / ".fedstack-exit" / "sandbox-fr" / "copy-shop-data.jsonl",
-    }
-
-
-def test_interrupted_exit_resumes_after_the_copy_without_copying_again(exited) -> None:
-    assert exited["first"] == ["synth", "deploy-new", "copy"]
-    resumed: ExitRun = exited["resumed"]
-    assert resumed.resumed_at == "repoint"
-    assert exited["resumed_steps"] == ["repoint", "check", "lock", "destroy-old"]
-    assert resumed.finished and resumed.done["destroy-old"].detail.startswith("kept")
-    assert f"copied {len(OBJECTS)} object(s)" in resumed.done["copy"].detail
-    lines = exited["journal"].read_text().splitlines()
-    assert len(lines) == len(OBJECTS)  # each key copied once, never again
-
-
-def test_plan_estimated_the_data_of_the_deployed_store(exited) -> None:
-    [data] = exited["estimate"].data
-    assert (data.bucket, data.objects) == (exited["old_bucket"], len(OBJECTS))
-    assert data.bytes == sum(len(b) for b in OBJECTS.values())
-
-
-def test_keep_old_keeps_the_old_bucket_until_a_run_without_it(exited) -> None:
-    assert exited["old_bucket"] in exited["kept"]
-    confirmed: ExitRun = exited["confirmed"]
-    assert confirmed.resumed_at == "destroy-old" and confirmed.finished
-    assert confirmed.done["destroy-old"].detail.startswith("destroy: shop-sandbox-fr-fr-par")
-    assert confirmed.done["copy"] == exited["resumed"].done["copy"]  # not run again
-
-
-def test_objects_are_at_the_new_provider_and_the_old_bucket_is_gone(exited) -> None:
-    endpoints = exited["endpoints"]
-    new = _client("s3", "sandbox-de", endpoints)
-    bucket = bucket_of(new, "data")
-    assert bucket is not None
-    for key, body in OBJECTS.items():
-        got = new.get_object(Bucket=bucket, Key=key)
-        assert got["Body"].read() == body and got["Metadata"] == {"v": "1"}
-    old = _client("s3", "sandbox-fr", endpoints)
-    names = [b["Name"] for b in old.list_buckets()["Buckets"]]
-    assert exited["old_bucket"] not in names
-    assert "drift-free" in exited["resumed"].done["check"].detail
-    assert f"{len(OBJECTS)} object(s) verified" in exited["resumed"].done["check"].detail
-
-
-def test_dns_record_points_at_the_moved_server(exited) -> None:
-    endpoints = exited["endpoints"]
-    ec2 = _client("ec2", "sandbox-de", endpoints)
-    addresses = {
-        i.get("PublicIpAddress")
-        for r in ec2.describe_instances()["Reservations"]
-        for i in r["Instances"]
-        if i["State"]["Name"] == "running"
-        and {"Key": "fedstack:component", "Value": "server"} in i.get("Tags", [])
-    }
+def _records(endpoints: dict[str, str]) -> dict[tuple[str, str], list[str]]:
     route53 = _client("route53", "sandbox-nl", endpoints)
     zone = next(
-        z["Id"]
-        for z in route53.list_hosted_zones()["HostedZones"]
-        if z["Name"] == "exit.example.eu."
+        z["Id"] for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == f"{ZONE}."
     )
-    records = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
-    [www] = [r for r in records if r["Name"] == "www.exit.example.eu." and r["Type"] == "A"]
-    assert {v["Value"] for v in www["ResourceRecords"]} <= addresses and addresses
+    sets = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    return {
+        (r["Name"], r["Type"]): [v["Value"] for v in r.get("ResourceRecords", [])] for r in sets
+    }
 
 
-def test_exit_is_kept_and_a_second_run_is_a_noop(exited) -> None:
-    assert read_exit_lock(exited["app"]).excluded() == ("sandbox-fr",)
+def _buckets(s3: Any) -> list[str]:
+    return [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def _run(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(json.loads(result.stdout))
+
+
+@pytest.fixture(scope="module")
+def demo(
+    sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The demo app deployed, objects written at sandbox-fr; destroyed after the module."""
+    app = tmp_path_factory.mktemp("exit-demo") / "webapp"
+    shutil.copytree(EXAMPLE, app, ignore=shutil.ignore_patterns("cdktf.out", ".fedstack-exit"))
+    env = {**os.environ, "WEBAPP_ZONE": ZONE, "CHECKPOINT_DISABLE": "1", "COLUMNS": "200"}
+    endpoints = {name: server.endpoint for name, server in sandbox.items()}
+    _client("route53", "sandbox-nl", endpoints).create_hosted_zone(
+        Name=ZONE, CallerReference="fedstack-exit-e2e"
+    )
+    deployed = _fedstack("deploy", str(app), env=env)
+    assert deployed.returncode == 0, deployed.stderr[-3000:]
+    try:
+        s3 = _client("s3", "sandbox-fr", endpoints)
+        bucket = bucket_of(s3, "assets")
+        assert bucket is not None
+        for key, body in SMALL.items():
+            s3.put_object(
+                Bucket=bucket,
+                Key=key,
+                Body=body,
+                ContentType="text/html",
+                Metadata={"v": "1"},
+                Tagging="class=public",
+            )
+        s3.put_object(Bucket=bucket, Key=BIG_KEY, Body=BIG, Metadata={"v": "2"})
+        yield {
+            "app": app,
+            "env": env,
+            "endpoints": endpoints,
+            "bucket": bucket,
+            "records": _records(endpoints),
+        }
+    finally:
+        # With the exit lock the app places without sandbox-fr: this removes what the exit made.
+        # An exit that failed before writing the lock leaves both placements: remove both.
+        if not (app / "fedstack.exits.json").is_file():
+            _fedstack("destroy", str(app), env={**env, "FEDSTACK_EXIT_EXCLUDE": "sandbox-fr"})
+        _fedstack("destroy", str(app), env=env)
+
+
+@pytest.fixture(scope="module")
+def exited(demo: dict[str, Any]) -> dict[str, Any]:
+    """The sequence of CLI runs; what each printed and what the clouds held in between."""
+    app, env, endpoints = demo["app"], demo["env"], demo["endpoints"]
+    fr, it = _client("s3", "sandbox-fr", endpoints), _client("s3", "sandbox-it", endpoints)
+    seen: dict[str, Any] = {}
+    seen["plan"] = _run(_fedstack("exit", "sandbox-fr", str(app), "--plan-only", "--json", env=env))
+
+    pressed = ctrl_c_in_a_terminal(
+        ["exit", "sandbox-fr", str(app), "--part-size", str(PART_MIB)],
+        ready=lambda pid, screen: "exit copy:" in screen,
+        env=env,
+    )
+    seen["pressed"] = pressed
+    seen["after_ctrl_c"] = json.loads((app / STEPS_FILE).read_text())
+    seen["journal_after_ctrl_c"] = (app / JOURNAL).read_text()
+    seen["old_after_ctrl_c"] = fr.list_objects_v2(Bucket=demo["bucket"]).get("KeyCount")
+
+    resume = ["exit", "sandbox-fr", str(app), "--part-size", str(PART_MIB), "--json"]
+    seen["resumed"] = _run(_fedstack(*resume, "--keep-old", env=env))
+    seen["kept"] = _buckets(fr)
+    seen["confirmed"] = _run(_fedstack(*resume, env=env))
+    seen["gone"] = _buckets(fr)
+    seen["again"] = _run(_fedstack(*resume, env=env))
+    seen["journal"] = (app / JOURNAL).read_text()
+    seen["new_bucket"] = bucket_of(it, "assets")
+    seen["records"] = _records(endpoints)
+    seen["placement"] = _run(_fedstack("plan-placement", str(app), "--json", env=env))
+    seen["blocked"] = _fedstack("exit", "sandbox-de", str(app), env=env)
+    return seen
+
+
+def test_plan_lists_the_store_move_and_the_data_to_copy(demo, exited) -> None:
+    plan = exited["plan"]
+    assert [(m["component"], m["source"], m["target"]) for m in plan["moves"]] == [
+        ("assets", "sandbox-fr/fr-par", "sandbox-it/it-mil")
+    ]
+    assert {s["component"] for s in plan["stays"]} == {"net", "server", "www", "assets-txt"}
+    assert plan["data_to_copy"]["objects"] == len(SMALL) + 1
+    assert plan["data_to_copy"]["bytes"] == sum(map(len, SMALL.values())) + len(BIG)
+
+
+def test_ctrl_c_after_the_copy_keeps_the_old_bucket_and_the_resume_copies_nothing_again(
+    demo, exited
+) -> None:
+    assert exited["pressed"].code != 0
+    steps = exited["after_ctrl_c"]["steps"]
+    assert set(steps) == {"synth", "deploy-new", "copy"}, exited["pressed"].screen[-2000:]
+    assert exited["old_after_ctrl_c"] == len(SMALL) + 1  # nothing gone before verification
+    resumed = exited["resumed"]
+    assert resumed["resumed_at"] == "repoint"
+    assert resumed["steps"]["copy"] == steps["copy"]  # the recorded copy, not a second one
+    # Each key journaled once (the big one also with its upload): nothing was copied again.
+    assert exited["journal"] == exited["journal_after_ctrl_c"]
+    keys = [json.loads(line)["key"] for line in exited["journal"].splitlines()]
+    assert sorted(keys) == sorted([*SMALL, BIG_KEY, BIG_KEY])
+
+
+def test_objects_written_before_the_move_are_at_the_new_provider_verified(demo, exited) -> None:
+    it = _client("s3", "sandbox-it", demo["endpoints"])
+    bucket = exited["new_bucket"]
+    assert bucket is not None
+    for key, body in SMALL.items():
+        got = it.get_object(Bucket=bucket, Key=key)
+        assert got["Body"].read() == body and got["Metadata"] == {"v": "1"}
+        assert got["ContentType"] == "text/html"
+        tags = it.get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+        assert tags == [{"Key": "class", "Value": "public"}]
+    big = it.get_object(Bucket=bucket, Key=BIG_KEY)
+    assert big["ETag"].strip('"').endswith("-3")  # copied in three parts
+    assert big["Body"].read() == BIG and big["Metadata"] == {"v": "2"}
+    check = exited["resumed"]["steps"]["check"]["detail"]
+    assert "drift-free" in check and f"{len(SMALL) + 1} object(s) verified" in check
+
+
+def test_old_bucket_is_gone_only_after_the_check(demo, exited) -> None:
+    assert demo["bucket"] in exited["kept"]  # --keep-old: verified, still kept
+    assert exited["resumed"]["steps"]["destroy-old"]["detail"].startswith("kept")
+    confirmed = exited["confirmed"]
+    assert confirmed["resumed_at"] == "destroy-old"
+    assert set(confirmed["steps"]) == set(STEPS) and confirmed["finished"] is True
+    assert confirmed["steps"]["destroy-old"]["detail"].startswith(
+        "destroy: webapp-sandbox-fr-fr-par"
+    )
+    assert demo["bucket"] not in exited["gone"]
+
+
+def test_dns_record_of_the_assets_points_at_the_new_bucket_and_www_is_unchanged(
+    demo, exited
+) -> None:
+    endpoints = demo["endpoints"]
+    txt = (f"_assets.{ZONE}.", "TXT")
+    before, after = demo["records"][txt], exited["records"][txt]
+    assert endpoints["sandbox-fr"] in before[0] and f"bucket={demo['bucket']}" in before[0]
+    assert endpoints["sandbox-it"] in after[0] and f"bucket={exited['new_bucket']}" in after[0]
+    www = (f"www.{ZONE}.", "A")
+    assert exited["records"][www] == demo["records"][www]  # the server did not move
+    repoint = exited["resumed"]["steps"]["repoint"]["detail"]
+    assert repoint.startswith("deploy: webapp-sandbox-nl-nl-ams")
+    assert repoint.endswith("unchanged: webapp-sandbox-de-de-fra")
+
+
+def test_policy_still_passes_and_a_second_run_is_a_noop(demo, exited) -> None:
+    placement = exited["placement"]
+    assert placement["policy"] == "eu-sovereign"
+    placed = {d["component"]: d["provider"] for w in placement["workloads"] for d in w["decisions"]}
+    assert placed == {
+        "assets": "sandbox-it",
+        "net": "sandbox-de",
+        "server": "sandbox-de",
+        "www": "sandbox-nl",
+        "assets-txt": "sandbox-nl",
+    }
+    assert read_exit_lock(demo["app"]).excluded() == ("sandbox-fr",)
     again = exited["again"]
-    assert again.returncode == 0, again.stderr
-    run = json.loads(again.stdout)
-    assert run["noop"] is True and run["steps"] == {}
+    assert again["noop"] is True and again["steps"] == {}
+
+
+def test_exit_without_a_candidate_is_one_line_naming_the_rule(demo, exited) -> None:
+    blocked = exited["blocked"]
+    assert blocked.returncode == 2
+    [line] = blocked.stderr.strip().splitlines()
+    assert line.startswith(
+        "fedstack: error: cannot leave sandbox-de: webapp/www (dns_record) has no placement"
+    )
+    assert "(policy eu-sovereign)" in line and "requirement not-with refused" in line
+    assert not (demo["app"] / ".fedstack-exit" / "sandbox-de").exists()  # nothing was started

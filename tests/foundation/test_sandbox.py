@@ -51,8 +51,8 @@ def test_up_twice_leaves_one_set_and_down_leaves_none(tmp_path: Path) -> None:
     first = _fedstack("sandbox", "up", "--json", home=tmp_path)
     assert first.returncode == 0, first.stderr
     servers = json.loads(first.stdout)
-    assert sorted(servers) == ["sandbox-de", "sandbox-fr", "sandbox-nl"]
-    assert len({s["endpoint"] for s in servers.values()}) == 3
+    assert sorted(servers) == ["sandbox-de", "sandbox-fr", "sandbox-it", "sandbox-nl"]
+    assert len({s["endpoint"] for s in servers.values()}) == 4
     for server in servers.values():
         assert server["endpoint"].startswith("http://127.0.0.1:")
 
@@ -70,7 +70,7 @@ def test_up_twice_leaves_one_set_and_down_leaves_none(tmp_path: Path) -> None:
 
     down = _fedstack("sandbox", "down", home=tmp_path)
     assert down.returncode == 0, down.stderr
-    assert down.stdout.count("stopped ") == 3
+    assert down.stdout.count("stopped ") == 4
     assert not ports & _all_moto_ports(), "every server `up` started is gone"
     assert json.loads(_fedstack("sandbox", "status", "--json", home=tmp_path).stdout) == {}
 
@@ -115,7 +115,7 @@ def test_unknown_sandbox_provider_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
         "fedstack: error: unknown sandbox provider sandbox-xx; the catalog lists "
-        "sandbox-fr, sandbox-de, sandbox-nl"
+        "sandbox-fr, sandbox-de, sandbox-nl, sandbox-it"
     ]
     with pytest.raises(SandboxError):
         Sandbox(tmp_path).up(["sandbox-xx"])

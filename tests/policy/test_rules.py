@@ -219,6 +219,8 @@ def test_check_catalog_covers_every_region_offering_the_capability(
         ("sandbox-de", "ch-zrh"): F,
         ("sandbox-nl", "nl-ams"): P,
         ("sandbox-nl", "uk-lon"): F,
+        ("sandbox-it", "it-mil"): P,
+        ("sandbox-it", "ch-lug"): F,
     }
     # The sandbox providers offer no Kubernetes (moto has none).
     unoffered = Policy.build().check_catalog(sandbox_catalog, "kubernetes")

@@ -37,6 +37,15 @@ __all__ = ["exit_provider"]
     help="Keep the old stacks after the move; run again without it to destroy them.",
 )
 @click.option(
+    "--part-size",
+    type=click.IntRange(5, 5 * 1024),
+    default=16,
+    show_default=True,
+    metavar="MIB",
+    help="Copy objects larger than this many MiB as multipart uploads in parts this size "
+    "(S3's minimum part is 5 MiB).",
+)
+@click.option(
     "--bridge",
     envvar="FEDSTACK_BRIDGE_URL",
     type=BRIDGE_URL,
@@ -57,6 +66,7 @@ def exit_provider(
     policy: str | None,
     plan_only: bool,
     keep_old: bool,
+    part_size: int,
     bridge: str | None,
     estate: bool,
     as_json: bool,
@@ -69,7 +79,8 @@ def exit_provider(
     measured at their provider (sandbox endpoints) for the data-to-copy estimate.
 
     Without --plan-only the exit is carried out, step by step: synth, deploy the new stacks
-    beside the old, copy the object stores (verified), re-apply the stacks that read moved
+    beside the old, copy the object stores (checksums verified, objects over --part-size in
+    parts, metadata and tags kept), re-apply the stacks that read moved
     outputs (DNS records), check (drift-free, data verified, policy), write the exclusion to
     fedstack.exits.json next to the app, destroy the old stacks (or --keep-old). Steps are
     recorded in .fedstack-exit/ next to the app: a rerun resumes, a finished exit is a no-op.
@@ -108,7 +119,9 @@ def exit_provider(
     script = resolve_app(app)
     env = {"FEDSTACK_POLICY": policy} if policy else {}
     if not plan_only:
-        run = _carry_out(script, provider, region, catalog, keep_old, bridge, env)
+        run = _carry_out(
+            script, provider, region, catalog, keep_old, part_size * 1024 * 1024, bridge, env
+        )
         if as_json:
             print_json(run.to_json())
         elif run.noop:
@@ -167,6 +180,7 @@ def _carry_out(
     region: str | None,
     catalog: Catalog,
     keep_old: bool,
+    part_size: int,
     bridge: str | None,
     env: dict[str, str],
 ) -> ExitRun:
@@ -193,6 +207,7 @@ def _carry_out(
             catalog=catalog,
             endpoints=Sandbox().endpoints(),
             keep_old=keep_old,
+            part_size=part_size,
             env=env,
             on_step=on_step,
         )

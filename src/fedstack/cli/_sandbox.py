@@ -17,7 +17,7 @@ def sandbox() -> None:
 
     \b
     Examples:
-      fedstack sandbox up                 # start sandbox-fr, sandbox-de, sandbox-nl
+      fedstack sandbox up                 # start sandbox-fr, sandbox-de, sandbox-nl, sandbox-it
       fedstack sandbox up -p sandbox-fr   # just one provider
       fedstack sandbox status --json
       fedstack sandbox down

@@ -25,8 +25,6 @@ from fedstack.errors import FedstackError
 __all__ = ["DemoOptions", "DemoResult", "DemoView", "default_app", "run_demo"]
 
 STEPS = 8
-IGNORE_FILE = "drift-ignore.yaml"
-"""Accepted drift, read from beside the app when present."""
 
 
 def default_app() -> Path:
@@ -252,17 +250,14 @@ def _drift(
     from fedstack.client import BridgeClient
     from fedstack.drift import (
         DriftOptions,
+        app_ignore_rules,
         discover_stacks,
-        load_ignore_rules,
         render,
         run_drift,
     )
 
     stacks = discover_stacks([outdir])
-    ignore_file = (
-        options.app / IGNORE_FILE if options.app.is_dir() else options.app.parent / IGNORE_FILE
-    )
-    rules = load_ignore_rules(ignore_file) if ignore_file.is_file() else []
+    rules = app_ignore_rules(options.app)
     with view.stacks_progress("drift", names) as on_event:
         report = run_drift(
             stacks,

@@ -13,7 +13,13 @@ from fedstack.drift.errors import (
     PlanFormatError,
     StackMetadataError,
 )
-from fedstack.drift.ignore import IgnoreRule, apply_ignore_rules, load_ignore_rules
+from fedstack.drift.ignore import (
+    APP_IGNORE_FILE,
+    IgnoreRule,
+    app_ignore_rules,
+    apply_ignore_rules,
+    load_ignore_rules,
+)
 from fedstack.drift.plan_json import DriftedResource, read_drift
 from fedstack.drift.schema import SCHEMA_VERSION, DriftReport, Shard
 from fedstack.drift.shards import default_run_group, parse_shard, select_shard
@@ -28,6 +34,7 @@ from fedstack.contracts import (
 )
 
 __all__ = [
+    "APP_IGNORE_FILE",
     "FILE_NAMES",
     "METADATA_FILE",
     "FORMATS",
@@ -43,6 +50,7 @@ __all__ = [
     "Shard",
     "Stack",
     "StackMetadataError",
+    "app_ignore_rules",
     "apply_ignore_rules",
     "check_bridge",
     "default_run_group",

@@ -24,7 +24,16 @@ from fedstack.drift.errors import IgnoreRulesError
 from fedstack.drift.schema import AttributeChange, ExpiredRule, ResourceDrift
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["IgnoreRule", "apply_ignore_rules", "load_ignore_rules"]
+__all__ = [
+    "APP_IGNORE_FILE",
+    "IgnoreRule",
+    "app_ignore_rules",
+    "apply_ignore_rules",
+    "load_ignore_rules",
+]
+
+APP_IGNORE_FILE = "drift-ignore.yaml"
+"""An app's accepted drift, beside its main.py: read by every check fedstack runs on the app."""
 
 
 class IgnoreRule(BaseModel):
@@ -78,6 +87,13 @@ def load_ignore_rules(path: str | Path) -> list[IgnoreRule]:
             where = ".".join(str(p) for p in first["loc"]) or "rule"
             raise IgnoreRulesError(f"{file}: rule {index + 1}: {where}: {first['msg']}") from None
     return rules
+
+
+def app_ignore_rules(app: Path) -> list[IgnoreRule]:
+    """The accepted drift of an app (its folder or its script): APP_IGNORE_FILE beside it."""
+    folder = app if app.is_dir() else app.parent
+    file = folder / APP_IGNORE_FILE
+    return load_ignore_rules(file) if file.is_file() else []
 
 
 def apply_ignore_rules(

@@ -6,7 +6,13 @@ two S3 endpoints, resumably and verified; `carry_out_exit` runs the whole move s
 process) nor the web framework.
 """
 
-from fedstack.exit._copy import CopyJournal, CopyReport, copy_bucket
+from fedstack.exit._copy import (
+    DEFAULT_PART_SIZE,
+    MIN_PART_SIZE,
+    CopyJournal,
+    CopyReport,
+    copy_bucket,
+)
 from fedstack.exit._execute import (
     STEPS,
     ExitRun,
@@ -30,6 +36,8 @@ from fedstack.exit._plan import (
 )
 
 __all__ = [
+    "DEFAULT_PART_SIZE",
+    "MIN_PART_SIZE",
     "STEPS",
     "Blocked",
     "CopyJournal",

@@ -22,7 +22,7 @@ from typing import Any, Literal
 from fedstack.catalog import Catalog
 from fedstack.client import BridgeClient
 from fedstack.contracts import ExitRecord, read_exit_lock, write_exit_lock
-from fedstack.exit._copy import CopyJournal, copy_bucket, verify_copy
+from fedstack.exit._copy import DEFAULT_PART_SIZE, CopyJournal, copy_bucket, verify_copy
 from fedstack.exit._estimate import bucket_of
 from fedstack.exit._plan import ExitBlocked, ExitError, Move, plan_exit
 
@@ -102,10 +102,14 @@ def carry_out_exit(
     catalog: Catalog,
     endpoints: Mapping[str, str],
     keep_old: bool = False,
+    part_size: int = DEFAULT_PART_SIZE,
     env: Mapping[str, str] | None = None,
     on_step: OnStep | None = None,
 ) -> ExitRun:
-    """Leave `provider` (or its `region`): resume a started exit, else plan and start one."""
+    """Leave `provider` (or its `region`): resume a started exit, else plan and start one.
+
+    Objects larger than `part_size` bytes are copied as multipart uploads in parts that size.
+    """
     leaving = f"{provider}/{region}" if region else provider
     work = app.parent / ".fedstack-exit" / _slug(leaving)
     step_file = work / "steps.json"
@@ -129,7 +133,7 @@ def carry_out_exit(
         shutil.rmtree(work, ignore_errors=True)
         run = ExitRun(leaving, plan.to_json())
         _save(step_file, run)
-    context = _Context(app, work, run, catalog, endpoints, keep_old, dict(env or {}))
+    context = _Context(app, work, run, catalog, endpoints, keep_old, part_size, dict(env or {}))
     for name in STEPS:
         if name in run.done:
             continue
@@ -151,6 +155,7 @@ class _Context:
     catalog: Catalog
     endpoints: Mapping[str, str]
     keep_old: bool
+    part_size: int
     env: dict[str, str]
 
     @property
@@ -160,6 +165,9 @@ class _Context:
     @property
     def new_out(self) -> Path:
         return self.work / "new"
+
+    def journal(self, move: Move) -> CopyJournal:
+        return CopyJournal(self.work / f"copy-{move.workload}-{move.component}.jsonl")
 
     def moves(self) -> list[Move]:
         return [Move(**m) for m in self.run.plan["moves"]]
@@ -225,8 +233,7 @@ def _copy(ctx: _Context) -> str:
     lines = []
     for move in _stores(ctx):
         source, old, target, new = _clients(ctx, move)
-        journal = CopyJournal(ctx.work / f"copy-{move.workload}-{move.component}.jsonl")
-        report = copy_bucket(source, old, target, new, journal)
+        report = copy_bucket(source, old, target, new, ctx.journal(move), part_size=ctx.part_size)
         if report.problems:
             raise ExitError(f"copy of {move.component} not verified: {report.problems[0]}")
         lines.append(report.line())
@@ -234,24 +241,47 @@ def _copy(ctx: _Context) -> str:
 
 
 def _repoint(ctx: _Context) -> str:
+    # A stack that stays changes only where it reads a moved component's outputs (its remote
+    # state now names the new stack) or lost a component that had to follow: apply just those.
     staying = [n for n in ctx.run.new_stacks if n in ctx.run.old_stacks]
-    return ctx.apply(ctx.new_out, staying, "deploy")
+    changed = [n for n in staying if _config(ctx.old_out, n) != _config(ctx.new_out, n)]
+    unchanged = [n for n in staying if n not in changed]
+    done = ctx.apply(ctx.new_out, changed, "deploy")
+    return done + (f"; unchanged: {', '.join(unchanged)}" if unchanged else "")
+
+
+def _config(out: Path, stack: str) -> Any:
+    from fedstack.stacks import read_stacks
+
+    [info] = [s for s in read_stacks(out) if s.name == stack]
+    config = json.loads((info.workdir / "cdk.tf.json").read_text())
+    config.pop("//", None)  # metadata about the synth run, not configuration
+    return config
 
 
 def _check(ctx: _Context) -> str:
-    from fedstack.drift import DriftOptions, discover_stacks, run_drift
+    from fedstack.drift import DriftOptions, app_ignore_rules, discover_stacks, run_drift
 
     stacks = [s for s in discover_stacks([ctx.new_out]) if s.name in ctx.run.new_stacks]
-    report = run_drift(stacks, DriftOptions(catalog=ctx.catalog))
+    # The app's accepted drift (drift-ignore.yaml beside it) is accepted here too.
+    options = DriftOptions(catalog=ctx.catalog, ignore_rules=app_ignore_rules(ctx.app))
+    report = run_drift(stacks, options)
     if report.exit_code != 0:
+        found = [
+            f"{s.name}: {s.error}"
+            if s.error
+            else f"{s.name}: " + ", ".join(d.address for d in s.drift)
+            for s in report.stacks
+            if s.status != "in_sync"
+        ]
         raise ExitError(
-            f"the new stacks are not in sync (drift exit {report.exit_code}): "
-            "the old stacks are kept; fix and rerun"
+            f"the new stacks are not in sync (drift exit {report.exit_code}; "
+            f"{'; '.join(found)}): the old stacks are kept; fix and rerun"
         )
     verified = 0
     for move in _stores(ctx):
         source, old, target, new = _clients(ctx, move)
-        matched, problems = verify_copy(source, old, target, new)
+        matched, problems = verify_copy(source, old, target, new, ctx.journal(move))
         if problems:
             raise ExitError(f"{move.component}: {problems[0]}; the old stacks are kept")
         verified += matched
