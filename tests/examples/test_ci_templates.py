@@ -20,11 +20,12 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from http_helpers import loopback_server
 from pathlib import Path
 
 import httpx
@@ -302,13 +303,8 @@ def gitlab_notes() -> Iterator[tuple[str, list[dict[str, str]]]]:
         def log_message(self, *_: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Notes)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/api/v4", posted
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with loopback_server(Notes) as url:
+        yield f"{url}/api/v4", posted
 
 
 def test_gitlab_merge_request_job_checks_each_plan_and_comments_the_markdown_report(
