@@ -143,6 +143,19 @@ def test_the_shipped_catalog_lists_every_european_provider_and_the_sandboxes() -
     assert catalog.sandbox_providers() == ["sandbox-fr", "sandbox-de", "sandbox-nl", "sandbox-it"]
 
 
+def test_every_sandbox_region_has_an_api_region_of_its_own() -> None:
+    # The bridge places a resource by its region name alone when no placement names the
+    # provider; a name two sandbox providers share resolves to neither (no live finding).
+    catalog = load_catalog()
+    names = [
+        (region.api_region, f"{provider}/{name}")
+        for provider in catalog.sandbox_providers()
+        for name, region in catalog.provider(provider).regions.items()
+    ]
+    shared = {a for a, _ in names if sum(1 for b, _ in names if b == a) > 1}
+    assert not shared, [where for a, where in names if a in shared]
+
+
 def test_the_shipped_catalog_keeps_non_eu_regions_so_policies_can_refuse_them() -> None:
     catalog = load_catalog()
     countries = {
