@@ -20,7 +20,13 @@ def test_plan_placement_writes_the_decisions_and_synthesizes_nothing(
     assert isinstance(plan, PlacementPlan)
     assert read_placement_plan(file) == plan
     assert json.loads(file.read_text())["policy"] == "eu-sovereign"
-    assert {d.component for _w, d in plan.decisions()} == {"assets", "net", "server", "www"}
+    assert {d.component for _w, d in plan.decisions()} == {
+        "assets",
+        "assets-txt",
+        "net",
+        "server",
+        "www",
+    }
     assert not (Path(app.outdir) / "manifest.json").exists()
 
 
