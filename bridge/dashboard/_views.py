@@ -26,12 +26,12 @@ from fedstack.bridge.store import (
     drifting_by_placement,
     get_version,
     inventory_by_placement,
+    inventory_page,
     list_policies,
     list_stacks,
     list_tokens,
     list_versions,
     query_findings,
-    query_inventory,
     read_audit,
     run_series,
     stack_series,
@@ -330,9 +330,10 @@ def stack_detail(
 ) -> StackDetail:
     """The stack's masked inventory, the catalog facts of its placement, its versions and a diff
     of `pair` (default: the two newest versions)."""
-    total, found = query_inventory(
-        engine, InventoryFilter(project=project, stack=stack), limit=_MAX_RESOURCES, offset=0
+    page = inventory_page(
+        engine, InventoryFilter(project=project, stack=stack), limit=_MAX_RESOURCES
     )
+    total, found = page.total, page.items
     if placement[0] is None:  # no stack metadata: where its resources' regions put it
         placement = next(((r.provider, r.region) for r in found if r.provider), placement)
     versions = _versions(engine, project, stack)

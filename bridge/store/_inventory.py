@@ -51,7 +51,6 @@ __all__ = [
     "inventory_page",
     "inventory_by_placement",
     "list_stacks",
-    "query_inventory",
     "set_stack_placement",
     "stack_summary",
     "unindexed_stacks",
@@ -277,14 +276,6 @@ class UnindexedStack:
 
 InventoryPage = Page[InventoryResource]
 """One page of `GET /v1/inventory` (keyset cursor: project, stack, address, id of the last row)."""
-
-
-def query_inventory(
-    engine: Engine, where: InventoryFilter, *, limit: int, offset: int
-) -> tuple[int, list[InventoryResource]]:
-    """Resources matching `where`, ordered by project, stack and address; returns (total, page)."""
-    page = inventory_page(engine, where, limit=limit, offset=offset)
-    return page.total, page.items
 
 
 def inventory_page(
