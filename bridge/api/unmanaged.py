@@ -26,7 +26,7 @@ from fedstack.bridge.store import (
     store_unmanaged_run,
 )
 from fedstack.unmanaged import SCHEMA_VERSION, UnmanagedReport, read_report
-from pydantic import BaseModel, ValidationError
+from pydantic import AwareDatetime, BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 __all__ = ["router", "unmanaged_webhook_body"]
@@ -49,11 +49,11 @@ class UnmanagedResource(BaseModel):
     identifier: str
     ignored: bool
     import_block: str
-    first_seen_at: str
+    first_seen_at: AwareDatetime
     first_run: int
-    last_seen_at: str
+    last_seen_at: AwareDatetime
     last_run: int
-    gone_at: str | None
+    gone_at: AwareDatetime | None
     gone_run: int | None
 
 
@@ -180,10 +180,5 @@ def unmanaged_resources(
         limit=paging.limit,
         offset=paging.offset,
         after=paging.after,
-    ).map(
-        lambda r: {
-            k: (v.isoformat() if hasattr(v, "isoformat") else v)
-            for k, v in dataclasses.asdict(r).items()
-        }
-    )
+    ).map(dataclasses.asdict)
     return UnmanagedResources.model_validate(page_body(paging, page))

@@ -365,6 +365,8 @@ def test_history_first_seen_kept_and_deleted_marked_gone_webhook_on_changes_only
         gone[0]["gone_at"]
         and gone[0]["first_seen_at"] == opened[world.hand["bucket"]]["first_seen_at"]
     )
+    # Times read like every other route's (UTC with Z), on SQLite (naive columns) as on PostgreSQL.
+    assert all(gone[0][k].endswith("Z") for k in ("first_seen_at", "last_seen_at", "gone_at"))
     wait_until(
         lambda: len(world.webhook.for_project(world.project)) == 2, timeout=30, what="webhook"
     )
