@@ -305,6 +305,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small counts (smoke run)")
+    parser.add_argument(
+        "--states-only", action="store_true", help="state GET/POST only, no inventory queries"
+    )
     args = parser.parse_args()
     counts = (
         {"10 KB": 50, "1 MB": 10, "20 MB": 3}
@@ -343,18 +346,21 @@ def main() -> None:
         bench_file_floor(states, counts)
         with bridge(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite.log") as (url, token):
             bench_states(states, "bridge sqlite", url, token, counts)
-            index_times["sqlite"] = bench_inventory(
-                inventory, "sqlite", url, token, resources, queries
-            )
+            if not args.states_only:
+                index_times["sqlite"] = bench_inventory(
+                    inventory, "sqlite", url, token, resources, queries
+                )
         with postgres() as pg_url, bridge(pg_url, work / "pg.log") as (url, token):
             bench_states(states, "bridge pg", url, token, counts)
-            index_times["postgresql"] = bench_inventory(
-                inventory, "postgresql", url, token, resources, queries
-            )
+            if not args.states_only:
+                index_times["postgresql"] = bench_inventory(
+                    inventory, "postgresql", url, token, resources, queries
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     console.print(states)
-    console.print(inventory)
+    if not args.states_only:
+        console.print(inventory)
     for store, seconds in index_times.items():
         console.print(
             f"indexing {resources:,} resources (100 state writes) on {store}: {seconds:.1f} s ({resources / seconds:,.0f} resources/s)"
