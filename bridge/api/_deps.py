@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import HTTPBasic, HTTPBearer
@@ -11,17 +12,27 @@ from fedstack.bridge._auth import authenticate
 from fedstack.bridge._errors import TooLarge
 from fedstack.bridge._indexer import Indexer
 from fedstack.bridge._metrics import BridgeMetrics
-from fedstack.bridge._principal import Principal
+from fedstack.bridge._principal import Principal, Scope
 from fedstack.bridge._settings import BridgeSettings
 from fedstack.bridge.store import NAME_PATTERN, check_name
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-__all__ = ["BridgeContext", "Caller", "caller", "context", "read_body", "stack_names"]
+__all__ = [
+    "BridgeContext",
+    "Caller",
+    "Credentials",
+    "Presented",
+    "caller",
+    "context",
+    "read_body",
+    "stack_names",
+]
 
 # Declared for the OpenAPI document only; the header is parsed in fedstack.bridge._auth.
 _basic = HTTPBasic(auto_error=False, description="Any user name; the password is a bridge token.")
 _bearer = HTTPBearer(auto_error=False, description="A bridge token.")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -39,15 +50,48 @@ def context(request: Request) -> BridgeContext:
     return request.app.state.bridge  # type: ignore[no-any-return]
 
 
-async def caller(
+@dataclass(frozen=True)
+class Credentials:
+    """What a request presented (its Authorization header), not yet checked.
+
+    Checking reads the token table, so it runs in a worker thread: `run` checks and then does the
+    route's own store work in that same thread (one hand-off per request instead of one for the
+    caller and another for the route).
+    """
+
+    header: str | None
+    bridge: BridgeContext
+
+    def principal(self) -> Principal:
+        """The authenticated caller; Unauthorized (401) without valid credentials. Blocking."""
+        return authenticate(self.bridge.engine, self.header, auth=self.bridge.settings.auth)
+
+    async def run(self, scope: Scope, project: str, work: Callable[[Principal], _T]) -> _T:
+        """Authenticate, require `scope` on `project`, then `work(caller)`: one worker thread."""
+
+        def checked() -> _T:
+            who = self.principal()
+            who.require(scope, project)
+            return work(who)
+
+        return await run_in_threadpool(checked)
+
+
+async def credentials(
     request: Request,
     _basic_credentials: Annotated[object, Security(_basic)] = None,
     _bearer_credentials: Annotated[object, Security(_bearer)] = None,
-) -> Principal:
+) -> Credentials:
+    """The request's credentials, checked later by the route (`Credentials.run`)."""
+    return Credentials(request.headers.get("authorization"), context(request))
+
+
+Presented = Annotated[Credentials, Depends(credentials)]
+
+
+async def caller(presented: Presented) -> Principal:
     """The authenticated caller; 401 without valid credentials."""
-    bridge = context(request)
-    header = request.headers.get("authorization")
-    return await run_in_threadpool(authenticate, bridge.engine, header, auth=bridge.settings.auth)
+    return await run_in_threadpool(presented.principal)
 
 
 Caller = Annotated[Principal, Depends(caller)]
@@ -58,10 +102,13 @@ _PROJECT = Path(description="Project name", json_schema_extra={"pattern": NAME_P
 _STACK = Path(description="Stack name", json_schema_extra={"pattern": NAME_PATTERN})
 
 
-def stack_names(
+async def stack_names(
     project: Annotated[str, _PROJECT], stack: Annotated[str, _STACK]
 ) -> tuple[str, str]:
-    """Check a project and stack name from the path; 400 when outside [a-z0-9._-]{1,128}."""
+    """Check a project and stack name from the path; 400 when outside [a-z0-9._-]{1,128}.
+
+    Async because it is pure computation: a sync dependency would cost a worker-thread hop.
+    """
     return check_name("project", project), check_name("stack", stack)
 
 

@@ -11,10 +11,18 @@ from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._principal import Principal
 from fedstack.bridge._statefile import check_content_md5, parse_state
-from fedstack.bridge.api._deps import BridgeContext, Caller, context, read_body, stack_names
+from fedstack.bridge.api._deps import (
+    BridgeContext,
+    Caller,
+    Presented,
+    context,
+    read_body,
+    stack_names,
+)
 from fedstack.bridge.api._responses import LockInfoBody, errors
 from fedstack.bridge.store import (
     VersionInfo,
+    WriteResult,
     acquire,
     delete_state,
     force_release,
@@ -151,11 +159,13 @@ _STATE_ANSWER = {
         **errors(503),
     },
 )
-def get_state(names: Names, who: Caller, request: Request) -> Response:
+async def get_state(names: Names, presented: Presented) -> Response:
     """The current state (200, with Content-MD5), or 204 when the stack has none."""
     project, stack = names
-    who.require("state:read", project)
-    current = read_current(context(request).engine, project, stack)
+    engine = presented.bridge.engine
+    current = await presented.run(
+        "state:read", project, lambda _: read_current(engine, project, stack)
+    )
     if current is None:
         return Response(status_code=204)
     md5 = base64.b64encode(bytes.fromhex(current.md5)).decode()
@@ -280,14 +290,15 @@ async def put_state(
     response_model=StateDeleted,
     responses=errors(409, 423),
 )
-def delete(names: Names, who: Caller, request: Request, lock_id: LockID = None) -> dict[str, Any]:
+async def delete(names: Names, presented: Presented, lock_id: LockID = None) -> dict[str, Any]:
     """Make the stack empty; every stored version stays readable and restorable."""
     project, stack = names
-    who.require("state:write", project)
-    deleted = delete_state(
-        context(request).engine, project, stack, lock_id=lock_id or None, who=who.token_id
-    )
-    return {"deleted": deleted}
+    engine = presented.bridge.engine
+
+    def empty(who: Principal) -> bool:
+        return delete_state(engine, project, stack, lock_id=lock_id or None, who=who.token_id)
+
+    return {"deleted": await presented.run("state:write", project, empty)}
 
 
 async def _lock(request: Request, names: tuple[str, str], who: Principal) -> JSONResponse:
@@ -372,11 +383,11 @@ async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResp
     summary="Who holds the lock",
     responses={200: {"model": LockInfoBody}, 204: {"description": "Not locked"}},
 )
-def get_lock(names: Names, who: Caller, request: Request) -> Response:
+async def get_lock(names: Names, presented: Presented) -> Response:
     """The holder's LockInfo (200), or 204 when the stack is not locked."""
     project, stack = names
-    who.require("state:read", project)
-    current = holder(context(request).engine, project, stack)
+    engine = presented.bridge.engine
+    current = await presented.run("state:read", project, lambda _: holder(engine, project, stack))
     if current is None:
         return Response(status_code=204)
     return Response(json.dumps(current.info), media_type="application/json")
@@ -388,18 +399,19 @@ def get_lock(names: Names, who: Caller, request: Request) -> Response:
     response_model=Versions,
     responses=errors(404),
 )
-def versions(
+async def versions(
     names: Names,
-    who: Caller,
-    request: Request,
+    presented: Presented,
     serial: Annotated[
         int | None, Query(ge=0, le=2**63 - 1, description="Only versions with this serial")
     ] = None,
 ) -> dict[str, Any]:
     """Every version of the stack (or those with one serial), oldest first, without bodies."""
     project, stack = names
-    who.require("state:read", project)
-    found = list_versions(context(request).engine, project, stack)
+    engine = presented.bridge.engine
+    found = await presented.run(
+        "state:read", project, lambda _: list_versions(engine, project, stack)
+    )
     if serial is not None:
         found = [v for v in found if v.serial == serial]
     return {"project": project, "stack": stack, "versions": [v.__dict__ for v in found]}
@@ -410,11 +422,13 @@ def versions(
     summary="One stored version",
     responses={200: _STATE_ANSWER, **errors(404, 503)},
 )
-def version(names: Names, version: VersionNumber, who: Caller, request: Request) -> Response:
+async def version(names: Names, version: VersionNumber, presented: Presented) -> Response:
     """The body of one stored version, exactly as it was written."""
     project, stack = names
-    who.require("state:read", project)
-    stored = get_version(context(request).engine, project, stack, version)
+    engine = presented.bridge.engine
+    stored = await presented.run(
+        "state:read", project, lambda _: get_version(engine, project, stack, version)
+    )
     return Response(
         stored.body,
         media_type="application/json",
@@ -428,18 +442,17 @@ def version(names: Names, version: VersionNumber, who: Caller, request: Request)
     response_model=Restored,
     responses=errors(404, 423, 503),
 )
-def restore(names: Names, version: VersionNumber, who: Caller, request: Request) -> dict[str, Any]:
+async def restore(names: Names, version: VersionNumber, presented: Presented) -> dict[str, Any]:
     """Write an old version again as a new version (its serial moved past the newest)."""
     project, stack = names
-    who.require("admin", project)
-    bridge = context(request)
-    result = restore_version(
-        bridge.engine,
-        project,
-        stack,
-        version,
-        who=who.token_id,
-        keep_versions=bridge.settings.keep_versions,
-    )
+    bridge = presented.bridge
+
+    def copy(who: Principal) -> WriteResult:
+        keep = bridge.settings.keep_versions
+        return restore_version(
+            bridge.engine, project, stack, version, who=who.token_id, keep_versions=keep
+        )
+
+    result = await presented.run("admin", project, copy)
     bridge.indexer.submit(names, result.stack_id, result.version)
     return {"version": result.version, "restored_from": version}
