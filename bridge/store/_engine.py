@@ -74,20 +74,38 @@ def _sqlite_engine(url: Any, checkpoint_on_commit: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        options = conn.get_execution_options()
+        # Every transaction's commit waits for the disk (FULL) unless it is redoable work; a
+        # connection left on NORMAL by such work is put back before anything else commits on it.
+        synchronous = "FULL" if options.get("fedstack_durable", True) else "NORMAL"
+        info = conn.connection.info
+        if info.get("synchronous", "FULL") != synchronous:
+            conn.exec_driver_sql(f"PRAGMA synchronous={synchronous}")
+            info["synchronous"] = synchronous
         # A writer takes the write lock up front: a deferred transaction that upgrades later can
         # fail with "database is locked" without waiting, an IMMEDIATE one waits its turn.
-        immediate = conn.get_execution_options().get("fedstack_write", False)
+        immediate = options.get("fedstack_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that will write: on SQLite it holds the write lock from its first statement."""
+def write_transaction(engine: Engine, *, durable: bool = True) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it holds the write lock from its first statement.
+
+    Its commit returns once the data is on disk. `durable=False` is for work the bridge redoes
+    from what is durable (a stored version's inventory and findings, rebuilt by the indexer's
+    catch-up): its commit does not wait for the disk (SQLite `synchronous=NORMAL` in WAL mode,
+    PostgreSQL `synchronous_commit=off`). A crash of the machine may undo such a commit, never
+    tear it; the next durable commit makes it durable too (SQLite: the same WAL is synced;
+    PostgreSQL: WAL is flushed in order).
+    """
     with engine.connect() as conn:
-        conn.execution_options(fedstack_write=True)
+        conn.execution_options(fedstack_write=True, fedstack_durable=durable)
         with conn.begin():
+            if not durable and not is_sqlite(conn):
+                conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield conn
 
 

@@ -124,8 +124,10 @@ def index_stack(
     `hint` is (version, parsed state) from the write that just stored it, so the body is not
     read and parsed twice; anything else (a catch-up after a restart) reads the stored body.
     Holding the stack row serialises this with writes and with the indexers of other replicas.
+    Its commit does not wait for the disk: a crash of the machine may undo it, and the catch-up
+    (`trailing_stacks`) indexes the version again.
     """
-    with write_transaction(engine) as conn:
+    with write_transaction(engine, durable=False) as conn:
         row = conn.execute(select(stacks).where(stacks.c.id == stack_id)).first()
         if row is None:
             return None
