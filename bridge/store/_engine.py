@@ -5,7 +5,10 @@ Must not import the web framework.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +25,11 @@ __all__ = ["is_sqlite", "migrate", "open_engine", "write_transaction"]
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: replicas starting together take this advisory lock to migrate one at a time.
 _MIGRATION_LOCK_KEY = 0x66656473
+# One SQLite database has one writer at a time. Threads of this process queue for it here, woken
+# as soon as the writer before them commits; SQLite's own busy handler (left for other processes)
+# polls instead, sleeping 1, 2, 5, 10 ms ... between tries, which a state write arriving while the
+# indexer commits would pay in full.
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:
@@ -57,6 +65,7 @@ def _sqlite_engine(url: Any, checkpoint_on_commit: bool) -> Engine:
     if url.database and url.database != ":memory:":
         Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    _SQLITE_WRITERS[engine] = threading.RLock()
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -101,7 +110,8 @@ def write_transaction(engine: Engine, *, durable: bool = True) -> Iterator[Conne
     tear it; the next durable commit makes it durable too (SQLite: the same WAL is synced;
     PostgreSQL: WAL is flushed in order).
     """
-    with engine.connect() as conn:
+    writers = _SQLITE_WRITERS.get(engine)
+    with writers if writers is not None else contextlib.nullcontext(), engine.connect() as conn:
         conn.execution_options(fedstack_write=True, fedstack_durable=durable)
         with conn.begin():
             if not durable and not is_sqlite(conn):

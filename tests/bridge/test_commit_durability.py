@@ -7,6 +7,9 @@ would show up in the next write.
 
 from __future__ import annotations
 
+import sys
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -70,3 +73,32 @@ def test_the_indexer_commits_without_waiting_and_the_state_write_waits(
 
 def _caller_kind(conn: Connection) -> str:
     return "write" if conn.get_execution_options().get("fedstack_write") else "read"
+
+
+def test_sqlite_writers_of_one_process_queue_in_the_process(
+    new_database: Callable[[str], str],
+) -> None:
+    """A second writer waits for the first on a lock of this process, woken by its commit; it
+    does not wait inside SQLite (whose busy handler sleeps 1, 2, 5, 10 ms ... between tries)."""
+    engine = open_engine(new_database("sqlite"), checkpoint_on_commit=False)
+    migrate(engine)
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        with write_transaction(engine, durable=False):
+            pass
+        second_done.set()
+
+    with write_transaction(engine):
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        # Where the blocked writer waits: its innermost Python frame. In the process's queue
+        # that is write_transaction itself; without it, SQLAlchemy's or SQLite's calls (a new
+        # connection's pragmas or BEGIN IMMEDIATE, polling SQLite's lock).
+        time.sleep(0.5)
+        assert not second_done.is_set()
+        frame = sys._current_frames()[writer.ident or 0]
+        assert frame.f_code.co_name == "write_transaction", frame.f_code
+    assert second_done.wait(30)
+    writer.join()
+    engine.dispose()
