@@ -16,7 +16,7 @@ import pytest
 from bridge_helpers import new_lineage, state_body, wait_until
 from fedstack.bridge import _indexer
 from fedstack.bridge._indexer import Indexer
-from fedstack.bridge._statefile import parse_state
+from fedstack.bridge._statefile import ParsedState, parse_state
 from fedstack.bridge.store import index_stack, migrate, open_engine, write_state
 from fedstack.bridge.store._models import state_versions
 from sqlalchemy import Engine
@@ -54,11 +54,13 @@ class _Attempts:
         self.reads: list[int] = []  # the clock's read count at each attempt
         self.gate = threading.Lock()
 
-    def __call__(self, engine: Engine, stack_id: int, hint: object = None) -> int | None:
+    def __call__(
+        self, engine: Engine, stack_id: int, hint: tuple[int, ParsedState] | None = None
+    ) -> int | None:
         with self.gate:
             self.times.append(self.clock())
             self.reads.append(self.clock.reads)
-            return index_stack(engine, stack_id, hint)  # type: ignore[arg-type]
+            return index_stack(engine, stack_id, hint)
 
     def wait_failed(self, count: int) -> None:
         """Wait for attempt `count` and for its failure to be timed (the clock read after it)."""
