@@ -5,8 +5,11 @@ state to this thread, which replaces the stack's inventory rows and policy findi
 (`fedstack.bridge.store.index_stack`). At start it catches up every stack whose inventory trails
 its current version (a bridge killed between acknowledgement and indexing loses nothing: the body
 is durable, the index follows), and every few seconds it looks again, for writes another replica
-took. On SQLite it also checkpoints the WAL here, off the request path. Must not import the web
-framework.
+took. A stack whose indexing fails (a body this process cannot open, an index error) is left
+alone for 2 s, then 4, 8, ... up to 5 minutes, and its error is logged once per streak: a sweep
+every 2 s would otherwise retry it and log it forever. A new version of the stack or a success
+ends the streak. On SQLite it also checkpoints the WAL here, off the request path. Must not
+import the web framework.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from fedstack.bridge._statefile import ParsedState
 from fedstack.bridge.store import index_stack, indexed_version, is_sqlite, trailing_stacks
@@ -25,22 +30,42 @@ __all__ = ["Indexer"]
 
 _log = logging.getLogger("fedstack.bridge.indexer")
 _SWEEP_SECONDS = 2.0
+_BACKOFF_FIRST_SECONDS = 2.0
+_BACKOFF_MAX_SECONDS = 300.0
 # Test hook (tests/bridge/test_durability.py): seconds the indexer waits before each stack, so a
 # test can kill the bridge between the acknowledgement and the indexing. Not a user setting.
 _DELAY = "FEDSTACK_TEST_INDEX_DELAY"
 
 
+@dataclass(frozen=True)
+class _Failing:
+    """A stack whose indexing failed at `version`: not tried again before `retry_at`."""
+
+    version: int | None
+    delay: float
+    retry_at: float
+
+
 class Indexer:
     """One background thread per bridge process that indexes acknowledged state versions."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sweep_seconds: float = _SWEEP_SECONDS,
+    ) -> None:
+        """`clock` times the back-off of failing stacks; tests pass their own, and a short sweep."""
         self._engine = engine
         self._delay = float(config.setting(_DELAY) or 0)
+        self._clock = clock
+        self._sweep_seconds = sweep_seconds
         self._changed = threading.Condition()
-        self._queue: dict[int, tuple[int, ParsedState | None]] = {}
+        self._queue: dict[int, tuple[int | None, ParsedState | None]] = {}
         self._indexed: dict[int, int | None] = {}
         self._submitted: dict[tuple[str, str], tuple[int, int]] = {}
-        self._failed: set[tuple[int, int | None]] = set()
+        self._failing: dict[int, _Failing] = {}  # the indexer thread's own
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
 
@@ -97,46 +122,71 @@ class Indexer:
         return indexed is not None and indexed >= version
 
     def _run(self) -> None:
-        pending: dict[int, tuple[int, ParsedState | None]] = {
-            stack_id: (0, None) for stack_id in self._trailing()
-        }
+        # stack id -> (the version to index, its parsed state when a write of this process gave it)
+        pending: dict[int, tuple[int | None, ParsedState | None]] = self._trailing()
         while True:
             with self._changed:
                 if not pending and not self._queue and not self._stopping:
-                    self._changed.wait(_SWEEP_SECONDS)
+                    self._changed.wait(self._sweep_seconds)
                 if self._stopping:
                     return
                 pending.update(self._queue)
                 self._queue.clear()
             if not pending:
                 self._checkpoint()
-                pending = {stack_id: (0, None) for stack_id in self._trailing()}
+                pending = self._trailing()
                 continue
             stack_id, (version, state) = pending.popitem()
-            self._index(stack_id, (version, state) if state is not None else None)
+            if self._backing_off(stack_id, version):
+                continue
+            hint = (version, state) if version is not None and state is not None else None
+            self._index(stack_id, version, hint)
             self._checkpoint()
 
-    def _index(self, stack_id: int, hint: tuple[int, ParsedState] | None) -> None:
+    def _backing_off(self, stack_id: int, version: int | None) -> bool:
+        failing = self._failing.get(stack_id)
+        if failing is None or failing.version != version:  # a new version may index: try now
+            return False
+        return self._clock() < failing.retry_at
+
+    def _index(
+        self, stack_id: int, version: int | None, hint: tuple[int, ParsedState] | None
+    ) -> None:
         if self._delay:
             time.sleep(self._delay)
         try:
             indexed = index_stack(self._engine, stack_id, hint)
         except Exception as exc:  # a failure here must never stop the indexing of other stacks
-            key = (stack_id, hint[0] if hint else None)
-            if key not in self._failed:
-                self._failed.add(key)
-                _log.error("stack %s: inventory not indexed: %s", stack_id, exc)
+            self._failed(stack_id, version, exc)
             return
+        if self._failing.pop(stack_id, None) is not None:
+            _log.info("stack %s: inventory indexed again (version %s)", stack_id, indexed)
         with self._changed:
             self._indexed[stack_id] = indexed
             self._changed.notify_all()
 
-    def _trailing(self) -> list[int]:
+    def _failed(self, stack_id: int, version: int | None, exc: Exception) -> None:
+        failing = self._failing.get(stack_id)
+        if failing is None or failing.version != version:
+            delay = _BACKOFF_FIRST_SECONDS
+            _log.error(
+                "stack %s: inventory of version %s not indexed, retrying with back-off up to %g s: %s",
+                stack_id,
+                version,
+                _BACKOFF_MAX_SECONDS,
+                exc,
+            )
+        else:
+            delay = min(failing.delay * 2, _BACKOFF_MAX_SECONDS)
+        self._failing[stack_id] = _Failing(version, delay, self._clock() + delay)
+
+    def _trailing(self) -> dict[int, tuple[int | None, ParsedState | None]]:
         try:
-            return trailing_stacks(self._engine)
+            current = trailing_stacks(self._engine)
         except Exception as exc:  # the database gone for a moment: the next sweep tries again
             _log.warning("cannot list stacks to index: %s", exc)
-            return []
+            return {}
+        return {stack_id: (version, None) for stack_id, version in current.items()}
 
     def _checkpoint(self) -> None:
         # The app's SQLite connections do not checkpoint on commit (see open_engine): a commit

@@ -14,7 +14,7 @@ from fedstack.bridge._errors import BadRequest, NotFound
 from fedstack.bridge._principal import SCOPES
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.store import TokenInfo, create_token, list_tokens, revoke_token
+from fedstack.bridge.store import TokenInfo, api_time, create_token, list_tokens, revoke_token
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -96,7 +96,7 @@ async def create(body: TokenRequest, who: Caller, request: Request) -> dict[str,
         "project": new.project,
         "scope": new.scope,
         "description": body.description,
-        "expires_at": _iso(new.expires_at),
+        "expires_at": api_time(new.expires_at) if new.expires_at else None,
         "token": new.secret,
     }
 
@@ -147,10 +147,6 @@ def _public(row: TokenInfo) -> dict[str, Any]:
         "scope": row.scope,
         "description": row.description,
         "revoked": row.revoked_at is not None,
-        "expires_at": _iso(expires_at),
+        "expires_at": api_time(expires_at) if expires_at else None,
         "expired": expires_at is not None and expires_at <= datetime.now(UTC),
     }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None

@@ -369,7 +369,7 @@ def _versions(engine: Engine, project: str, stack: str) -> list[VersionRow]:
             version=v.version,
             serial=v.serial,
             size=v.size,
-            created_at=v.created_at if v.created_at.tzinfo else v.created_at.replace(tzinfo=dt.UTC),
+            created_at=v.created_at,
             token=v.created_by,
             token_note=notes.get(v.created_by, ""),
             action=v.origin

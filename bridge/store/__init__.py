@@ -76,6 +76,7 @@ from fedstack.bridge.store._locks import (
 )
 from fedstack.bridge.store._names import NAME_PATTERN, check_name
 from fedstack.bridge.store._paging import Page
+from fedstack.bridge.store._periods import api_time
 from fedstack.bridge.store._rows import on_row_wait
 from fedstack.bridge.store._sealing import check_keys, reseal_versions
 from fedstack.bridge.store._states import (
@@ -139,6 +140,7 @@ __all__ = [
     "VersionInfo",
     "WriteResult",
     "acquire",
+    "api_time",
     "check_keys",
     "check_name",
     "clear_policy",

@@ -23,6 +23,7 @@ from fedstack.bridge.store._models import drift_periods, drift_run_stacks, drift
 from fedstack.bridge.store._paging import Page, newest_first
 from fedstack.bridge.store._periods import (
     PeriodTable,
+    api_time,
     aware,
     close_periods,
     lock_history,
@@ -99,8 +100,8 @@ class DriftEvent:
             "provider": self.provider,
             "region": self.region,
             "country": self.country,
-            "first_seen_at": self.first_seen_at.isoformat(),
-            "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
+            "first_seen_at": api_time(self.first_seen_at),
+            "resolved_at": api_time(self.resolved_at) if self.resolved_at else None,
         }
 
 

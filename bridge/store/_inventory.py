@@ -165,16 +165,15 @@ def indexed_version(engine: Engine, stack_id: int) -> int | None:
         ).scalar_one_or_none()
 
 
-def trailing_stacks(engine: Engine) -> list[int]:
-    """Ids of the stacks whose inventory trails their current version (the indexer's work)."""
+def trailing_stacks(engine: Engine) -> dict[int, int | None]:
+    """The current version of each stack whose inventory trails it, by stack id (the indexer's work)."""
     with engine.connect() as conn:
-        return list(
-            conn.execute(
-                select(stacks.c.id)
-                .where(stacks.c.indexed_version.is_distinct_from(stacks.c.current_version))
-                .order_by(stacks.c.id)
-            ).scalars()
-        )
+        rows = conn.execute(
+            select(stacks.c.id, stacks.c.current_version)
+            .where(stacks.c.indexed_version.is_distinct_from(stacks.c.current_version))
+            .order_by(stacks.c.id)
+        ).all()
+    return {row.id: row.current_version for row in rows}
 
 
 @dataclass(frozen=True)

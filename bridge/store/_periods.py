@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Row, Select, Table, bindparam, select
 
 __all__ = [
     "PeriodTable",
+    "api_time",
     "aware",
     "close_periods",
     "lock_history",
@@ -188,3 +189,11 @@ def period_page(
 def aware(value: dt.datetime) -> dt.datetime:
     """SQLite hands back naive datetimes; every time the bridge stores is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def api_time(value: dt.datetime) -> str:
+    """A time as the API writes it: UTC, ISO 8601 ending in `Z` (pydantic's AwareDatetime in UTC).
+
+    For bodies built by hand (webhooks, stored run events) rather than by a response model.
+    """
+    return aware(value).astimezone(dt.UTC).isoformat().removesuffix("+00:00") + "Z"

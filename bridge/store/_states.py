@@ -21,6 +21,7 @@ from fedstack.bridge.store._compliance import evaluate_stack
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._locks import check_holder, current_lock
 from fedstack.bridge.store._models import resources, stacks, state_versions
+from fedstack.bridge.store._periods import aware
 from fedstack.bridge.store._retention import prune_versions
 from fedstack.bridge.store._rows import lock_stack_row, stack_row
 from fedstack.bridge.store._sealing import check_sealed_with_known_key, open_body, seal_body
@@ -189,7 +190,7 @@ def list_versions(engine: Engine, project: str, stack: str) -> list[VersionInfo]
             encrypted=v.encrypted,
             size=v.size,
             sha256=v.sha256,
-            created_at=v.created_at,
+            created_at=aware(v.created_at),
             created_by=v.created_by,
             origin=v.origin,
             restored_from=v.restored_from,

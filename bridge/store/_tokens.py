@@ -20,6 +20,7 @@ from fedstack.bridge._principal import ALL_PROJECTS, SCOPES, Principal, Scope
 from fedstack.bridge.store._engine import write_transaction
 from fedstack.bridge.store._models import tokens
 from fedstack.bridge.store._names import check_name
+from fedstack.bridge.store._periods import aware
 from sqlalchemy import Engine, select
 
 from fedstack.contracts import future_expiry
@@ -62,12 +63,8 @@ class NewToken:
     expires_at: datetime | None = None
 
 
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-
-
 def _expired(row: Any, now: datetime) -> bool:
-    return row.expires_at is not None and _aware(row.expires_at) <= now
+    return row.expires_at is not None and aware(row.expires_at) <= now
 
 
 def _digest(secret: str) -> str:
@@ -143,7 +140,7 @@ def refusal_reason(engine: Engine, presented: str) -> str:
     if row.revoked_at is not None:
         return f"was revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC"
     if _expired(row, datetime.now(UTC)):
-        return f"expired on {_aware(row.expires_at):%Y-%m-%d %H:%M} UTC"
+        return f"expired on {aware(row.expires_at):%Y-%m-%d %H:%M} UTC"
     return "unknown"
 
 
@@ -157,9 +154,9 @@ def list_tokens(engine: Engine) -> list[TokenInfo]:
             project=r.project,
             scope=r.scope,
             description=r.description,
-            created_at=_aware(r.created_at),
-            revoked_at=_aware(r.revoked_at) if r.revoked_at else None,
-            expires_at=_aware(r.expires_at) if r.expires_at else None,
+            created_at=aware(r.created_at),
+            revoked_at=aware(r.revoked_at) if r.revoked_at else None,
+            expires_at=aware(r.expires_at) if r.expires_at else None,
         )
         for r in rows
     ]

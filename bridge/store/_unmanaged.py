@@ -36,6 +36,7 @@ from fedstack.bridge.store._models import metadata
 from fedstack.bridge.store._paging import Page
 from fedstack.bridge.store._periods import (
     PeriodTable,
+    api_time,
     aware,
     close_periods,
     lock_history,
@@ -149,7 +150,7 @@ class UnmanagedEvent:
         """The event as JSON-ready data (without the import block)."""
         record = {k: v for k, v in asdict(self.finding).items() if k != "import_block"}
         for key in ("first_seen_at", "last_seen_at", "gone_at"):
-            record[key] = record[key].isoformat() if record[key] else None
+            record[key] = api_time(record[key]) if record[key] else None
         return {"change": self.change, **record}
 
 

@@ -239,6 +239,11 @@ def test_the_webhook_fires_once_per_change_and_never_for_repeats(
         return sorted((c["change"], c["address"]) for c in last["changes"])
 
     assert changes_after(report(stack("web", drifted(BUCKET))), 1) == [("drifted", BUCKET)]
+    # The body's times read exactly as the API writes them (UTC, ending in Z).
+    (change,) = b.hooks.for_project(p.name)[0]["changes"]
+    (period,) = _periods(b, p)
+    assert change["first_seen_at"] == period["first_seen_at"]
+    assert change["first_seen_at"].endswith("Z"), change
     # A repeat (the same drift again) changes nothing: no body. Post a second project's change
     # after it and wait for that one, so a late body for the repeat would have arrived too.
     b.post(report(stack("web", drifted(BUCKET))), p.writer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import json
 
@@ -168,6 +169,21 @@ def test_versions_are_listed_fetched_and_restored_as_a_new_version(
     assert current["outputs"] == json.loads(bodies[0])["outputs"]
     for number, body in enumerate(bodies, start=1):  # nothing overwritten
         assert httpx.get(f"{url}/versions/{number}", headers=bearer(tokens.read)).content == body
+
+
+def test_version_times_are_utc_with_z_like_every_other_route(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    # SQLite's DateTime columns hand back naive values, PostgreSQL's aware ones: the answer is
+    # the same on both, the form pydantic gives an aware UTC time.
+    url = _url(bridge, tokens, "app")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    httpx.post(url, content=state_body(1, new_lineage()), headers=bearer(tokens.write))
+    after = dt.datetime.now(dt.UTC)
+    (listed,) = httpx.get(url + "/versions", headers=bearer(tokens.read)).json()["versions"]
+    created = listed["created_at"]
+    assert created.endswith("Z"), created
+    assert before <= dt.datetime.fromisoformat(created) <= after
 
 
 def test_delete_empties_the_stack_and_keeps_every_version(
