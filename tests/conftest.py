@@ -4,6 +4,8 @@
 - `provider_mirror`: the filesystem mirror Terraform installs providers from (no registry here).
 - `sandbox`: one sandbox cloud (a moto server per sandbox provider) for the whole session.
 - `tf`: a factory of Terraform runners in fresh working directories, with sandbox credentials.
+- `webapp`: examples/federated-webapp deployed once through a bridge, for the two files that
+  need it (tests/webapp_helpers.py); its tests run in their `webapp_stage` order.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from fedstack.sandbox import SANDBOX_CREDENTIALS, Sandbox, SandboxServer
 from fedstack.terraform import Terraform
+
+if TYPE_CHECKING:
+    from webapp_helpers import Webapp
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -73,3 +79,34 @@ def tf(tmp_path: Path) -> Callable[..., Terraform]:
         return Terraform(workdir, env=env, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def webapp(
+    sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Webapp]:
+    """The example app deployed on the session sandbox with its states in a real bridge."""
+    from webapp_helpers import deployed_webapp  # the bridge's dependencies, lazily
+
+    with deployed_webapp(sandbox, tmp_path_factory.mktemp("webapp")) as deployed:
+        yield deployed
+
+
+def _webapp_stage(item: pytest.Item) -> int:
+    marker = item.get_closest_marker("webapp_stage")
+    return int(marker.args[0]) if marker else 1
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests of the shared `webapp` deployment, in their stages, one after the other.
+
+    They run as one block where the first of them was (so the deployment lives no longer than
+    they need it and a module's tests stay together): the CDK checks of the fresh deployment
+    first, its destroy after the exit's tests, whatever order the files were named in.
+    """
+    users = [item for item in items if "webapp" in getattr(item, "fixturenames", ())]
+    if not users:
+        return
+    first = items.index(users[0])
+    rest = [item for item in items if "webapp" not in getattr(item, "fixturenames", ())]
+    items[:] = [*rest[:first], *sorted(users, key=_webapp_stage), *rest[first:]]

@@ -1,7 +1,8 @@
 """Fixtures of the CDK layer's tests: apps on the real catalog, and the example app.
 
 These tests run once per CDK library (`make test` runs tests/cdk in .venv with cdktn and in
-.venv-cdktf with cdktf); the end-to-end deploy (test_cdk_e2e.py) runs under one of them only.
+.venv-cdktf with cdktf); the end-to-end deploy (test_cdk_e2e.py, on the session's `webapp`)
+runs under one of them only.
 """
 
 from __future__ import annotations
@@ -77,22 +78,3 @@ def cli_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env["CHECKPOINT_DISABLE"] = "1"
     yield env
-
-
-@pytest.fixture
-def bridge_for_stacks(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A real bridge (`fedstack bridge serve`, SQLite, auth on) and a state:write token for project
-    webapp: the environment a deploy needs to keep its states there."""
-    from bridge_helpers import BridgeProcess, make_tokens  # the bridge's dependencies, lazily
-
-    db = f"sqlite:///{tmp_path / 'bridge.sqlite3'}"
-    token = make_tokens(db, "webapp").write
-    process = BridgeProcess(db, tmp_path / "bridge.log").start()
-    try:
-        yield {
-            "FEDSTACK_BRIDGE_URL": process.url,
-            "TF_HTTP_USERNAME": "fedstack",
-            "TF_HTTP_PASSWORD": token,
-        }
-    finally:
-        process.stop()

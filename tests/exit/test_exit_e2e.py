@@ -1,36 +1,33 @@
 """`fedstack exit sandbox-fr` on the demo app, through the real CLI: Terraform, moto, the journal.
 
-One module-scoped deployment of examples/federated-webapp across three of the four sandbox
-providers (assets at sandbox-fr, network and server at sandbox-de, the DNS records at
-sandbox-nl), with objects written before the move, one of them over the part size. Then, in
-sequence, as a user would run them: the plan; the exit, stopped with Ctrl-C on a terminal
-right after its copy step; the resume with --keep-old; the confirming run; a no-op run; and
-an exit that has no candidate under the policy. Every test reads what that sequence left.
+One deployment of examples/federated-webapp across three of the four sandbox providers (assets
+at sandbox-fr, network and server at sandbox-de, the DNS records at sandbox-nl), its states in
+a real bridge: the session's `webapp` (tests/webapp_helpers.py), which the CDK end-to-end test
+checks before and destroys after these tests when both run. Objects are written before the
+move, one of them over the part size. Then, in sequence, as a user would run them: the plan;
+the exit, stopped with Ctrl-C on a terminal right after its copy step; the resume with
+--keep-old; the confirming run; a no-op run; and an exit that has no candidate under the
+policy. Every test reads what that sequence left.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pty_helpers import FEDSTACK, ctrl_c_in_a_terminal
+from webapp_helpers import Webapp
 
 from fedstack.catalog import load_catalog
 from fedstack.contracts import read_exit_lock
 from fedstack.demo import sandbox_client
 from fedstack.exit import STEPS, bucket_of
-from fedstack.sandbox import SandboxServer
 
 pytestmark = pytest.mark.slow
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "federated-webapp"
-ZONE = "exit.webapp.example.eu"
 PART_MIB = 5
 SMALL = {f"site/{n}.html": f"<p>{n}</p>".encode() * (n + 1) for n in range(6)}
 BIG_KEY, BIG = "media/intro.bin", bytes(range(256)) * (11 * 1024 * 4)  # 11 MiB: 3 parts of 5
@@ -48,12 +45,9 @@ def _client(service: str, provider: str, endpoints: dict[str, str]) -> Any:
     return sandbox_client(service, load_catalog(), provider, endpoints[provider])
 
 
-def _records(endpoints: dict[str, str]) -> dict[tuple[str, str], list[str]]:
-    route53 = _client("route53", "sandbox-nl", endpoints)
-    zone = next(
-        z["Id"] for z in route53.list_hosted_zones()["HostedZones"] if z["Name"] == f"{ZONE}."
-    )
-    sets = route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+def _records(webapp: Webapp) -> dict[tuple[str, str], list[str]]:
+    route53 = _client("route53", "sandbox-nl", webapp.endpoints)
+    sets = route53.list_resource_record_sets(HostedZoneId=webapp.zone_id)["ResourceRecordSets"]
     return {
         (r["Name"], r["Type"]): [v["Value"] for v in r.get("ResourceRecords", [])] for r in sets
     }
@@ -69,50 +63,34 @@ def _run(result: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def demo(
-    sandbox: dict[str, SandboxServer], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, Any]]:
-    """The demo app deployed, objects written at sandbox-fr; destroyed after the module."""
-    app = tmp_path_factory.mktemp("exit-demo") / "webapp"
-    shutil.copytree(EXAMPLE, app, ignore=shutil.ignore_patterns("cdktf.out", ".fedstack-exit"))
-    env = {**os.environ, "WEBAPP_ZONE": ZONE, "CHECKPOINT_DISABLE": "1", "COLUMNS": "200"}
-    endpoints = {name: server.endpoint for name, server in sandbox.items()}
-    _client("route53", "sandbox-nl", endpoints).create_hosted_zone(
-        Name=ZONE, CallerReference="fedstack-exit-e2e"
-    )
-    deployed = _fedstack("deploy", str(app), env=env)
-    assert deployed.returncode == 0, deployed.stderr[-3000:]
-    try:
-        s3 = _client("s3", "sandbox-fr", endpoints)
-        bucket = bucket_of(s3, "assets")
-        assert bucket is not None
-        for key, body in SMALL.items():
-            s3.put_object(
-                Bucket=bucket,
-                Key=key,
-                Body=body,
-                ContentType="text/html",
-                Metadata={"v": "1"},
-                Tagging="class=public",
-            )
-        s3.put_object(Bucket=bucket, Key=BIG_KEY, Body=BIG, Metadata={"v": "2"})
-        yield {
-            "app": app,
-            "env": env,
-            "endpoints": endpoints,
-            "bucket": bucket,
-            "records": _records(endpoints),
-        }
-    finally:
-        # With the exit lock the app places without sandbox-fr: this removes what the exit made.
-        # An exit that failed before writing the lock leaves both placements: remove both.
-        if not (app / "fedstack.exits.json").is_file():
-            _fedstack("destroy", str(app), env={**env, "FEDSTACK_EXIT_EXCLUDE": "sandbox-fr"})
-        _fedstack("destroy", str(app), env=env)
+def demo(webapp: Webapp) -> dict[str, Any]:
+    """The demo app deployed (the session's `webapp`), objects written at sandbox-fr."""
+    endpoints = webapp.endpoints
+    s3 = _client("s3", "sandbox-fr", endpoints)
+    bucket = bucket_of(s3, "assets")
+    assert bucket is not None
+    for key, body in SMALL.items():
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType="text/html",
+            Metadata={"v": "1"},
+            Tagging="class=public",
+        )
+    s3.put_object(Bucket=bucket, Key=BIG_KEY, Body=BIG, Metadata={"v": "2"})
+    return {
+        "app": webapp.app,
+        "env": webapp.env,
+        "endpoints": endpoints,
+        "bucket": bucket,
+        "records": _records(webapp),
+        "zone": webapp.zone,
+    }
 
 
 @pytest.fixture(scope="module")
-def exited(demo: dict[str, Any]) -> dict[str, Any]:
+def exited(demo: dict[str, Any], webapp: Webapp) -> dict[str, Any]:
     """The sequence of CLI runs; what each printed and what the clouds held in between."""
     app, env, endpoints = demo["app"], demo["env"], demo["endpoints"]
     fr, it = _client("s3", "sandbox-fr", endpoints), _client("s3", "sandbox-it", endpoints)
@@ -137,7 +115,7 @@ def exited(demo: dict[str, Any]) -> dict[str, Any]:
     seen["again"] = _run(_fedstack(*resume, env=env))
     seen["journal"] = (app / JOURNAL).read_text()
     seen["new_bucket"] = bucket_of(it, "assets")
-    seen["records"] = _records(endpoints)
+    seen["records"] = _records(webapp)
     seen["placement"] = _run(_fedstack("plan-placement", str(app), "--json", env=env))
     seen["blocked"] = _fedstack("exit", "sandbox-de", str(app), env=env)
     return seen
@@ -202,11 +180,11 @@ def test_dns_record_of_the_assets_points_at_the_new_bucket_and_www_is_unchanged(
     demo, exited
 ) -> None:
     endpoints = demo["endpoints"]
-    txt = (f"_assets.{ZONE}.", "TXT")
+    txt = (f"_assets.{demo['zone']}.", "TXT")
     before, after = demo["records"][txt], exited["records"][txt]
     assert endpoints["sandbox-fr"] in before[0] and f"bucket={demo['bucket']}" in before[0]
     assert endpoints["sandbox-it"] in after[0] and f"bucket={exited['new_bucket']}" in after[0]
-    www = (f"www.{ZONE}.", "A")
+    www = (f"www.{demo['zone']}.", "A")
     assert exited["records"][www] == demo["records"][www]  # the server did not move
     repoint = exited["resumed"]["steps"]["repoint"]["detail"]
     assert repoint.startswith("deploy: webapp-sandbox-nl-nl-ams")
