@@ -2,15 +2,18 @@
 
 Runs a real `fedstack bridge serve` per database (PostgreSQL from initdb/pg_ctl in a temporary
 folder, run as the `postgres` user when we are root) and prints one table per measurement, with
-the floor of writing the same bytes to a local file with fsync beside it.
+the floors beside it: writing the same bytes to a local file with fsync, and inserting them as one
+blob row with a commit into the same kind of database without the bridge.
 
     .venv/bin/python benchmarks/bridge_throughput.py            # a few minutes
     .venv/bin/python benchmarks/bridge_throughput.py --quick    # smaller counts, for a smoke run
+    .venv/bin/python benchmarks/bridge_throughput.py --states-only --httpx   # client overhead
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -174,24 +177,72 @@ def _row(
     )
 
 
-def bench_states(table: Table, store: str, url: str, token: str, counts: dict[str, int]) -> None:
-    """POST then GET each size `counts[size]` times on one stack per size."""
-    with httpx.Client(
-        base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120
-    ) as client:
+class _LeanClient:
+    """Sequential requests over one keep-alive connection with the standard library's client.
+
+    Terraform's HTTP backend is a Go client; httpx (pure-Python HTTP/1.1 parsing) adds about
+    3 ms of its own to a 1 MB GET here, which is the client's time, not the bridge's. `--httpx`
+    measures with httpx instead, for comparison.
+    """
+
+    def __init__(self, url: str, token: str) -> None:
+        host, _, port = url.removeprefix("http://").partition(":")
+        self._conn = http.client.HTTPConnection(host, int(port), timeout=120)
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
+        self._conn.request(method, path, body=body, headers=self._headers)
+        answer = self._conn.getresponse()
+        data = answer.read()
+        if answer.status >= 300:
+            raise SystemExit(f"{method} {path}: {answer.status} {data[:300]!r}")
+        return data
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _HttpxClient:
+    def __init__(self, url: str, token: str) -> None:
+        self._client = httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120
+        )
+
+    def request(self, method: str, path: str, body: bytes | None = None) -> bytes:
+        answer = self._client.request(method, path, content=body)
+        answer.raise_for_status()
+        return answer.content
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def bench_states(
+    table: Table, store: str, url: str, token: str, counts: dict[str, int], use_httpx: bool
+) -> None:
+    """GET /healthz (the HTTP round trip alone), then POST and GET each size on one stack."""
+    client = _HttpxClient(url, token) if use_httpx else _LeanClient(url, token)
+    try:
+
+        def healthz(_: int) -> None:
+            client.request("GET", "/healthz")
+
+        _row(table, store, "GET /healthz", "-", 0, *_timed(counts["10 KB"], healthz))
         for size_name, size in SIZES.items():
             stack = f"/v1/states/bench/s-{uuid.uuid4().hex[:8]}"
             lineage = str(uuid.uuid4())
             bodies = [_state(i + 1, lineage, size) for i in range(counts[size_name])]
 
             def post(i: int, stack: str = stack, bodies: list[bytes] = bodies) -> None:
-                client.post(stack, content=bodies[i]).raise_for_status()
+                client.request("POST", stack, bodies[i])
 
             def get(_: int, stack: str = stack) -> None:
-                client.get(stack).raise_for_status()
+                client.request("GET", stack)
 
             _row(table, store, "POST", size_name, size, *_timed(len(bodies), post))
             _row(table, store, "GET", size_name, size, *_timed(len(bodies), get))
+    finally:
+        client.close()
 
 
 def bench_file_floor(table: Table, counts: dict[str, int]) -> None:
@@ -215,6 +266,55 @@ def bench_file_floor(table: Table, counts: dict[str, int]) -> None:
             _row(table, "local file", "read", size_name, size, *_timed(len(bodies), read))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_database_floor(table: Table, store: str, counts: dict[str, int], url: str) -> None:
+    """The database's own floor: the same bytes inserted as one blob row and committed, with no
+    bridge (SQLite in WAL mode with synchronous=FULL, as the bridge opens it; PostgreSQL through
+    psycopg with a binary parameter), then read back by id."""
+    for size_name, size in SIZES.items():
+        bodies = [_state(i + 1, "floor", size) for i in range(counts[size_name])]
+        if store == "sqlite":
+            conn = sqlite3.connect(url, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("CREATE TABLE IF NOT EXISTS floor (id INTEGER PRIMARY KEY, body BLOB)")
+
+            def insert(
+                i: int, bodies: list[bytes] = bodies, conn: sqlite3.Connection = conn
+            ) -> None:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("INSERT INTO floor (id, body) VALUES (?, ?)", (None, bodies[i]))
+                conn.execute("COMMIT")
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")  # as the bridge's indexer does
+
+            def select(_: int, conn: sqlite3.Connection = conn) -> None:
+                conn.execute("SELECT body FROM floor ORDER BY id DESC LIMIT 1").fetchone()
+
+            _row(table, "sqlite alone", "insert", size_name, size, *_timed(len(bodies), insert))
+            _row(table, "sqlite alone", "select", size_name, size, *_timed(len(bodies), select))
+            conn.close()
+        else:
+            import psycopg
+
+            with psycopg.connect(url) as pg:
+                pg.execute("CREATE TABLE IF NOT EXISTS floor (id serial PRIMARY KEY, body bytea)")
+                pg.commit()
+
+                def pg_insert(
+                    i: int, bodies: list[bytes] = bodies, pg: psycopg.Connection = pg
+                ) -> None:
+                    pg.execute("INSERT INTO floor (body) VALUES (%b)", (bodies[i],))
+                    pg.commit()
+
+                def pg_select(_: int, pg: psycopg.Connection = pg) -> None:
+                    pg.execute(
+                        "SELECT body FROM floor ORDER BY id DESC LIMIT 1", binary=True
+                    ).fetchone()
+                    pg.commit()
+
+                _row(table, "pg alone", "insert", size_name, size, *_timed(len(bodies), pg_insert))
+                _row(table, "pg alone", "select", size_name, size, *_timed(len(bodies), pg_select))
 
 
 def _resources(stack: int, count: int) -> list[dict[str, object]]:
@@ -308,6 +408,9 @@ def main() -> None:
     parser.add_argument(
         "--states-only", action="store_true", help="state GET/POST only, no inventory queries"
     )
+    parser.add_argument(
+        "--httpx", action="store_true", help="state requests with httpx instead of http.client"
+    )
     args = parser.parse_args()
     counts = (
         {"10 KB": 50, "1 MB": 10, "20 MB": 3}
@@ -326,7 +429,8 @@ def main() -> None:
         f"inputs: states {', '.join(f'{n} x{c}' for n, c in counts.items())}; inventory {resources:,} resources in 100 stacks, {queries} runs per query"
     )
     console.print(
-        "one client, sequential requests over one keep-alive connection, Bearer token (auth on), SQLite synchronous=FULL"
+        f"one client ({'httpx' if args.httpx else 'http.client'}), sequential requests over one keep-alive "
+        "connection, Bearer token (auth on), SQLite synchronous=FULL"
     )
 
     states = Table(
@@ -344,14 +448,16 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="fedstack-bench-"))
     try:
         bench_file_floor(states, counts)
+        bench_database_floor(states, "sqlite", counts, str(work / "floor.sqlite3"))
         with bridge(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite.log") as (url, token):
-            bench_states(states, "bridge sqlite", url, token, counts)
+            bench_states(states, "bridge sqlite", url, token, counts, args.httpx)
             if not args.states_only:
                 index_times["sqlite"] = bench_inventory(
                     inventory, "sqlite", url, token, resources, queries
                 )
         with postgres() as pg_url, bridge(pg_url, work / "pg.log") as (url, token):
-            bench_states(states, "bridge pg", url, token, counts)
+            bench_database_floor(states, "postgresql", counts, pg_url)
+            bench_states(states, "bridge pg", url, token, counts, args.httpx)
             if not args.states_only:
                 index_times["postgresql"] = bench_inventory(
                     inventory, "postgresql", url, token, resources, queries
