@@ -13,10 +13,12 @@ blob row with a commit into the same kind of database without the bridge.
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import os
 import platform
+import random
 import shutil
 import socket
 import sqlite3
@@ -128,6 +130,8 @@ def bridge(db_url: str, log: Path) -> Iterator[tuple[str, str]]:
 
 
 def _state(serial: int, lineage: str, size: int) -> bytes:
+    """A state of about `size` bytes that compresses like a real one (ids, ARNs and tags), with no
+    resources for the inventory: its bulk is an output holding resource-like records."""
     head = {
         "version": 4,
         "terraform_version": "1.11.4",
@@ -135,9 +139,29 @@ def _state(serial: int, lineage: str, size: int) -> bytes:
         "lineage": lineage,
         "resources": [],
     }
-    filler = max(0, size - len(json.dumps(head)) - 60)
-    head["outputs"] = {"blob": {"type": "string", "value": "x" * filler}}
+    head["outputs"] = {"records": {"type": "string", "value": _records(serial, size - 200)}}
     return json.dumps(head).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def _records(seed: int, size: int) -> str:
+    """JSON text of resource-like records, about `size` bytes once escaped into a JSON string."""
+    records, length, rng = [], 0, random.Random(seed)
+    while length < size:
+        n = len(records)
+        record = {
+            "id": f"bucket-{rng.getrandbits(64):016x}",
+            "arn": f"arn:aws:s3:::{rng.getrandbits(48):012x}",
+            "tags": {
+                "team": f"team-{n % 50}",
+                "env": "prod",
+                "owner": f"{rng.getrandbits(32):08x}",
+            },
+            "region": "eu-west-3",
+        }
+        records.append(record)
+        length += len(json.dumps(json.dumps(record))) + 1
+    return json.dumps(records)
 
 
 def _percentile(values: list[float], fraction: float) -> float:
