@@ -48,6 +48,7 @@ from fedstack.bridge.store._engine import (
 )
 from fedstack.bridge.store._inventory import (
     ENCRYPTED_NOTE,
+    INVENTORY_COUNT_CAP,
     IndexLag,
     InventoryFilter,
     InventoryPage,
@@ -109,6 +110,7 @@ from fedstack.bridge.store._tokens import (
 
 __all__ = [
     "ENCRYPTED_NOTE",
+    "INVENTORY_COUNT_CAP",
     "NAME_PATTERN",
     "AuditEntry",
     "DriftEvent",
