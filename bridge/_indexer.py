@@ -5,8 +5,10 @@ state to this thread, which replaces the stack's inventory rows and policy findi
 (`fedstack.bridge.store.index_stack`). At start it catches up every stack whose inventory trails
 its current version (a bridge killed between acknowledgement and indexing loses nothing: the body
 is durable, the index follows), and every few seconds it looks again, for writes another replica
-took. On SQLite it also checkpoints the WAL here, off the request path. Must not import the web
-framework.
+took. On SQLite it also checkpoints the WAL here, off the request path; on PostgreSQL, once it has
+caught up, it refreshes the planner's statistics of the inventory when autovacuum would
+(`refresh_statistics`), so queries right after a large indexing are planned for the rows there
+are. Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -16,7 +18,13 @@ import threading
 import time
 
 from fedstack.bridge._statefile import ParsedState
-from fedstack.bridge.store import index_stack, indexed_version, is_sqlite, trailing_stacks
+from fedstack.bridge.store import (
+    index_stack,
+    indexed_version,
+    is_sqlite,
+    refresh_statistics,
+    trailing_stacks,
+)
 from sqlalchemy import Engine, text
 
 from fedstack import config
@@ -42,6 +50,8 @@ class Indexer:
         self._submitted: dict[tuple[str, str], tuple[int, int]] = {}
         self._failed: set[tuple[int, int | None]] = set()
         self._stopping = False
+        self._statistics_due = False
+        self._statistics_failed = False
         self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
 
     def start(self) -> None:
@@ -110,6 +120,7 @@ class Indexer:
                 self._queue.clear()
             if not pending:
                 self._checkpoint()
+                self._refresh_statistics()
                 pending = {stack_id: (0, None) for stack_id in self._trailing()}
                 continue
             stack_id, (version, state) = pending.popitem()
@@ -127,6 +138,7 @@ class Indexer:
                 self._failed.add(key)
                 _log.error("stack %s: inventory not indexed: %s", stack_id, exc)
             return
+        self._statistics_due = True
         with self._changed:
             self._indexed[stack_id] = indexed
             self._changed.notify_all()
@@ -137,6 +149,17 @@ class Indexer:
         except Exception as exc:  # the database gone for a moment: the next sweep tries again
             _log.warning("cannot list stacks to index: %s", exc)
             return []
+
+    def _refresh_statistics(self) -> None:
+        if not self._statistics_due:
+            return
+        self._statistics_due = False
+        try:
+            refresh_statistics(self._engine)
+        except Exception as exc:  # e.g. not the table's owner: autovacuum still does it later
+            if not self._statistics_failed:
+                self._statistics_failed = True
+                _log.warning("cannot refresh the inventory's planner statistics: %s", exc)
 
     def _checkpoint(self) -> None:
         # The app's SQLite connections do not checkpoint on commit (see open_engine): a commit

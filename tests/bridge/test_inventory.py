@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from bridge_helpers import (
 from fedstack.bridge.store import INVENTORY_COUNT_CAP, open_engine
 from fedstack.client import BridgeClient
 from fedstack.bridge.store._models import resources as resources_table
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 SECRET = "correct-horse-battery-staple"
 
@@ -377,6 +378,34 @@ def test_the_count_stops_at_its_cap_and_says_so_and_offset_pages_match_the_keyse
     fr = [w for w in walked if w[0] == "many"]
     page = _inventory(bridge, tokens.read, **mine, country="FR", limit=5, offset=1050)
     assert [(i["stack"], i["address"]) for i in page["items"]] == fr[1050:1055]
+
+
+def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autovacuum(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Once the indexer has caught up it ANALYZEs the inventory when autovacuum would (its next
+    round can be a minute away): the planner then plans deep pages for the rows really there."""
+    db_url = new_database("postgresql")
+    process = BridgeProcess(db_url, tmp_path / "bridge.log").start()
+    try:
+        tokens = make_tokens(db_url, unique("p"))
+        _write(process, tokens, "big", [_bucket(f"b{i}", "eu-west-3") for i in range(2000)])
+        engine = open_engine(db_url)
+        try:
+            reltuples = -1.0
+            for _ in range(100):  # up to 10 s; autovacuum's naptime is 60 s
+                with engine.connect() as conn:
+                    reltuples = conn.execute(
+                        text("SELECT reltuples FROM pg_class WHERE relname = 'resources'")
+                    ).scalar_one()
+                if reltuples >= 2000:
+                    break
+                time.sleep(0.1)
+        finally:
+            engine.dispose()
+        assert reltuples == 2000
+    finally:
+        process.stop()
 
 
 def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, tokens: Tokens) -> None:
