@@ -33,6 +33,8 @@ __all__ = ["Indexer"]
 
 _log = logging.getLogger("fedstack.bridge.indexer")
 _SWEEP_SECONDS = 2.0
+# How often a long catch-up stops to look whether the inventory's statistics went stale.
+_STATISTICS_SECONDS = 10.0
 # Test hook (tests/bridge/test_durability.py): seconds the indexer waits before each stack, so a
 # test can kill the bridge between the acknowledgement and the indexing. Not a user setting.
 _DELAY = "FEDSTACK_TEST_INDEX_DELAY"
@@ -52,6 +54,7 @@ class Indexer:
         self._stopping = False
         self._statistics_due = False
         self._statistics_failed = False
+        self._statistics_at = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
 
     def start(self) -> None:
@@ -120,12 +123,16 @@ class Indexer:
                 self._queue.clear()
             if not pending:
                 self._checkpoint()
-                self._refresh_statistics()
+                self._refresh_statistics()  # what the lines below left for a quiet moment
                 pending = {stack_id: (0, None) for stack_id in self._trailing()}
                 continue
             stack_id, (version, state) = pending.popitem()
             self._index(stack_id, (version, state) if state is not None else None)
             self._checkpoint()
+            # Right when caught up (at most once a second), and every 10 s of a long catch-up.
+            since = time.monotonic() - self._statistics_at
+            if since > _STATISTICS_SECONDS or (since > 1 and not pending and not self._queue):
+                self._refresh_statistics()
 
     def _index(self, stack_id: int, hint: tuple[int, ParsedState] | None) -> None:
         if self._delay:
@@ -154,6 +161,7 @@ class Indexer:
         if not self._statistics_due:
             return
         self._statistics_due = False
+        self._statistics_at = time.monotonic()
         try:
             refresh_statistics(self._engine)
         except Exception as exc:  # e.g. not the table's owner: autovacuum still does it later
