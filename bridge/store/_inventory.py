@@ -10,6 +10,7 @@ the time that takes, and says so (`index_status`). Must not import the web frame
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -385,9 +386,8 @@ def inventory_page(
             )
         ).scalar_one()
         first = _row_key_at(conn, paged, key, offset) if offset else None
-        if offset and first is None:
-            rows = []  # past the last match
-        else:
+        rows: Sequence[Row[Any]] = []  # past the last match when `first` is None
+        if not offset or first is not None:
             if first is not None:
                 paged = paged.where(tuple_(*key) >= tuple_(*(literal(k) for k in first)))
             rows = conn.execute(paged.order_by(*key).limit(limit)).all()

@@ -345,7 +345,11 @@ def test_the_count_stops_at_its_cap_and_says_so_and_offset_pages_match_the_keyse
     first = _inventory(bridge, tokens.read, **mine, limit=10)
     assert (first["total"], first["total_exact"]) == (INVENTORY_COUNT_CAP, False)
     assert list(first)[:6] == ["total", "limit", "offset", "items", "next_after", "total_exact"]
-    # At the cap exactly, and below it, the count is exact.
+    stack_page = httpx.get(
+        f"{bridge.url}/dashboard/stacks/{tokens.project}/many", headers=bearer(tokens.read)
+    )
+    assert f"500 of {INVENTORY_COUNT_CAP}+ shown" in stack_page.text
+    # Below the cap the count is exact.
     exact = _inventory(bridge, tokens.read, **mine, stack="few")
     assert (exact["total"], exact["total_exact"]) == (2, True)
     text = _inventory(bridge, tokens.read, **mine, q="b0999-bucket")
