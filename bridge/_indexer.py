@@ -6,9 +6,8 @@ state to this thread, which replaces the stack's inventory rows and policy findi
 its current version (a bridge killed between acknowledgement and indexing loses nothing: the body
 is durable, the index follows), and every few seconds it looks again, for writes another replica
 took. On SQLite it also checkpoints the WAL here, off the request path; on PostgreSQL, once it has
-caught up, it refreshes the planner's statistics of the inventory when autovacuum would
-(`refresh_statistics`), so queries right after a large indexing are planned for the rows there
-are. Must not import the web framework.
+caught up, it vacuums and analyzes the inventory when autovacuum would (`refresh_statistics`), so
+queries right after a large indexing are planned for the rows there are. Must not import the web framework.
 """
 
 from __future__ import annotations

@@ -387,8 +387,9 @@ def test_the_count_stops_at_its_cap_and_says_so_and_offset_pages_match_the_keyse
 def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autovacuum(
     new_database: Callable[[str], str], tmp_path: Path
 ) -> None:
-    """Once the indexer has caught up it ANALYZEs the inventory when autovacuum would (its next
-    round can be a minute away): the planner then plans deep pages for the rows really there."""
+    """Once the indexer has caught up it runs VACUUM (ANALYZE) on the inventory when autovacuum
+    would (its next round can be a minute away): the planner then plans for the rows really
+    there, and the pages are all-visible for index-only scans."""
     db_url = new_database("postgresql")
     process = BridgeProcess(db_url, tmp_path / "bridge.log").start()
     try:
@@ -396,18 +397,22 @@ def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autov
         _write(process, tokens, "big", [_bucket(f"b{i}", "eu-west-3") for i in range(2000)])
         engine = open_engine(db_url)
         try:
-            reltuples = -1.0
+            reltuples, visible, pages = -1.0, 0, 1
             for _ in range(100):  # up to 10 s; autovacuum's naptime is 60 s
                 with engine.connect() as conn:
-                    reltuples = conn.execute(
-                        text("SELECT reltuples FROM pg_class WHERE relname = 'resources'")
-                    ).scalar_one()
-                if reltuples >= 2000:
+                    reltuples, visible, pages = conn.execute(
+                        text(
+                            "SELECT reltuples, relallvisible, relpages FROM pg_class"
+                            " WHERE relname = 'resources'"
+                        )
+                    ).one()
+                if reltuples >= 2000 and visible >= pages:
                     break
                 time.sleep(0.1)
         finally:
             engine.dispose()
-        assert reltuples == 2000
+        # Counted, and vacuumed: every page all-visible, so index-only scans stay index-only.
+        assert reltuples == 2000 and visible == pages > 0
     finally:
         process.stop()
 
