@@ -7,7 +7,8 @@ its current version (a bridge killed between acknowledgement and indexing loses 
 is durable, the index follows), and every few seconds it looks again, for writes another replica
 took. On SQLite it also checkpoints the WAL here, off the request path; on PostgreSQL, once it has
 caught up, it vacuums and analyzes the inventory when autovacuum would (`refresh_statistics`), so
-queries right after a large indexing are planned for the rows there are. Must not import the web framework.
+queries right after a large indexing are planned for the rows there are. Must not import the web
+framework.
 """
 
 from __future__ import annotations
