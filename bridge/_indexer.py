@@ -8,8 +8,10 @@ is durable, the index follows), and every few seconds it looks again, for writes
 took. A stack whose indexing fails (a body this process cannot open, an index error) is left
 alone for 2 s, then 4, 8, ... up to 5 minutes, and its error is logged once per streak: a sweep
 every 2 s would otherwise retry it and log it forever. A new version of the stack or a success
-ends the streak. On SQLite it also checkpoints the WAL here, off the request path. Must not
-import the web framework.
+ends the streak. On SQLite it also checkpoints the WAL here, off the request path; on PostgreSQL,
+once it has caught up, it vacuums and analyzes the inventory when autovacuum would
+(`refresh_statistics`), so queries right after a large indexing are planned for the rows there
+are. Must not import the web framework.
 """
 
 from __future__ import annotations
@@ -21,7 +23,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fedstack.bridge._statefile import ParsedState
-from fedstack.bridge.store import index_stack, indexed_version, is_sqlite, trailing_stacks
+from fedstack.bridge.store import (
+    index_stack,
+    indexed_version,
+    is_sqlite,
+    refresh_statistics,
+    trailing_stacks,
+)
 from sqlalchemy import Engine, text
 
 from fedstack import config
@@ -32,6 +40,8 @@ _log = logging.getLogger("fedstack.bridge.indexer")
 _SWEEP_SECONDS = 2.0
 _BACKOFF_FIRST_SECONDS = 2.0
 _BACKOFF_MAX_SECONDS = 300.0
+# How often a long catch-up stops to look whether the inventory's statistics went stale.
+_STATISTICS_SECONDS = 10.0
 # Test hook (tests/bridge/test_durability.py): seconds the indexer waits before each stack, so a
 # test can kill the bridge between the acknowledgement and the indexing. Not a user setting.
 _DELAY = "FEDSTACK_TEST_INDEX_DELAY"
@@ -67,6 +77,9 @@ class Indexer:
         self._submitted: dict[tuple[str, str], tuple[int, int]] = {}
         self._failing: dict[int, _Failing] = {}  # the indexer thread's own
         self._stopping = False
+        self._statistics_due = False
+        self._statistics_failed = False
+        self._statistics_at = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
 
     def start(self) -> None:
@@ -134,6 +147,7 @@ class Indexer:
                 self._queue.clear()
             if not pending:
                 self._checkpoint()
+                self._refresh_statistics()  # what the lines below left for a quiet moment
                 pending = self._trailing()
                 continue
             stack_id, (version, state) = pending.popitem()
@@ -142,6 +156,10 @@ class Indexer:
             hint = (version, state) if version is not None and state is not None else None
             self._index(stack_id, version, hint)
             self._checkpoint()
+            # Right when caught up (at most once a second), and every 10 s of a long catch-up.
+            since = time.monotonic() - self._statistics_at
+            if since > _STATISTICS_SECONDS or (since > 1 and not pending and not self._queue):
+                self._refresh_statistics()
 
     def _backing_off(self, stack_id: int, version: int | None) -> bool:
         failing = self._failing.get(stack_id)
@@ -161,6 +179,7 @@ class Indexer:
             return
         if self._failing.pop(stack_id, None) is not None:
             _log.info("stack %s: inventory indexed again (version %s)", stack_id, indexed)
+        self._statistics_due = True
         with self._changed:
             self._indexed[stack_id] = indexed
             self._changed.notify_all()
@@ -187,6 +206,18 @@ class Indexer:
             _log.warning("cannot list stacks to index: %s", exc)
             return {}
         return {stack_id: (version, None) for stack_id, version in current.items()}
+
+    def _refresh_statistics(self) -> None:
+        if not self._statistics_due:
+            return
+        self._statistics_due = False
+        self._statistics_at = time.monotonic()
+        try:
+            refresh_statistics(self._engine)
+        except Exception as exc:  # e.g. not the table's owner: autovacuum still does it later
+            if not self._statistics_failed:
+                self._statistics_failed = True
+                _log.warning("cannot refresh the inventory's planner statistics: %s", exc)
 
     def _checkpoint(self) -> None:
         # The app's SQLite connections do not checkpoint on commit (see open_engine): a commit

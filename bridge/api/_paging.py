@@ -1,7 +1,9 @@
 """Paged list endpoints: one way to read `limit`, `offset` and `after`, one shape of the answer.
 
-Every listing answers `total`, `limit`, `offset`, its items and `next_after`; pass `next_after`
-as `after` for the next page (keyset paging, as fast deep in a list as at its start). `offset`
+Every listing answers `total`, `limit`, `offset`, its items, `next_after` and `total_exact`
+(false when `total` is a lower bound: the inventory counts its matches only up to a cap, so that a
+page costs the same over a million resources as over a hundred); pass `next_after` as `after` for
+the next page (keyset paging, as fast deep in a list as at its start). `offset`
 still works, but the database reads and skips every row before the page. A bad value is a 400
 like every other invalid parameter (fedstack.bridge._app).
 """
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
-from fedstack.bridge.store import Page
+from fedstack.bridge.store import INVENTORY_COUNT_CAP, Page
 from pydantic import BaseModel, Field
 
 __all__ = ["PageBody", "Paged", "Paging", "RunsPaged", "page_body"]
@@ -55,12 +57,19 @@ RunsPaged = Annotated[Paging, Depends(_parser(50, 500))]
 class PageBody(BaseModel, Generic[T]):
     """The fields every paged answer has; each listing subclasses it with its item type."""
 
-    total: int = Field(description="Items matching the filters, on every page")
+    total: int = Field(
+        description="Items matching the filters, on every page; a lower bound when `total_exact`"
+        " is false"
+    )
     limit: int
     offset: int
     items: list[T]
     next_after: str | None = Field(
         description="Pass as `after` for the next page; null on the last page"
+    )
+    total_exact: bool = Field(
+        description="True when `total` is the exact count; false when counting stopped at its cap"
+        f" (the inventory counts up to {INVENTORY_COUNT_CAP:,} matches) and at least `total` match"
     )
 
 
@@ -72,4 +81,5 @@ def page_body(paging: Paging, page: Page[Any]) -> dict[str, Any]:
         "offset": paging.offset,
         "items": page.items,
         "next_after": page.next_after,
+        "total_exact": page.total_exact,
     }

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fedstack.bridge.api._deps import Caller, context
 from fedstack.bridge.api._paging import Paged, page_body
 from fedstack.bridge.store import AuditEntry, read_audit
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 __all__ = ["router"]
 
@@ -24,6 +24,7 @@ class AuditLog(BaseModel):
     offset: int
     entries: list[AuditEntry]
     next_after: str | None
+    total_exact: bool = Field(description="Always true here: the audit log's count is exact")
 
 
 @router.get("/audit", summary="The audit log, newest first (admin)", response_model=AuditLog)

@@ -315,6 +315,8 @@ class StackDetail:
     diff: list[AttributeDiff] | None
     diff_pair: tuple[int, int] | None
     diff_note: str = ""
+    resources_total_exact: bool = True
+    """False past the inventory's count cap: `resources_total` is then a lower bound."""
 
 
 _MAX_RESOURCES = 500
@@ -341,6 +343,7 @@ def stack_detail(
     if pair is None and len(numbers) >= 2:
         pair = (numbers[-2], numbers[-1])
     detail = StackDetail(found, total, placement, _facts(*placement), versions, None, pair)
+    detail.resources_total_exact = page.total_exact
     if pair is not None:
         if not set(pair) <= set(numbers):
             detail.diff_note = f"no version {', '.join(str(n) for n in pair if n not in numbers)}"

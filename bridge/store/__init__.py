@@ -48,6 +48,7 @@ from fedstack.bridge.store._engine import (
 )
 from fedstack.bridge.store._inventory import (
     ENCRYPTED_NOTE,
+    INVENTORY_COUNT_CAP,
     IndexLag,
     InventoryFilter,
     InventoryPage,
@@ -61,6 +62,7 @@ from fedstack.bridge.store._inventory import (
     inventory_by_placement,
     inventory_page,
     list_stacks,
+    refresh_statistics,
     set_stack_placement,
     stack_summary,
     trailing_stacks,
@@ -110,6 +112,7 @@ from fedstack.bridge.store._tokens import (
 
 __all__ = [
     "ENCRYPTED_NOTE",
+    "INVENTORY_COUNT_CAP",
     "NAME_PATTERN",
     "AuditEntry",
     "DriftEvent",
@@ -177,6 +180,7 @@ __all__ = [
     "query_periods",
     "query_unmanaged",
     "read_audit",
+    "refresh_statistics",
     "record_event",
     "read_current",
     "record",

@@ -34,10 +34,14 @@ class Page(Generic[T]):
     items: list[T]
     next_after: str | None
     """Cursor of the last item (None on the last page); pass it as `after` for the next page."""
+    total_exact: bool = True
+    """False when the count stopped at its cap: then `total` is a lower bound, not the count."""
 
     def map(self, convert: Callable[[T], U]) -> Page[U]:
         """The same page with every item converted."""
-        return Page(self.total, [convert(item) for item in self.items], self.next_after)
+        return Page(
+            self.total, [convert(item) for item in self.items], self.next_after, self.total_exact
+        )
 
 
 def encode_cursor(key: tuple[str | int, ...]) -> str:

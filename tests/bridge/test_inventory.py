@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,10 +23,10 @@ from bridge_helpers import (
     state_body,
     unique,
 )
-from fedstack.bridge.store import open_engine
+from fedstack.bridge.store import INVENTORY_COUNT_CAP, open_engine
 from fedstack.client import BridgeClient
 from fedstack.bridge.store._models import resources as resources_table
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 SECRET = "correct-horse-battery-staple"
 
@@ -330,6 +331,90 @@ def test_the_client_fetches_every_page_through_the_keyset_cursor(
         first_page_only = client.inventory_all(project=tokens.project, max_pages=1)
     assert len(every) == len({i["address"] for i in every}) == 1001
     assert len(first_page_only) == 1000
+
+
+def test_the_count_stops_at_its_cap_and_says_so_and_offset_pages_match_the_keyset_walk(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """Past INVENTORY_COUNT_CAP matches `total` is a lower bound and `total_exact` is false; a
+    deep `offset` page (read by seeking to the key at that offset) is the same rows as walking."""
+    many = INVENTORY_COUNT_CAP + 100
+    _write(bridge, tokens, "many", [_bucket(f"b{i:04d}", "eu-west-3") for i in range(many)])
+    _write(bridge, tokens, "few", [_bucket("x", "eu-central-1"), _secret_holder()])
+    mine = {"project": tokens.project}
+    first = _inventory(bridge, tokens.read, **mine, limit=10)
+    assert (first["total"], first["total_exact"]) == (INVENTORY_COUNT_CAP, False)
+    assert list(first)[:6] == ["total", "limit", "offset", "items", "next_after", "total_exact"]
+    stack_page = httpx.get(
+        f"{bridge.url}/dashboard/stacks/{tokens.project}/many", headers=bearer(tokens.read)
+    )
+    assert f"500 of {INVENTORY_COUNT_CAP}+ shown" in stack_page.text
+    # Below the cap the count is exact.
+    exact = _inventory(bridge, tokens.read, **mine, stack="few")
+    assert (exact["total"], exact["total_exact"]) == (2, True)
+    text = _inventory(bridge, tokens.read, **mine, q="b0999-bucket")
+    assert (text["total"], text["total_exact"]) == (1, True)
+    common = _inventory(bridge, tokens.read, **mine, q="-bucket")
+    assert (common["total"], common["total_exact"]) == (INVENTORY_COUNT_CAP, False)
+    walked, after = [], None
+    for _ in range(10):
+        page = _inventory(
+            bridge, tokens.read, **mine, limit=500, **({"after": after} if after else {})
+        )
+        walked += [(i["stack"], i["address"]) for i in page["items"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert len(walked) == len(set(walked)) == many + 2
+    for offset in (1, 499, INVENTORY_COUNT_CAP, many + 1, many + 2, many + 50):
+        page = _inventory(bridge, tokens.read, **mine, limit=7, offset=offset)
+        assert [(i["stack"], i["address"]) for i in page["items"]] == walked[offset : offset + 7]
+        # A lower bound, which covers the rows a deep page shows (past the end: the cap).
+        shown = offset + len(page["items"]) if page["items"] else INVENTORY_COUNT_CAP
+        assert shown <= page["total"] <= many + 2 and page["total_exact"] is False
+    deep = _inventory(bridge, tokens.read, **mine, limit=7, offset=many)
+    assert (deep["total"], deep["total_exact"]) == (many + 2, False)
+    # offset after a cursor counts from the cursor.
+    cursor = _inventory(bridge, tokens.read, **mine, limit=3)["next_after"]
+    skipped = _inventory(bridge, tokens.read, **mine, limit=4, offset=2, after=cursor)
+    assert [(i["stack"], i["address"]) for i in skipped["items"]] == walked[5:9]
+    # Filtered deep pages seek through the filter's own index.
+    fr = [w for w in walked if w[0] == "many"]
+    page = _inventory(bridge, tokens.read, **mine, country="FR", limit=5, offset=1050)
+    assert [(i["stack"], i["address"]) for i in page["items"]] == fr[1050:1055]
+
+
+def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autovacuum(
+    new_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Once the indexer has caught up it runs VACUUM (ANALYZE) on the inventory when autovacuum
+    would (its next round can be a minute away): the planner then plans for the rows really
+    there, and the pages are all-visible for index-only scans."""
+    db_url = new_database("postgresql")
+    process = BridgeProcess(db_url, tmp_path / "bridge.log").start()
+    try:
+        tokens = make_tokens(db_url, unique("p"))
+        _write(process, tokens, "big", [_bucket(f"b{i}", "eu-west-3") for i in range(2000)])
+        engine = open_engine(db_url)
+        try:
+            reltuples, visible, pages = -1.0, 0, 1
+            for _ in range(100):  # up to 10 s; autovacuum's naptime is 60 s
+                with engine.connect() as conn:
+                    reltuples, visible, pages = conn.execute(
+                        text(
+                            "SELECT reltuples, relallvisible, relpages FROM pg_class"
+                            " WHERE relname = 'resources'"
+                        )
+                    ).one()
+                if reltuples >= 2000 and visible >= pages:
+                    break
+                time.sleep(0.1)
+        finally:
+            engine.dispose()
+        # Counted, and vacuumed: every page all-visible, so index-only scans stay index-only.
+        assert reltuples == 2000 and visible == pages > 0
+    finally:
+        process.stop()
 
 
 def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, tokens: Tokens) -> None:

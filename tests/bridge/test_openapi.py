@@ -109,7 +109,7 @@ def test_every_json_answer_has_a_schema_that_says_what_is_in_it(bridge: BridgePr
     for path in [*listings, "/v1/unmanaged/resources", "/v1/audit"]:
         body = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
         fields = _resolve(document, body["schema"])["properties"]
-        assert {"total", "limit", "offset", "next_after"} <= set(fields), path
+        assert {"total", "limit", "offset", "next_after", "total_exact"} <= set(fields), path
 
 
 def test_the_document_lists_the_refusals_the_state_routes_really_send(

@@ -94,7 +94,9 @@ def inventory(
         )
     stdout.print(table)
     shown = len(page["items"])
-    stderr.print(f"{shown} of {page['total']} resources")
+    # Past the bridge's count cap `total` is a lower bound (`total_exact` false).
+    more = "+" if page.get("total_exact") is False else ""
+    stderr.print(f"{shown} of {page['total']}{more} resources")
     if page.get("next_after"):
         stderr.print(f"next page: --after {page['next_after']}")
     for lag in page.get("trailing", []):

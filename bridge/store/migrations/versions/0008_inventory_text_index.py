@@ -35,7 +35,10 @@ def upgrade() -> None:
     except sa.exc.DBAPIError as exc:
         savepoint.rollback()
         _log.warning(
-            "pg_trgm is not available (%s): inventory text search runs without an index",
+            "pg_trgm is not available (%s): inventory text search runs without an index (correct,"
+            " slower). To add it: install PostgreSQL's contrib package, have a superuser run"
+            " 'CREATE EXTENSION pg_trgm' in this database, then 'CREATE INDEX"
+            " ix_resources_search_trgm ON resources USING gin (search gin_trgm_ops)'",
             str(exc.orig).strip().splitlines()[0],
         )
         return
