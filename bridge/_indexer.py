@@ -40,6 +40,9 @@ _log = logging.getLogger("fedstack.bridge.indexer")
 _SWEEP_SECONDS = 2.0
 _BACKOFF_FIRST_SECONDS = 2.0
 _BACKOFF_MAX_SECONDS = 300.0
+# The WAL is copied into the database at most this often while writes keep coming, and at every
+# quiet sweep: a checkpoint after every state write fsynced the database file beside each write.
+_CHECKPOINT_SECONDS = 1.0
 # How often a long catch-up stops to look whether the inventory's statistics went stale.
 _STATISTICS_SECONDS = 10.0
 # Test hook (tests/bridge/test_durability.py): seconds the indexer waits before each stack, so a
@@ -80,6 +83,7 @@ class Indexer:
         self._statistics_due = False
         self._statistics_failed = False
         self._statistics_at = time.monotonic()
+        self._checkpointed_at = -float("inf")
         self._thread = threading.Thread(target=self._run, name="fedstack-indexer", daemon=True)
 
     def start(self) -> None:
@@ -146,7 +150,7 @@ class Indexer:
                 pending.update(self._queue)
                 self._queue.clear()
             if not pending:
-                self._checkpoint()
+                self._checkpoint(quiet=True)
                 self._refresh_statistics()  # what the lines below left for a quiet moment
                 pending = self._trailing()
                 continue
@@ -155,7 +159,7 @@ class Indexer:
                 continue
             hint = (version, state) if version is not None and state is not None else None
             self._index(stack_id, version, hint)
-            self._checkpoint()
+            self._checkpoint(quiet=False)
             # Right when caught up (at most once a second), and every 10 s of a long catch-up.
             since = time.monotonic() - self._statistics_at
             if since > _STATISTICS_SECONDS or (since > 1 and not pending and not self._queue):
@@ -219,11 +223,15 @@ class Indexer:
                 self._statistics_failed = True
                 _log.warning("cannot refresh the inventory's planner statistics: %s", exc)
 
-    def _checkpoint(self) -> None:
+    def _checkpoint(self, *, quiet: bool) -> None:
         # The app's SQLite connections do not checkpoint on commit (see open_engine): a commit
         # waits for the WAL's fsync only, and the WAL is copied into the database file here.
         if not is_sqlite(self._engine):
             return
+        now = self._clock()
+        if not quiet and now - self._checkpointed_at < _CHECKPOINT_SECONDS:
+            return
+        self._checkpointed_at = now
         try:
             with self._engine.connect() as conn:
                 conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
