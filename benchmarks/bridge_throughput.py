@@ -333,6 +333,12 @@ def bench_database_floor(table: Table, store: str, counts: dict[str, int], url: 
 
             with psycopg.connect(url) as pg:
                 pg.execute("CREATE TABLE IF NOT EXISTS floor (id serial PRIMARY KEY, body bytea)")
+                # The bridge's column setting (migration 0011) where the server has lz4.
+                methods = pg.execute(
+                    "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+                ).fetchone()
+                if methods and "lz4" in (methods[0] or []):
+                    pg.execute("ALTER TABLE floor ALTER COLUMN body SET COMPRESSION lz4")
                 pg.commit()
 
                 def pg_insert(
