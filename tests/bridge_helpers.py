@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from fedstack.bridge.store import create_token, migrate, open_engine
 from fedstack.bridge.store._models import tokens as token_rows
+from fedstack.unmanaged import Finding
 
 MAX_STATE_BYTES = 2 * 1024 * 1024
 """The session bridges accept 2 MiB states, so the 413 test does not have to send 64 MiB."""
@@ -250,3 +251,18 @@ def post_state_indexed(url: str, content: bytes | str, **kwargs: Any) -> httpx.R
     answer.raise_for_status()
     assert answer.json()["indexed"] is True, answer.text
     return answer
+
+
+def bucket_finding(name: str) -> Finding:
+    """An unmanaged bucket `name` at sandbox-fr (fr-par), as `fedstack unmanaged` reports one."""
+    return Finding(
+        provider="sandbox-fr",
+        region="fr-par",
+        country="FR",
+        kind="object_storage",
+        resource_type="aws_s3_bucket",
+        identifier=name,
+        import_id=name,
+        address=f"sandbox-fr/fr-par/aws_s3_bucket/{name}",
+        import_block=f'import {{\n  to = aws_s3_bucket.{name}\n  id = "{name}"\n}}\n',
+    )

@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from bridge_helpers import BridgeProcess, Tokens, bearer, new_lineage, state_body
+from bridge_helpers import BridgeProcess, Tokens, bearer, bucket_finding, new_lineage, state_body
 from drift_runs_helpers import BUCKET, drifted, report, stack
 
-from fedstack.unmanaged import Finding, ProviderOutcome, Scope, UnmanagedReport, report_document
+from fedstack.unmanaged import ProviderOutcome, Scope, UnmanagedReport, report_document
 
 # (path, the key holding the items)
 LISTINGS = [
@@ -30,20 +30,7 @@ STACKS = ("s1", "s2", "s3")
 
 def _unmanaged_run(n: int) -> bytes:
     scope = Scope(provider="sandbox-fr", region="fr-par", kind="object_storage")
-    findings = [
-        Finding(
-            provider="sandbox-fr",
-            region="fr-par",
-            country="FR",
-            kind="object_storage",
-            resource_type="aws_s3_bucket",
-            identifier=f"b{i}",
-            import_id=f"b{i}",
-            address=f"sandbox-fr/fr-par/aws_s3_bucket/b{i}",
-            import_block=f'import {{\n  to = aws_s3_bucket.b{i}\n  id = "b{i}"\n}}\n',
-        )
-        for i in range(n)
-    ]
+    findings = [bucket_finding(f"b{i}") for i in range(n)]
     now = dt.datetime.now(dt.UTC)
     run = UnmanagedReport(
         run_id=f"paging-{n}",

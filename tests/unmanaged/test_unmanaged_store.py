@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from bridge_helpers import bucket_finding
 from fedstack.bridge.store import migrate, open_engine, query_unmanaged, store_unmanaged_run
 
 from fedstack.unmanaged import Finding, ProviderOutcome, Scope, UnmanagedReport
@@ -22,17 +23,7 @@ FR_FAILED = ProviderOutcome(provider="sandbox-fr", status="error", message="unre
 
 
 def _finding(name: str) -> Finding:
-    return Finding(
-        provider="sandbox-fr",
-        region="fr-par",
-        country="FR",
-        kind="object_storage",
-        resource_type="aws_s3_bucket",
-        identifier=name,
-        import_id=name,
-        address=f"sandbox-fr/fr-par/aws_s3_bucket/{name}",
-        import_block=f'import {{\n  to = aws_s3_bucket.{name}\n  id = "{name}"\n}}\n',
-    )
+    return bucket_finding(name)
 
 
 def _run(n: int, outcome: ProviderOutcome, *names: str) -> UnmanagedReport:

@@ -12,13 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
-from bridge_helpers import bearer, unique, wait_until
+from bridge_helpers import bearer, bucket_finding, unique, wait_until
 from drift_runs_helpers import webhook_receiver
 from fedstack.bridge import BridgeSettings, running_bridge
 from fedstack.bridge.store import api_time, create_token, open_engine
 from pydantic import AwareDatetime, TypeAdapter
 
-from fedstack.unmanaged import Finding, ProviderOutcome, Scope, UnmanagedReport
+from fedstack.unmanaged import ProviderOutcome, Scope, UnmanagedReport
 
 _TIMES = ("first_seen_at", "last_seen_at", "gone_at")
 _FR = ProviderOutcome(
@@ -30,20 +30,7 @@ _NOW = dt.datetime(2026, 12, 3, 6, 0, tzinfo=dt.UTC)
 
 
 def _run(n: int, *names: str) -> bytes:
-    findings = [
-        Finding(
-            provider="sandbox-fr",
-            region="fr-par",
-            country="FR",
-            kind="object_storage",
-            resource_type="aws_s3_bucket",
-            identifier=name,
-            import_id=name,
-            address=f"sandbox-fr/fr-par/aws_s3_bucket/{name}",
-            import_block=f'import {{\n  to = aws_s3_bucket.{name}\n  id = "{name}"\n}}\n',
-        )
-        for name in names
-    ]
+    findings = [bucket_finding(name) for name in names]
     report = UnmanagedReport(
         run_id=f"run-{n}",
         started_at=_NOW,
