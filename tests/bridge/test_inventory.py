@@ -389,7 +389,9 @@ def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autov
 ) -> None:
     """Once the indexer has caught up it runs VACUUM (ANALYZE) on the inventory when autovacuum
     would (its next round can be a minute away): the planner then plans for the rows really
-    there, and the pages are all-visible for index-only scans."""
+    there. (Whether VACUUM can also mark the pages all-visible depends on no older snapshot being
+    open anywhere in the database at that moment, which this test does not control: a CI run saw
+    0 of 89 pages marked. So it checks that the indexer's own VACUUM ran, not its side effect.)"""
     db_url = new_database("postgresql")
     process = BridgeProcess(db_url, tmp_path / "bridge.log").start()
     try:
@@ -397,22 +399,25 @@ def test_postgresql_statistics_follow_a_large_indexing_without_waiting_for_autov
         _write(process, tokens, "big", [_bucket(f"b{i}", "eu-west-3") for i in range(2000)])
         engine = open_engine(db_url)
         try:
-            reltuples, visible, pages = -1.0, 0, 1
+            reltuples, vacuumed, analyzed = -1.0, None, None
             for _ in range(100):  # up to 10 s; autovacuum's naptime is 60 s
                 with engine.connect() as conn:
-                    reltuples, visible, pages = conn.execute(
+                    reltuples, vacuumed, analyzed = conn.execute(
                         text(
-                            "SELECT reltuples, relallvisible, relpages FROM pg_class"
-                            " WHERE relname = 'resources'"
+                            "SELECT c.reltuples, s.last_vacuum, s.last_analyze"
+                            " FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
+                            " WHERE c.relname = 'resources'"
                         )
                     ).one()
-                if reltuples >= 2000 and visible >= pages:
+                if reltuples >= 2000 and vacuumed is not None and analyzed is not None:
                     break
                 time.sleep(0.1)
         finally:
             engine.dispose()
-        # Counted, and vacuumed: every page all-visible, so index-only scans stay index-only.
-        assert reltuples == 2000 and visible == pages > 0
+        # Counted by a VACUUM (ANALYZE) the bridge ran (last_vacuum / last_analyze are set by a
+        # manual VACUUM only; autovacuum's rounds have columns of their own).
+        assert reltuples == 2000
+        assert vacuumed is not None and analyzed is not None
     finally:
         process.stop()
 

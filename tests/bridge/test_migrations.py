@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -57,8 +58,9 @@ def test_postgresql_compresses_state_bodies_with_lz4(new_database: Callable[[str
 
 
 def _state_like_body(size: int) -> bytes:
-    resources = []
-    while len(json.dumps(resources)) < size:
+    resources: list[dict[str, Any]] = []
+    length = 0  # of the resources' JSON, counted as they are added (re-encoding is quadratic)
+    while length < size:
         n = len(resources)
         resources.append(
             {
@@ -70,6 +72,7 @@ def _state_like_body(size: int) -> bytes:
                 ],
             }
         )
+        length += len(json.dumps(resources[-1])) + 2
     return json.dumps(
         {"version": 4, "serial": 1, "lineage": "l-1", "resources": resources, "outputs": {}}
     ).encode()
