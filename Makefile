@@ -6,6 +6,11 @@ VENV ?= .venv
 # The CDK tests run twice: in $(VENV) on cdktn, and in $(VENV_CDKTF) on cdktf (one library per venv).
 VENV_CDKTF ?= .venv-cdktf
 PYTEST_ARGS ?=
+# Two pytest-xdist workers: much of the suite waits on Terraform, servers and subprocesses, and a
+# serial run keeps one of CI's two cores idle. Each test file is one unit of work, the `webapp`
+# deployment's tests one more (tests/conftest.py); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
 FEDSTACK_PROVIDER_MIRROR ?= $(shell scripts/find-provider-mirror)
 export FEDSTACK_PROVIDER_MIRROR
 
@@ -49,9 +54,9 @@ demo: venv
 # only); both runs always happen, and the target fails when either failed.
 test: venv venv-cdktf node_modules
 	@status=0; \
-	FEDSTACK_CDK=cdktn $(VENV)/bin/python -m pytest $(PYTEST_ARGS) || status=$$?; \
+	FEDSTACK_CDK=cdktn $(VENV)/bin/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS) || status=$$?; \
 	echo "== CDK tests again on cdktf ($(VENV_CDKTF))"; \
-	FEDSTACK_CDK=cdktf $(VENV_CDKTF)/bin/python -m pytest tests/cdk --ignore=tests/cdk/test_cdk_e2e.py $(PYTEST_ARGS) || status=$$?; \
+	FEDSTACK_CDK=cdktf $(VENV_CDKTF)/bin/python -m pytest tests/cdk --ignore=tests/cdk/test_cdk_e2e.py $(PYTEST_XDIST) $(PYTEST_ARGS) || status=$$?; \
 	exit $$status
 
 # ruff (lint and format) and mypy over the whole tree, as CI runs them.

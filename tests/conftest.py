@@ -97,16 +97,33 @@ def _webapp_stage(item: pytest.Item) -> int:
     return int(marker.args[0]) if marker else 1
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks added here
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests of the shared `webapp` deployment, in their stages, one after the other.
+    """The order of the tests, and what `make test`'s two workers (pytest-xdist) share.
 
-    They run as one block where the first of them was (so the deployment lives no longer than
-    they need it and a module's tests stay together): the CDK checks of the fresh deployment
-    first, its destroy after the exit's tests, whatever order the files were named in.
+    Each test file is one unit of work (`xdist_group`: a file's module fixtures are set up once),
+    and the tests of the shared `webapp` deployment one more, across their two files, in their
+    stages: the CDK checks of the fresh deployment first, its destroy after the exit's tests,
+    whatever order the files were named in. The longest units go first (the webapp block, then
+    the files marked `slow`), so the short ones fill the end of both workers' queues; run without
+    workers the order is the same.
     """
-    users = [item for item in items if "webapp" in getattr(item, "fixturenames", ())]
-    if not users:
-        return
-    first = items.index(users[0])
-    rest = [item for item in items if "webapp" not in getattr(item, "fixturenames", ())]
-    items[:] = [*rest[:first], *sorted(users, key=_webapp_stage), *rest[first:]]
+    groups: dict[str, int] = {}  # group -> rank: 0 webapp, 1 slow files, 2 the rest
+    for item in items:
+        if "webapp" in getattr(item, "fixturenames", ()):
+            group, rank = "webapp", 0
+        else:
+            group, rank = item.nodeid.split("::", 1)[0], 1 if item.get_closest_marker("slow") else 2
+        groups[group] = min(rank, groups.get(group, rank))
+        item.add_marker(pytest.mark.xdist_group(group))
+    first_seen = {group: n for n, group in enumerate(dict.fromkeys(_group(i) for i in items))}
+
+    def order(item: pytest.Item) -> tuple[int, int, int]:
+        group = _group(item)
+        return groups[group], first_seen[group], _webapp_stage(item) if group == "webapp" else 0
+
+    items.sort(key=order)  # stable: a file's tests keep their order
+
+
+def _group(item: pytest.Item) -> str:
+    return str(item.get_closest_marker("xdist_group").args[0])  # type: ignore[union-attr]
