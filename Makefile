@@ -8,9 +8,9 @@ VENV_CDKTF ?= .venv-cdktf
 PYTEST_ARGS ?=
 # Two pytest-xdist workers: much of the suite waits on Terraform, servers and subprocesses, and a
 # serial run keeps one of CI's two cores idle. Each test file is one unit of work, the `webapp`
-# deployment's tests one more (tests/conftest.py); PYTEST_WORKERS=0 runs in one process.
+# deployment's tests one more (tests/conftest.py's scheduler); PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= 2
-PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder)
+PYTEST_XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 FEDSTACK_PROVIDER_MIRROR ?= $(shell scripts/find-provider-mirror)
 export FEDSTACK_PROVIDER_MIRROR
 

@@ -97,33 +97,59 @@ def _webapp_stage(item: pytest.Item) -> int:
     return int(marker.args[0]) if marker else 1
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks added here
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The order of the tests, and what `make test`'s two workers (pytest-xdist) share.
+# The files whose tests share the `webapp` deployment: one unit of work for pytest-xdist. The
+# controller that hands out the work sees node ids only, so the files are named here; collection
+# fails when another file's test asks for `webapp` (it would deploy a second copy on its worker).
+WEBAPP_FILES = ("tests/cdk/test_cdk_e2e.py", "tests/exit/test_exit_e2e.py")
 
-    Each test file is one unit of work (`xdist_group`: a file's module fixtures are set up once),
-    and the tests of the shared `webapp` deployment one more, across their two files, in their
-    stages: the CDK checks of the fresh deployment first, its destroy after the exit's tests,
-    whatever order the files were named in. The longest units go first (the webapp block, then
-    the files marked `slow`), so the short ones fill the end of both workers' queues; run without
-    workers the order is the same.
+
+def unit_of_work(nodeid: str) -> str:
+    """The unit of work of a test for `make test`'s workers: its file, or `webapp`."""
+    path = nodeid.split("::", 1)[0]
+    return "webapp" if path in WEBAPP_FILES else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """pytest-xdist hands out whole units of work (unit_of_work), in the collection's order.
+
+    (Its own `--dist loadgroup` cannot be used: it renames node ids, which pytest 9.2 ignores.)
     """
-    groups: dict[str, int] = {}  # group -> rank: 0 webapp, 1 slow files, 2 the rest
+    from xdist.scheduler import LoadScopeScheduling
+
+    class UnitScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of_work(nodeid)
+
+    return UnitScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The order of the tests, so that `make test`'s two workers (pytest-xdist) finish together.
+
+    Each test file is one unit of work (a file's module fixtures are set up once), and the tests
+    of the shared `webapp` deployment one more, across their two files, in their stages: the CDK
+    checks of the fresh deployment first, its destroy after the exit's tests, whatever order the
+    files were named in. The longest units go first (the webapp block, then the files marked
+    `slow`), so the short ones fill the end of both workers' queues; without workers the order
+    is the same.
+    """
+    ranks: dict[str, int] = {}  # unit -> 0 webapp, 1 a file marked slow, 2 the rest
     for item in items:
-        if "webapp" in getattr(item, "fixturenames", ()):
-            group, rank = "webapp", 0
-        else:
-            group, rank = item.nodeid.split("::", 1)[0], 1 if item.get_closest_marker("slow") else 2
-        groups[group] = min(rank, groups.get(group, rank))
-        item.add_marker(pytest.mark.xdist_group(group))
-    first_seen = {group: n for n, group in enumerate(dict.fromkeys(_group(i) for i in items))}
+        unit = unit_of_work(item.nodeid)
+        if "webapp" in getattr(item, "fixturenames", ()) and unit != "webapp":
+            raise pytest.UsageError(
+                f"{item.nodeid} uses the `webapp` fixture: add its file to WEBAPP_FILES in "
+                "tests/conftest.py, so that one worker runs every test of the deployment"
+            )
+        rank = 0 if unit == "webapp" else 1 if item.get_closest_marker("slow") else 2
+        ranks[unit] = min(rank, ranks.get(unit, rank))
+    first_seen = {
+        unit: n for n, unit in enumerate(dict.fromkeys(unit_of_work(i.nodeid) for i in items))
+    }
 
     def order(item: pytest.Item) -> tuple[int, int, int]:
-        group = _group(item)
-        return groups[group], first_seen[group], _webapp_stage(item) if group == "webapp" else 0
+        unit = unit_of_work(item.nodeid)
+        return ranks[unit], first_seen[unit], _webapp_stage(item) if unit == "webapp" else 0
 
     items.sort(key=order)  # stable: a file's tests keep their order
-
-
-def _group(item: pytest.Item) -> str:
-    return str(item.get_closest_marker("xdist_group").args[0])  # type: ignore[union-attr]
