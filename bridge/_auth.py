@@ -13,7 +13,7 @@ import binascii
 from fedstack.bridge._errors import Unauthorized
 from fedstack.bridge._principal import ANONYMOUS_ADMIN, Principal
 from fedstack.bridge.store import refusal_reason, verify_token
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 __all__ = ["authenticate", "presented_token"]
 
@@ -36,8 +36,9 @@ def presented_token(header: str | None) -> str | None:
     raise Unauthorized(f"unsupported Authorization scheme {kind!r}; use Basic or Bearer")
 
 
-def authenticate(engine: Engine, header: str | None, *, auth: bool) -> Principal:
-    """The caller behind `header`; Unauthorized (401) when it is missing or unknown."""
+def authenticate(bind: Engine | Connection, header: str | None, *, auth: bool) -> Principal:
+    """The caller behind `header`; Unauthorized (401) when it is missing or unknown. `bind`: the
+    engine, or a connection the route goes on using."""
     if not auth:
         return ANONYMOUS_ADMIN
     token = presented_token(header)
@@ -45,9 +46,9 @@ def authenticate(engine: Engine, header: str | None, *, auth: bool) -> Principal
         raise Unauthorized(
             "authentication required: send a bridge token as the basic-auth password or a Bearer token"
         )
-    principal = verify_token(engine, token)
+    principal = verify_token(bind, token)
     if principal is None:
-        reason = refusal_reason(engine, token)
+        reason = refusal_reason(bind, token)
         if reason == "unknown":
             raise Unauthorized("the token is unknown or wrong")
         raise Unauthorized(f"the token {token.split('_')[1]} {reason}: create a new one")

@@ -162,9 +162,8 @@ _STATE_ANSWER = {
 async def get_state(names: Names, presented: Presented) -> Response:
     """The current state (200, with Content-MD5), or 204 when the stack has none."""
     project, stack = names
-    engine = presented.bridge.engine
-    current = await presented.run(
-        "state:read", project, lambda _: read_current(engine, project, stack)
+    current = await presented.read(
+        "state:read", project, lambda _, conn: read_current(conn, project, stack)
     )
     if current is None:
         return Response(status_code=204)

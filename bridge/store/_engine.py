@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from fedstack.errors import ConfigError
 
-__all__ = ["is_sqlite", "migrate", "open_engine", "write_transaction"]
+__all__ = ["connected", "is_sqlite", "migrate", "open_engine", "write_transaction"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant works: replicas starting together take this advisory lock to migrate one at a time.
@@ -35,6 +35,16 @@ _SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.We
 def is_sqlite(engine: Engine | Connection) -> bool:
     """True when the database is SQLite."""
     return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def connected(bind: Engine | Connection) -> Iterator[Connection]:
+    """A connection of `bind`: the one given, or a new one of the engine, closed after."""
+    if isinstance(bind, Connection):
+        yield bind
+        return
+    with bind.connect() as conn:
+        yield conn
 
 
 def open_engine(url: str, *, checkpoint_on_commit: bool = True) -> Engine:

@@ -17,11 +17,11 @@ from typing import Any
 from datetime import UTC, datetime
 
 from fedstack.bridge._principal import ALL_PROJECTS, SCOPES, Principal, Scope
-from fedstack.bridge.store._engine import write_transaction
+from fedstack.bridge.store._engine import connected, write_transaction
 from fedstack.bridge.store._models import tokens
 from fedstack.bridge.store._names import check_name
 from fedstack.bridge.store._periods import aware
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from fedstack.contracts import future_expiry
 from fedstack.errors import ConfigError
@@ -106,14 +106,14 @@ def create_token(
     return NewToken(token_id, project, scope, f"fst_{token_id}_{secret}", expires_at)  # type: ignore[arg-type]
 
 
-def verify_token(engine: Engine, presented: str) -> Principal | None:
+def verify_token(bind: Engine | Connection, presented: str) -> Principal | None:
     """The principal behind a presented token, or None when it is unknown, wrong, revoked or
-    expired."""
+    expired. `bind` may be a connection the caller goes on using (a read after the check)."""
     match = _TOKEN.match(presented.strip())
     if match is None:
         return None
     token_id, secret = match.groups()
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
     if row is None or row.revoked_at is not None or _expired(row, datetime.now(UTC)):
         return None
@@ -122,7 +122,7 @@ def verify_token(engine: Engine, presented: str) -> Principal | None:
     return Principal(token_id=row.id, project=row.project, scope=row.scope)
 
 
-def refusal_reason(engine: Engine, presented: str) -> str:
+def refusal_reason(bind: Engine | Connection, presented: str) -> str:
     """Why verify_token refused `presented`: "was revoked on <date>" or "expired on <date>" for
     a real token, else "unknown".
 
@@ -133,7 +133,7 @@ def refusal_reason(engine: Engine, presented: str) -> str:
     if match is None:
         return "unknown"
     token_id, secret = match.groups()
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
     if row is None or not hmac.compare_digest(row.secret_sha256, _digest(secret)):
         return "unknown"
