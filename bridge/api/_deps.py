@@ -62,9 +62,11 @@ class Credentials:
     header: str | None
     bridge: BridgeContext
 
-    def principal(self) -> Principal:
-        """The authenticated caller; Unauthorized (401) without valid credentials. Blocking."""
-        return authenticate(self.bridge.engine, self.header, auth=self.bridge.settings.auth)
+    def principal(self, conn: Connection | None = None) -> Principal:
+        """The authenticated caller; Unauthorized (401) without valid credentials. Blocking.
+        `conn`: a connection to check the token on (else one of the pool's, for the check only)."""
+        bind = self.bridge.engine if conn is None else conn
+        return authenticate(bind, self.header, auth=self.bridge.settings.auth)
 
     async def run(self, scope: Scope, project: str, work: Callable[[Principal], _T]) -> _T:
         """Authenticate, require `scope` on `project`, then `work(caller)`: one worker thread."""
@@ -84,7 +86,7 @@ class Credentials:
 
         def checked() -> _T:
             with self.bridge.engine.connect() as conn:
-                who = authenticate(conn, self.header, auth=self.bridge.settings.auth)
+                who = self.principal(conn)
                 who.require(scope, project)
                 return work(who, conn)
 
