@@ -14,13 +14,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import orjson
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
+from fedstack.bridge._compression import Packed, pack
 from fedstack.bridge._errors import BadRequest
 from fedstack.bridge._stateshape import check_encrypted_shape, check_state_shape
 
-__all__ = ["ParsedState", "check_content_md5", "parse_state", "with_serial"]
+__all__ = ["ParsedState", "check_content_md5", "parse_state", "receive_state", "with_serial"]
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,22 @@ class ParsedState:
     serial: int | None
     lineage: str | None
     document: dict[str, Any]
+    # The body as it will be stored (`receive_state`); None: packed when it is stored.
+    packed: Packed | None = None
 
     @property
     def size(self) -> int:
         """Body length in bytes."""
         return len(self.body)
+
+
+def receive_state(body: bytes) -> ParsedState:
+    """`parse_state` for a body that is to be stored: its compression runs beside the parse."""
+    if len(body) < _PARALLEL_HASH_BYTES:
+        state = parse_state(body)
+        return replace(state, packed=pack(body))
+    packed = _in_thread(pack, body)
+    return replace(parse_state(body), packed=packed.result())
 
 
 def parse_state(body: bytes) -> ParsedState:
@@ -52,8 +64,8 @@ def parse_state(body: bytes) -> ParsedState:
     # about the sum of orjson's 43 ms and MD5's 44 ms).
     md5 = sha256_hex = None
     if len(body) >= _PARALLEL_HASH_BYTES:
-        md5 = _hash_in_thread(_md5_hex, body)
-        sha256_hex = _hash_in_thread(_sha256_hex, body)
+        md5 = _in_thread(_md5_hex, body)
+        sha256_hex = _in_thread(_sha256_hex, body)
     try:
         # One parse, no copy of the body: orjson reads the bytes as they came (and refuses NaN,
         # invalid UTF-8 and integers past 64 bits, which Terraform could not read back either).
@@ -98,15 +110,17 @@ def parse_state(body: bytes) -> ParsedState:
 
 
 _PARALLEL_HASH_BYTES = 256 * 1024
+T = TypeVar("T")
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
-def _hash_pool() -> ThreadPoolExecutor:
+def _body_pool() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="fedstack-md5")
+            # A received body's MD5, SHA-256 and compression at once.
+            _pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="fedstack-body")
         return _pool
 
 
@@ -118,20 +132,20 @@ def _sha256_hex(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-# How long a parse waits for a hash thread to start: both busy with another large body, it parses.
-_HASH_START_SECONDS = 0.05
+# How long a parse waits for a body thread to start: all busy with another large body, it parses.
+_START_SECONDS = 0.05
 
 
-def _hash_in_thread(digest: Callable[[bytes], str], body: bytes) -> Future[str]:
-    """`digest(body)` in the hash pool, returned once it is under way (or after a short wait)."""
+def _in_thread(work: Callable[[bytes], T], body: bytes) -> Future[T]:
+    """`work(body)` in the body pool, returned once it is under way (or after a short wait)."""
     started = threading.Event()
 
-    def run() -> str:
+    def run() -> T:
         started.set()
-        return digest(body)
+        return work(body)
 
-    future = _hash_pool().submit(run)
-    started.wait(_HASH_START_SECONDS)
+    future = _body_pool().submit(run)
+    started.wait(_START_SECONDS)
     return future
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fedstack.bridge._errors import BridgeError
 from fedstack.bridge._principal import Principal
-from fedstack.bridge._statefile import check_content_md5, parse_state
+from fedstack.bridge._statefile import check_content_md5, receive_state
 from fedstack.bridge.api._deps import (
     BridgeContext,
     Caller,
@@ -199,9 +200,10 @@ def _store(
     # Checksum and JSON parsing of a large state take a while: they run here, off the event loop.
     # The body is parsed and hashed once; the Content-MD5 check reuses that digest. A body that
     # fails the check is refused before anything is stored, whatever its content. The shape is
-    # checked here too (a bad one is a 400); the per-resource work waits for the indexer.
+    # checked here too (a bad one is a 400); the per-resource work waits for the indexer. The
+    # body's compression for storage runs beside the parse (`receive_state`).
     try:
-        state = parse_state(body)
+        state = receive_state(body)
     except BridgeError:
         check_content_md5(body, md5)  # corrupted in transit says so, not "not JSON"
         raise
@@ -211,7 +213,8 @@ def _store(
         bridge.engine, *names, state, lock_id=lock_id or None, who=who, keep_versions=keep
     )
     # Durable from here on: acknowledged whatever happens to the indexing.
-    bridge.indexer.submit(names, result.stack_id, result.version, state)
+    # The indexer keeps the parsed document, not the stored form.
+    bridge.indexer.submit(names, result.stack_id, result.version, replace(state, packed=None))
     # Whether the inventory holds this version as the answer leaves: waited for when asked.
     indexed = bridge.indexer.wait(
         result.stack_id, result.version, _INDEX_WAIT_SECONDS if wait == "indexed" else 0

@@ -79,6 +79,8 @@ state_versions = Table(
     Column("body", LargeBinary, nullable=False),
     # The FEDSTACK_BRIDGE_KEY key the body is sealed with; NULL when stored in clear.
     Column("key_id", String(16), nullable=True),
+    # How the body is compressed under its seal (migration 0012): "zstd", or NULL for as it came.
+    Column("codec", String(16), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(64), nullable=False),
     Column("origin", String(16), nullable=False),

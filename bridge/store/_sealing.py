@@ -1,5 +1,8 @@
 """Seal and open state bodies with the process's key ring; check and rotate keys in the database.
 
+A stored body is the received body packed (compressed, `fedstack.bridge._compression`), then
+sealed when FEDSTACK_BRIDGE_KEY is set; `open_body` undoes both.
+
 Must not import the web framework.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from fedstack.bridge._compression import Packed, pack, unpack
 from fedstack.bridge._crypto import associated_data, keyring
 from fedstack.bridge._errors import Unavailable
 from fedstack.bridge.store._engine import write_transaction
@@ -24,16 +28,28 @@ _RESTART = (
 )
 
 
-def seal_body(body: bytes, stack_id: int, version: int) -> tuple[bytes, str | None]:
+def seal_body(packed: Packed, stack_id: int, version: int) -> tuple[bytes, str | None]:
     """The body to store and its key id: sealed under the primary key, or as is without a key."""
     ring = keyring()
     if ring is None:
-        return body, None
-    return ring.seal(body, associated_data(stack_id, version))
+        return packed.data, None
+    return ring.seal(packed.data, associated_data(stack_id, version))
 
 
 def open_body(row: Row[Any]) -> bytes:
     """The plain body of a state_versions row; Unavailable (503) when it cannot be opened here."""
+    packed = _unsealed(row)
+    try:
+        return unpack(packed, row.codec, row.size)
+    except ValueError as exc:
+        raise Unavailable(
+            f"state version {row.version} does not open ({row.codec} body: {exc}): the stored "
+            "body was changed outside the bridge; restore another version or from a backup"
+        ) from None
+
+
+def _unsealed(row: Row[Any]) -> bytes:
+    """The packed body of a row: its seal opened, or as stored when it has none."""
     if row.key_id is None:
         return bytes(row.body)
     check_sealed_with_known_key(row.key_id, row.version)
@@ -99,14 +115,14 @@ def reseal_versions(engine: Engine, batch: int = 50) -> int:
         with write_transaction(engine) as conn:
             rows = conn.execute(select(state_versions).where(stale).limit(batch)).all()
             for row in rows:
-                # The plaintext, its sha256 and the version number stay the same; only the seal changes.
-                sealed, key_id = ring.seal(
-                    open_body(row), associated_data(row.stack_id, row.version)
-                )
+                # The plaintext, its sha256 and the version number stay the same; only the seal
+                # changes (and a body stored before the bridge compressed is packed now).
+                packed = Packed(_unsealed(row), row.codec) if row.codec else pack(open_body(row))
+                sealed, key_id = ring.seal(packed.data, associated_data(row.stack_id, row.version))
                 conn.execute(
                     state_versions.update()
                     .where(state_versions.c.id == row.id)
-                    .values(body=sealed, key_id=key_id)
+                    .values(body=sealed, key_id=key_id, codec=packed.codec)
                 )
         done += len(rows)
         if len(rows) < batch:

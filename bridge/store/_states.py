@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from fedstack.bridge._compression import pack
 from fedstack.bridge._errors import Conflict, LockConflict, NotFound
 from fedstack.bridge._statefile import ParsedState, parse_state, with_serial
 from fedstack.bridge.store._audit import record
@@ -329,7 +330,8 @@ def _insert_version(
 ) -> int:
     version = row.last_version + 1
     now = datetime.now(UTC)
-    body, key_id = seal_body(state.body, row.id, version)
+    packed = state.packed if state.packed is not None else pack(state.body)
+    body, key_id = seal_body(packed, row.id, version)
     conn.execute(
         state_versions.insert().values(
             stack_id=row.id,
@@ -342,6 +344,7 @@ def _insert_version(
             sha256=state.sha256,
             body=body,
             key_id=key_id,
+            codec=packed.codec,
             created_at=now,
             created_by=who,
             origin=origin,

@@ -93,7 +93,7 @@ def _write(engine: Engine, serial: int, lineage: str, *, opens: bool) -> tuple[i
                     state_versions.c.stack_id == result.stack_id,
                     state_versions.c.version == result.version,
                 )
-                .values(body=b'{"version": 4, "serial"')
+                .values(body=b'{"version": 4, "serial"', codec=None)  # stored as it came
             )
     return result.stack_id, result.version
 
