@@ -388,8 +388,9 @@ async def unlock_delete(names: Names, who: Caller, request: Request) -> JSONResp
 async def get_lock(names: Names, presented: Presented) -> Response:
     """The holder's LockInfo (200), or 204 when the stack is not locked."""
     project, stack = names
-    engine = presented.bridge.engine
-    current = await presented.run("state:read", project, lambda _: holder(engine, project, stack))
+    current = await presented.read(
+        "state:read", project, lambda _, conn: holder(conn, project, stack)
+    )
     if current is None:
         return Response(status_code=204)
     return Response(json.dumps(current.info), media_type="application/json")
@@ -410,9 +411,8 @@ async def versions(
 ) -> dict[str, Any]:
     """Every version of the stack (or those with one serial), oldest first, without bodies."""
     project, stack = names
-    engine = presented.bridge.engine
-    found = await presented.run(
-        "state:read", project, lambda _: list_versions(engine, project, stack)
+    found = await presented.read(
+        "state:read", project, lambda _, conn: list_versions(conn, project, stack)
     )
     if serial is not None:
         found = [v for v in found if v.serial == serial]
@@ -427,9 +427,8 @@ async def versions(
 async def version(names: Names, version: VersionNumber, presented: Presented) -> Response:
     """The body of one stored version, exactly as it was written."""
     project, stack = names
-    engine = presented.bridge.engine
-    stored = await presented.run(
-        "state:read", project, lambda _: get_version(engine, project, stack, version)
+    stored = await presented.read(
+        "state:read", project, lambda _, conn: get_version(conn, project, stack, version)
     )
     return Response(
         stored.body,

@@ -12,7 +12,7 @@ from typing import Any
 
 from fedstack.bridge._errors import BadRequest, Conflict, LockConflict, NotLockHolder
 from fedstack.bridge.store._audit import record
-from fedstack.bridge.store._engine import write_transaction
+from fedstack.bridge.store._engine import connected, write_transaction
 from fedstack.bridge.store._models import locks
 from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -77,9 +77,9 @@ def check_holder(current: LockHolder, project: str, stack: str, who: str, act: s
         )
 
 
-def holder(engine: Engine, project: str, stack: str) -> LockHolder | None:
-    """Who holds the lock on a stack, or None."""
-    with engine.connect() as conn:
+def holder(bind: Engine | Connection, project: str, stack: str) -> LockHolder | None:
+    """Who holds the lock on a stack, or None; `bind` may be the token check's connection."""
+    with connected(bind) as conn:
         return current_lock(conn, project, stack)
 
 

@@ -184,10 +184,10 @@ def delete_state(
     return True
 
 
-def list_versions(engine: Engine, project: str, stack: str) -> list[VersionInfo]:
+def list_versions(bind: Engine | Connection, project: str, stack: str) -> list[VersionInfo]:
     """Every version of a stack, oldest first; NotFound for a stack the bridge never saw."""
     columns = [c for c in state_versions.c if c.name != "body"]
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         row = stack_row(conn, project, stack)
         found = conn.execute(
             select(*columns)
@@ -212,9 +212,9 @@ def list_versions(engine: Engine, project: str, stack: str) -> list[VersionInfo]
     ]
 
 
-def get_version(engine: Engine, project: str, stack: str, version: int) -> StoredState:
+def get_version(bind: Engine | Connection, project: str, stack: str, version: int) -> StoredState:
     """One stored version with its body; NotFound when there is no such version."""
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         row = stack_row(conn, project, stack)
         found = conn.execute(
             select(state_versions).where(
