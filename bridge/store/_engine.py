@@ -133,6 +133,8 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (run at every start; replicas take turns)."""
     from alembic import command
     from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
@@ -141,6 +143,15 @@ def migrate(engine: Engine) -> None:
             if not is_sqlite(engine):
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY}
+                )
+            at = MigrationContext.configure(conn).get_current_revision()
+            scripts = ScriptDirectory.from_config(cfg)
+            if at is not None and at not in {s.revision for s in scripts.walk_revisions()}:
+                # A newer bridge migrated this database; this one would misread what it stores.
+                raise ConfigError(
+                    f"the bridge database {engine.url!r} is at schema revision {at}, newer than "
+                    f"this bridge knows (up to {scripts.get_current_head()}): run the newer "
+                    "bridge (docs/running-the-bridge.md, upgrading replicas)"
                 )
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
