@@ -79,10 +79,11 @@ class Credentials:
         return await run_in_threadpool(checked)
 
     async def read(
-        self, scope: Scope, project: str, work: Callable[[Principal, Connection], _T]
+        self, scope: Scope, project: str | None, work: Callable[[Principal, Connection], _T]
     ) -> _T:
         """Like `run`, for a route that only reads: the token check and `work(caller, conn)` on
-        one connection of the pool (one checkout, with its ping and its reset, per request)."""
+        one connection of the pool (one checkout, with its ping and its reset, per request).
+        `project` None: a listing across projects, which `work` narrows to the caller's."""
 
         def checked() -> _T:
             with self.bridge.engine.connect() as conn:

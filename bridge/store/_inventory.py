@@ -20,7 +20,7 @@ from fedstack.bridge._resources import resource_rows
 from fedstack.bridge._statefile import ParsedState, parse_state
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._compliance import evaluate_stack
-from fedstack.bridge.store._engine import is_sqlite, write_transaction
+from fedstack.bridge.store._engine import connected, is_sqlite, write_transaction
 from fedstack.bridge.store._models import (
     SQLITE_TEXT_INDEX,
     locks,
@@ -246,7 +246,10 @@ class IndexLag:
 
 
 def index_status(
-    engine: Engine, projects: list[str] | None, project: str | None = None, stack: str | None = None
+    bind: Engine | Connection,
+    projects: list[str] | None,
+    project: str | None = None,
+    stack: str | None = None,
 ) -> list[IndexLag]:
     """The stacks (of those the caller sees) whose inventory trails their current state."""
     query = select(stacks).where(
@@ -258,7 +261,7 @@ def index_status(
         query = query.where(stacks.c.project == project)
     if stack is not None:
         query = query.where(stacks.c.name == stack)
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
     return [IndexLag(r.project, r.name, r.current_version, r.indexed_version) for r in rows]
 
@@ -342,7 +345,7 @@ InventoryPage = Page[InventoryResource]
 
 
 def inventory_page(
-    engine: Engine,
+    bind: Engine | Connection,
     where: InventoryFilter,
     *,
     limit: int,
@@ -355,6 +358,7 @@ def inventory_page(
     (keyset paging, fedstack.bridge.store._paging); `offset` still works. `total` counts the
     matches up to `INVENTORY_COUNT_CAP` (past it `total_exact` is False and `total` a lower
     bound): an exact count reads every match, which costs more than the page at 100,000 rows.
+    `bind` may be the connection that checked the caller's token (one checkout per request).
     """
     # Every column but the search text, which only the filter reads.
     query = select(*(c for c in resources.c if c.name != "search"))
@@ -373,7 +377,7 @@ def inventory_page(
     if where.text:
         pattern = "%" + _escape_like(where.text.lower()) + "%"
         query = query.where(resources.c.search.like(pattern, escape="\\"))
-        candidates = _text_candidates(engine, where.text)
+        candidates = _text_candidates(bind, where.text)
         if candidates is not None:
             # The trigram table finds the candidate rows; LIKE above keeps the exact meaning.
             query = query.where(resources.c.id.in_(candidates))
@@ -382,7 +386,7 @@ def inventory_page(
     if after is not None:
         last = decode_cursor(after, (str, str, str, int))
         paged = paged.where(tuple_(*key) > tuple_(*(literal(k) for k in last)))
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         # Counted up to one past the cap: a common filter stops the count early.
         counted = conn.execute(
             select(func.count()).select_from(
@@ -429,13 +433,14 @@ _text_index: dict[str, bool] = {}
 _FTS_DRIVES_BELOW = 2000
 
 
-def _text_candidates(engine: Engine, needle: str) -> Any:
+def _text_candidates(bind: Engine | Connection, needle: str) -> Any:
     """On SQLite with the FTS5 table, the row ids holding `needle` when they are few, else None."""
+    engine = bind.engine if isinstance(bind, Connection) else bind
     if not is_sqlite(engine) or len(needle) < 3 or not _has_text_index(engine):
         return None  # under three characters there is no trigram to look up
     phrase = '"' + needle.lower().replace('"', '""') + '"'
     match = f"FROM {SQLITE_TEXT_INDEX} WHERE {SQLITE_TEXT_INDEX} MATCH :phrase"
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         # Counted only up to the bound: a common needle stops the count early.
         found = conn.execute(
             text(f"SELECT count(*) FROM (SELECT rowid {match} LIMIT {_FTS_DRIVES_BELOW})"),
@@ -478,12 +483,12 @@ def list_stacks(engine: Engine, projects: list[str] | None) -> list[StackInfo]:
         return [_stack(r) for r in conn.execute(query).all()]
 
 
-def unindexed_stacks(engine: Engine, projects: list[str] | None) -> list[UnindexedStack]:
+def unindexed_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[UnindexedStack]:
     """Stacks whose current state could not be indexed (encrypted OpenTofu states), with why."""
     query = select(stacks.c.project, stacks.c.name).where(stacks.c.encrypted.is_(True))
     if projects is not None:
         query = query.where(stacks.c.project.in_(projects))
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         rows = conn.execute(query.order_by(stacks.c.project, stacks.c.name)).all()
     return [UnindexedStack(r.project, r.name, ENCRYPTED_NOTE) for r in rows]
 
