@@ -90,17 +90,19 @@ class InventoryFilter:
     text: str | None = None
 
 
-def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
-    """Replace the stack's inventory rows by the resources of `state` (none when encrypted)."""
+def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> int:
+    """Replace the stack's inventory rows by the resources of `state` (none when encrypted);
+    returns how many rows it now has."""
     conn.execute(delete(resources).where(resources.c.stack_id == stack.id))
     if state.encrypted:
-        return
+        return 0
     fixed = (
         placement_of_stack(stack.provider, stack.region)
         if stack.provider and stack.region
         else None
     )
     items = resource_rows(state.document)
+    count = len(items)
     items.reverse()  # popped from the end: each row is freed once it is written
     rows: list[dict[str, Any]] = []
     while items:
@@ -128,6 +130,7 @@ def index_state(conn: Connection, stack: Row[Any], state: ParsedState) -> None:
         if len(rows) >= _BATCH or not items:
             conn.execute(resources.insert(), rows)
             rows = []
+    return count
 
 
 def index_stack(
@@ -148,6 +151,7 @@ def index_stack(
         row = lock_stack_row(conn, row.project, row.name)
         if row.indexed_version == row.current_version:
             return row.current_version
+        count = 0
         if row.current_version is None:
             conn.execute(delete(resources).where(resources.c.stack_id == row.id))
         else:
@@ -155,10 +159,12 @@ def index_stack(
                 state = hint[1]
             else:
                 state = parse_state(open_body(_version_row(conn, row.id, row.current_version)))
-            index_state(conn, row, state)
+            count = index_state(conn, row, state)
         evaluate_stack(conn, row.project, row.name)
         conn.execute(
-            stacks.update().where(stacks.c.id == row.id).values(indexed_version=row.current_version)
+            stacks.update()
+            .where(stacks.c.id == row.id)
+            .values(indexed_version=row.current_version, resource_count=count)
         )
         return row.current_version
 
@@ -393,7 +399,11 @@ def inventory_page(
                 query.with_only_columns(resources.c.id).limit(INVENTORY_COUNT_CAP + 1).subquery()
             )
         ).scalar_one()
-        first = _row_key_at(conn, paged, key, offset) if offset else None
+        first = None
+        if offset and after is None and _by_project_only(where):
+            first = _key_via_stack_counts(conn, where, paged, key, offset)
+        elif offset:
+            first = _row_key_at(conn, paged, key, offset)
         rows: Sequence[Row[Any]] = []  # past the last match when `first` is None
         if not offset or first is not None:
             if first is not None:
@@ -411,6 +421,50 @@ def inventory_page(
         # A lower bound: the cap, or the rows up to the end of this page when that is more.
         total = max(INVENTORY_COUNT_CAP, offset + len(rows) if rows and after is None else 0)
     return InventoryPage(total, [_resource(r) for r in rows], next_after, exact)
+
+
+def _by_project_only(where: InventoryFilter) -> bool:
+    narrowed = (where.stack, where.provider, where.region, where.country, where.type, where.text)
+    return all(value is None for value in narrowed)
+
+
+def _key_via_stack_counts(
+    conn: Connection, where: InventoryFilter, query: Select[Any], key: tuple[Any, ...], offset: int
+) -> tuple[Any, ...] | None:
+    """`_row_key_at` for a listing filtered by project at most: the stacks' row counts say which
+    stack holds the row `offset` in, so only that stack's index entries are walked (a deep page
+    of a large estate reads at most one stack's, not `offset` of them). When a write moved the
+    rows between the two reads, the walk over every match decides.
+    """
+    found = _stack_holding(conn, where, offset)
+    if found is None:
+        return None  # past the last row
+    project, stack, within = found
+    in_stack = query.where(resources.c.project == project, resources.c.stack == stack)
+    return _row_key_at(conn, in_stack, key, within) or _row_key_at(conn, query, key, offset)
+
+
+def _stack_holding(
+    conn: Connection, where: InventoryFilter, offset: int
+) -> tuple[str, str, int] | None:
+    """(project, stack, offset within it) of the row `offset` into the listing, by row counts."""
+    c = stacks.c
+    through = func.sum(c.resource_count).over(order_by=(c.project, c.name)).label("through")
+    counted = select(c.project, c.name, c.resource_count, through).where(c.resource_count > 0)
+    if where.projects is not None:
+        counted = counted.where(c.project.in_(where.projects))
+    if where.project is not None:
+        counted = counted.where(c.project == where.project)
+    running = counted.subquery()
+    found = conn.execute(
+        select(running)
+        .where(running.c.through > offset)
+        .order_by(running.c.project, running.c.name)
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    return found.project, found.name, offset - (int(found.through) - found.resource_count)
 
 
 def _row_key_at(
@@ -466,14 +520,8 @@ def _has_text_index(engine: Engine) -> bool:
 
 def list_stacks(engine: Engine, projects: list[str] | None) -> list[StackInfo]:
     """Every stack the caller may see, with placement, current version and inventory size."""
-    counts = (
-        select(resources.c.stack_id, func.count().label("n"))
-        .group_by(resources.c.stack_id)
-        .subquery()
-    )
     query = (
-        select(stacks, func.coalesce(counts.c.n, 0).label("resource_count"), locks.c.lock_id)
-        .outerjoin(counts, counts.c.stack_id == stacks.c.id)
+        select(stacks, locks.c.lock_id)
         .outerjoin(locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name))
         .order_by(stacks.c.project, stacks.c.name)
     )

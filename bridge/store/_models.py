@@ -61,6 +61,9 @@ stacks = Table(
     # The version whose resources the inventory holds (migration 0010): a write acknowledges once
     # the body is durable and the indexer catches up after; NULL with no state indexed.
     Column("indexed_version", Integer, nullable=True),
+    # How many inventory rows the stack has (migration 0013), kept by whoever writes them in the
+    # same transaction: stack listings read it instead of counting every resource.
+    Column("resource_count", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("project", "name", name="uq_stacks_project_name"),
 )
 

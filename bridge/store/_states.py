@@ -176,6 +176,7 @@ def delete_state(
             .values(
                 current_version=None,
                 indexed_version=None,
+                resource_count=0,
                 encrypted=False,
                 updated_at=datetime.now(UTC),
             )

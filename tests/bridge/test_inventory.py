@@ -443,6 +443,34 @@ def test_a_new_version_replaces_the_stacks_inventory(bridge: BridgeProcess, toke
     assert [i["address"] for i in items] == ["aws_s3_bucket.b"]
 
 
+def test_stack_listings_count_the_rows_each_version_left(
+    bridge: BridgeProcess, tokens: Tokens
+) -> None:
+    """`resource_count` is kept with the rows (migration 0013): new version, smaller version,
+    delete; every figure is checked against the inventory rows themselves."""
+    lineage = new_lineage()
+    url = f"{bridge.url}/v1/stacks/{tokens.project}/counted"
+
+    def counted() -> tuple[int, int]:
+        summary = httpx.get(url, headers=bearer(tokens.read)).json()
+        listed = httpx.get(f"{bridge.url}/v1/stacks", headers=bearer(tokens.read)).json()
+        (mine,) = [s for s in listed["stacks"] if s["stack"] == "counted"]
+        assert summary["resource_count"] == mine["resource_count"]
+        rows = _inventory(bridge, tokens.read, project=tokens.project, stack="counted")["total"]
+        return summary["resource_count"], rows
+
+    three = [_bucket(n, "eu-west-3") for n in "abc"]
+    _write(bridge, tokens, "counted", [*three, _data_source()], serial=1, lineage=lineage)
+    assert counted() == (3, 3)  # managed resources only, as the inventory holds
+    _write(bridge, tokens, "counted", three[:1], serial=2, lineage=lineage)
+    assert counted() == (1, 1)
+    deleted = httpx.delete(
+        f"{bridge.url}/v1/states/{tokens.project}/counted", headers=bearer(tokens.write)
+    )
+    assert deleted.status_code == 200, deleted.text
+    assert counted() == (0, 0)
+
+
 def test_inventory_cli_prints_json_and_a_table(sqlite_bridge: BridgeProcess) -> None:
     """The CLI only speaks HTTP, so one database kind is enough here."""
     bridge = sqlite_bridge
