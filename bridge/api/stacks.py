@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.api._responses import errors
-from fedstack.bridge.api._deps import Caller, context, stack_names
+from fedstack.bridge._principal import Principal
+from fedstack.bridge.api._deps import Caller, Presented, context, stack_names
 from fedstack.bridge.store import (
     StackInfo,
     list_stacks,
@@ -17,6 +18,7 @@ from fedstack.bridge.store import (
     stack_summary,
 )
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
 
 __all__ = ["StackEvent", "StackPlacement", "router"]
 
@@ -70,11 +72,13 @@ class RecordedEvent(BaseModel):
 
 
 @router.get("", summary="Every stack the caller may see", response_model=Stacks)
-def stacks(who: Caller, request: Request) -> dict[str, Any]:
+async def stacks(presented: Presented) -> dict[str, Any]:
     """Stacks with placement, current version, lock, inventory size and encryption note."""
-    who.require("inventory:read")
-    projects = who.visible_projects()
-    return {"stacks": [asdict(s) for s in list_stacks(context(request).engine, projects)]}
+
+    def read(who: Principal, conn: Connection) -> dict[str, Any]:
+        return {"stacks": [asdict(s) for s in list_stacks(conn, who.visible_projects())]}
+
+    return await presented.read("inventory:read", None, read)
 
 
 @router.get(
@@ -83,11 +87,12 @@ def stacks(who: Caller, request: Request) -> dict[str, Any]:
     response_model=StackInfo,
     responses=errors(404),
 )
-def get_stack(names: Names, who: Caller, request: Request) -> dict[str, Any]:
+async def get_stack(names: Names, presented: Presented) -> dict[str, Any]:
     """Placement, current version, lock and inventory size of one stack; 404 when unknown."""
     project, stack = names
-    who.require("inventory:read", project)
-    found = stack_summary(context(request).engine, project, stack)
+    found = await presented.read(
+        "inventory:read", project, lambda _, conn: stack_summary(conn, project, stack)
+    )
     if found is None:
         raise NotFound(f"unknown stack {project}/{stack}")
     return asdict(found)

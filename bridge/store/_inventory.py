@@ -518,17 +518,18 @@ def _has_text_index(engine: Engine) -> bool:
     return _text_index[key]
 
 
-def list_stacks(engine: Engine, projects: list[str] | None) -> list[StackInfo]:
+def list_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[StackInfo]:
     """Every stack the caller may see, with placement, current version and inventory size."""
-    query = (
-        select(stacks, locks.c.lock_id)
-        .outerjoin(locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name))
-        .order_by(stacks.c.project, stacks.c.name)
-    )
+    query = _STACKS.order_by(stacks.c.project, stacks.c.name)
     if projects is not None:
         query = query.where(stacks.c.project.in_(projects))
-    with engine.connect() as conn:
+    with connected(bind) as conn:
         return [_stack(r) for r in conn.execute(query).all()]
+
+
+_STACKS = select(stacks, locks.c.lock_id).outerjoin(
+    locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name)
+)
 
 
 def unindexed_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[UnindexedStack]:
@@ -541,13 +542,13 @@ def unindexed_stacks(bind: Engine | Connection, projects: list[str] | None) -> l
     return [UnindexedStack(r.project, r.name, ENCRYPTED_NOTE) for r in rows]
 
 
-def stack_summary(engine: Engine, project: str, stack: str) -> StackInfo | None:
+def stack_summary(bind: Engine | Connection, project: str, stack: str) -> StackInfo | None:
     """One stack as in `list_stacks`, or None when the bridge never saw it."""
     check_name("project", project)
-    for item in list_stacks(engine, [project]):
-        if item.stack == stack:
-            return item
-    return None
+    query = _STACKS.where(stacks.c.project == project, stacks.c.name == stack)
+    with connected(bind) as conn:
+        found = conn.execute(query).first()
+    return None if found is None else _stack(found)
 
 
 def _stack(row: Row[Any]) -> StackInfo:
