@@ -2,8 +2,9 @@
 
 Runs a real `fedstack bridge serve` per database (PostgreSQL from initdb/pg_ctl in a temporary
 folder, run as the `postgres` user when we are root) and prints one table per measurement, with
-the floors beside it: writing the same bytes to a local file with fsync, and inserting them as one
-blob row with a commit into the same kind of database without the bridge.
+the floors beside it: writing the same bytes to a local file with fsync, inserting them as one
+blob row with a commit into the same kind of database without the bridge, and uploading them to
+uvicorn with no bridge behind it (`upload_floor_app.py`), alone and with the bridge's parse.
 
     .venv/bin/python benchmarks/bridge_throughput.py            # a few minutes
     .venv/bin/python benchmarks/bridge_throughput.py --quick    # smaller counts, for a smoke run
@@ -302,6 +303,44 @@ def bench_file_floor(table: Table, counts: dict[str, int]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def bench_upload_floor(table: Table, counts: dict[str, int]) -> None:
+    """The floor of any POST here: uvicorn receiving the body with no bridge (`upload alone`),
+    and the same plus the bridge's `receive_state` (parse, hashes, compression) in a worker
+    thread, which a POST must run before it may acknowledge (`upload + receive_state`)."""
+    port = _free_port()
+    app = Path(__file__).with_name("upload_floor_app.py")
+    proc = subprocess.Popen([sys.executable, str(app), "--port", str(port)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit("the upload floor app did not start") from None
+                time.sleep(0.1)
+        client = _LeanClient(f"http://127.0.0.1:{port}", "unused")
+        try:
+            for size_name, size in SIZES.items():
+                bodies = [_state(i + 1, "floor", size) for i in range(counts[size_name])]
+                for path, store in (
+                    ("/sink", "upload alone"),
+                    ("/receive", "upload + receive_state"),
+                ):
+                    client.reconnect()
+
+                    def post(i: int, path: str = path, bodies: list[bytes] = bodies) -> None:
+                        client.request("POST", path, bodies[i])
+
+                    _row(table, store, "POST", size_name, size, *_timed(len(bodies), post))
+        finally:
+            client.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def bench_database_floor(table: Table, store: str, counts: dict[str, int], url: str) -> None:
     """The database's own floor: the same bytes inserted as one blob row and committed, with no
     bridge (SQLite in WAL mode with synchronous=FULL, as the bridge opens it; PostgreSQL through
@@ -439,6 +478,15 @@ def bench_inventory(
                 f"{statistics.median(latencies) * 1000:,.1f}",
                 f"{_percentile(latencies, 0.99) * 1000:,.1f}",
             )
+        # The stack listing reads each stack's row count (it counted every resource before).
+        latencies, _ = _timed(queries, lambda _i: client.get("/v1/stacks").raise_for_status())
+        table.add_row(
+            store,
+            "GET /v1/stacks",
+            f"{len(client.get('/v1/stacks').json()['stacks']):,} stacks",
+            f"{statistics.median(latencies) * 1000:,.1f}",
+            f"{_percentile(latencies, 0.99) * 1000:,.1f}",
+        )
     return indexed
 
 
@@ -496,6 +544,7 @@ def main() -> None:
     try:
         if not args.inventory_only:
             bench_file_floor(states, counts)
+            bench_upload_floor(states, counts)
             bench_database_floor(states, "sqlite", counts, str(work / "floor.sqlite3"))
         with bridge(f"sqlite:///{work / 'bench.sqlite3'}", work / "sqlite.log") as (url, token):
             if not args.inventory_only:
