@@ -21,6 +21,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from bridge_helpers import MAX_STATE_BYTES, BridgeProcess, Tokens, free_port, make_tokens, unique
+from fedstack.bridge.store import migrate, open_engine
+from sqlalchemy import Engine
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -94,6 +96,15 @@ def new_database(
         return f"{base}/{name}"
 
     return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> Iterator[Engine]:
+    """An Engine on a fresh, migrated database of each kind (no bridge process)."""
+    engine = open_engine(new_database(request.param))
+    migrate(engine)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

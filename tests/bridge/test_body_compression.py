@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,22 +13,12 @@ from fedstack.bridge._crypto import generate_key, keyring
 from fedstack.bridge._errors import Unavailable
 from fedstack.bridge._statefile import parse_state, receive_state
 from fedstack.bridge.store import (
-    migrate,
-    open_engine,
     read_current,
     reseal_versions,
     write_state,
 )
 from fedstack.bridge.store._models import state_versions
 from sqlalchemy import Engine, select, text
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> Iterator[Engine]:
-    engine = open_engine(new_database(request.param))
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def test_a_state_is_stored_compressed_and_read_back_byte_for_byte(engine: Engine) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
 
 import pytest
 from bridge_helpers import new_lineage, state_body, wait_until
 from fedstack.bridge import _indexer
 from fedstack.bridge._indexer import Indexer
 from fedstack.bridge._statefile import ParsedState, parse_state
-from fedstack.bridge.store import index_stack, migrate, open_engine, write_state
+from fedstack.bridge.store import index_stack, write_state
 from fedstack.bridge.store._models import state_versions
 from sqlalchemy import Engine
 
@@ -71,14 +70,6 @@ class _Attempts:
             timeout=_WAIT,
             what=f"the back-off of attempt {count}",
         )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, new_database: Callable[[str], str]) -> Iterator[Engine]:
-    engine = open_engine(new_database(request.param))
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def _write(engine: Engine, serial: int, lineage: str, *, opens: bool) -> tuple[int, int]:
