@@ -36,15 +36,19 @@ def record(
 ) -> None:
     """Append one audit entry inside the caller's transaction."""
     conn.execute(
-        audit.insert().values(
-            at=datetime.now(UTC),
-            token_id=who,
-            action=action,
-            project=project,
-            stack=stack,
-            detail=json.dumps(detail, sort_keys=True, default=str),
-        )
+        _APPEND,
+        {
+            "at": datetime.now(UTC),
+            "token_id": who,
+            "action": action,
+            "project": project,
+            "stack": stack,
+            "detail": json.dumps(detail, sort_keys=True, default=str),
+        },
     )
+
+
+_APPEND = audit.insert()
 
 
 def record_event(

@@ -14,7 +14,7 @@ from fedstack.bridge._errors import BadRequest, Conflict, LockConflict, NotLockH
 from fedstack.bridge.store._audit import record
 from fedstack.bridge.store._engine import connected, write_transaction
 from fedstack.bridge.store._models import locks
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 __all__ = [
@@ -54,11 +54,14 @@ def parse_lock_info(body: bytes) -> dict[str, Any]:
     return info
 
 
+_HOLDER = select(locks).where(
+    locks.c.project == bindparam("project"), locks.c.stack == bindparam("stack")
+)
+
+
 def current_lock(conn: Connection, project: str, stack: str) -> LockHolder | None:
     """The lock on a stack inside the caller's transaction, or None."""
-    row = conn.execute(
-        select(locks).where(locks.c.project == project, locks.c.stack == stack)
-    ).first()
+    row = conn.execute(_HOLDER, {"project": project, "stack": stack}).first()
     if row is None:
         return None
     return LockHolder(row.lock_id, json.loads(row.info), row.token_id, row.created_at)

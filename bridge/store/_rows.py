@@ -13,7 +13,7 @@ from typing import Any
 from fedstack.bridge._errors import NotFound
 from fedstack.bridge.store._engine import is_sqlite
 from fedstack.bridge.store._models import stacks
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -27,17 +27,31 @@ def on_row_wait(observer: Callable[[float], None]) -> None:
     _observers.append(observer)
 
 
+# Built once: constructing a statement costs a write more than running it on SQLite.
+_HELD = (
+    select(stacks)
+    .where(stacks.c.project == bindparam("project"), stacks.c.name == bindparam("stack"))
+    .with_for_update()
+)
+
+
 def lock_stack_row(conn: Connection, project: str, stack: str) -> Row[Any]:
     """The stack's row, created when missing, held until the caller's transaction ends."""
     started = time.perf_counter()
-    now = datetime.now(UTC)
-    insert = (sqlite_insert if is_sqlite(conn) else pg_insert)(stacks).values(
-        project=project, name=stack, created_at=now, updated_at=now, last_version=0, encrypted=False
-    )
-    conn.execute(insert.on_conflict_do_nothing(index_elements=["project", "name"]))
-    row = conn.execute(
-        select(stacks).where(stacks.c.project == project, stacks.c.name == stack).with_for_update()
-    ).one()
+    names = {"project": project, "stack": stack}
+    row = conn.execute(_HELD, names).first()
+    if row is None:  # a new stack (or one another writer is creating: the insert waits for it)
+        now = datetime.now(UTC)
+        insert = (sqlite_insert if is_sqlite(conn) else pg_insert)(stacks).values(
+            project=project,
+            name=stack,
+            created_at=now,
+            updated_at=now,
+            last_version=0,
+            encrypted=False,
+        )
+        conn.execute(insert.on_conflict_do_nothing(index_elements=["project", "name"]))
+        row = conn.execute(_HELD, names).one()
     waited = time.perf_counter() - started
     for observer in _observers:
         observer(waited)

@@ -280,6 +280,18 @@ def _check_lock(conn: Connection, project: str, stack: str, lock_id: str | None,
     check_holder(holder, project, stack, who, "write")
 
 
+_HEAD = select(
+    state_versions.c.version,
+    state_versions.c.serial,
+    state_versions.c.lineage,
+    state_versions.c.sha256,
+    state_versions.c.key_id,
+).where(
+    state_versions.c.stack_id == bindparam("stack_id"),
+    state_versions.c.version == bindparam("version"),
+)
+
+
 @dataclass(frozen=True)
 class _Head:
     """What a write checks of the current version; its body is not read (nor decrypted)."""
@@ -294,12 +306,7 @@ class _Head:
 def _current(conn: Connection, row: Row[Any]) -> _Head | None:
     if row.current_version is None:
         return None
-    c = state_versions.c
-    found = conn.execute(
-        select(c.version, c.serial, c.lineage, c.sha256, c.key_id).where(
-            c.stack_id == row.id, c.version == row.current_version
-        )
-    ).one()
+    found = conn.execute(_HEAD, {"stack_id": row.id, "version": row.current_version}).one()
     # A bridge started before a key rotation must not go on sealing with the retired key.
     check_sealed_with_known_key(found.key_id, found.version)
     return _Head(found.version, found.serial, found.lineage, found.sha256, found.key_id)
@@ -334,32 +341,43 @@ def _insert_version(
     packed = state.packed if state.packed is not None else pack(state.body)
     body, key_id = seal_body(packed, row.id, version)
     conn.execute(
-        state_versions.insert().values(
-            stack_id=row.id,
-            version=version,
-            serial=state.serial,
-            lineage=state.lineage,
-            encrypted=state.encrypted,
-            size=state.size,
-            md5=state.md5,
-            sha256=state.sha256,
-            body=body,
-            key_id=key_id,
-            codec=packed.codec,
-            created_at=now,
-            created_by=who,
-            origin=origin,
-            restored_from=restored_from,
-        )
+        _NEW_VERSION,
+        {
+            "stack_id": row.id,
+            "version": version,
+            "serial": state.serial,
+            "lineage": state.lineage,
+            "encrypted": state.encrypted,
+            "size": state.size,
+            "md5": state.md5,
+            "sha256": state.sha256,
+            "body": body,
+            "key_id": key_id,
+            "codec": packed.codec,
+            "created_at": now,
+            "created_by": who,
+            "origin": origin,
+            "restored_from": restored_from,
+        },
     )
     conn.execute(
-        stacks.update()
-        .where(stacks.c.id == row.id)
-        .values(
-            current_version=version, last_version=version, encrypted=state.encrypted, updated_at=now
-        )
+        _ADVANCE, {"id_": row.id, "to": version, "encrypted_": state.encrypted, "now": now}
     )
     return version
+
+
+# Built once: constructing these cost a write more than SQLite took to run them.
+_NEW_VERSION = state_versions.insert()
+_ADVANCE = (
+    stacks.update()
+    .where(stacks.c.id == bindparam("id_"))
+    .values(
+        current_version=bindparam("to"),
+        last_version=bindparam("to"),
+        encrypted=bindparam("encrypted_"),
+        updated_at=bindparam("now"),
+    )
+)
 
 
 def _stored(row: Row[Any]) -> StoredState:
