@@ -15,8 +15,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import uvicorn
-from fedstack.bridge._statefile import receive_state
 from starlette.concurrency import run_in_threadpool
+
+try:
+    from fedstack.bridge._statefile import receive_state
+except ImportError:  # a bridge from before receive_state (2026-12-04), for side-by-side runs
+    from fedstack.bridge._statefile import parse_state as receive_state
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
