@@ -489,7 +489,7 @@ _FTS_DRIVES_BELOW = 2000
 
 def _text_candidates(bind: Engine | Connection, needle: str) -> Any:
     """On SQLite with the FTS5 table, the row ids holding `needle` when they are few, else None."""
-    engine = bind.engine if isinstance(bind, Connection) else bind
+    engine = bind.engine  # an Engine's `engine` is itself
     if not is_sqlite(engine) or len(needle) < 3 or not _has_text_index(engine):
         return None  # under three characters there is no trigram to look up
     phrase = '"' + needle.lower().replace('"', '""') + '"'
@@ -518,6 +518,12 @@ def _has_text_index(engine: Engine) -> bool:
     return _text_index[key]
 
 
+# A stack with its lock's ID, as `list_stacks` and `stack_summary` answer it.
+_STACKS = select(stacks, locks.c.lock_id).outerjoin(
+    locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name)
+)
+
+
 def list_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[StackInfo]:
     """Every stack the caller may see, with placement, current version and inventory size."""
     query = _STACKS.order_by(stacks.c.project, stacks.c.name)
@@ -525,11 +531,6 @@ def list_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[S
         query = query.where(stacks.c.project.in_(projects))
     with connected(bind) as conn:
         return [_stack(r) for r in conn.execute(query).all()]
-
-
-_STACKS = select(stacks, locks.c.lock_id).outerjoin(
-    locks, (locks.c.project == stacks.c.project) & (locks.c.stack == stacks.c.name)
-)
 
 
 def unindexed_stacks(bind: Engine | Connection, projects: list[str] | None) -> list[UnindexedStack]:
